@@ -1,0 +1,1 @@
+"""Innoköp: innovation procurement through framework agreements."""

@@ -1,0 +1,119 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .identifiers import normalise_org_number, normalise_vat_number
+from .models import ROLES_BY_KIND, OrganisationKind, Role, User
+
+EU_COUNTRIES = [
+    ("SE", _("Sweden")), ("AT", _("Austria")), ("BE", _("Belgium")), ("BG", _("Bulgaria")), ("CY", _("Cyprus")),
+    ("CZ", _("Czechia")), ("DE", _("Germany")), ("DK", _("Denmark")), ("EE", _("Estonia")), ("ES", _("Spain")),
+    ("FI", _("Finland")), ("FR", _("France")), ("GR", _("Greece")), ("HR", _("Croatia")), ("HU", _("Hungary")),
+    ("IE", _("Ireland")), ("IT", _("Italy")), ("LT", _("Lithuania")), ("LU", _("Luxembourg")), ("LV", _("Latvia")),
+    ("MT", _("Malta")), ("NL", _("Netherlands")), ("PL", _("Poland")), ("PT", _("Portugal")), ("RO", _("Romania")),
+    ("SI", _("Slovenia")), ("SK", _("Slovakia")),
+]
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    error_messages = {
+        "invalid_login": _("The e-mail address or the password is wrong. Check both and try again."),
+        "inactive": _("This account is not active."),
+    }
+
+
+class NewPasswordMixin(forms.Form):
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. Avoid common words and numbers only."),
+    )
+    password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_password2(self):
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if first and second and first != second:
+            raise ValidationError(_("The two passwords are not the same. Type the same password twice."))
+        if second:
+            validate_password(second, User(email=self.cleaned_data.get("email", ""), full_name=self.cleaned_data.get("full_name", "")))
+        return second
+
+
+class SupplierRegistrationForm(NewPasswordMixin):
+    company_name = forms.CharField(label=_("Company name"), max_length=200)
+    country = forms.ChoiceField(label=_("Country where the company is registered"), choices=EU_COUNTRIES, initial="SE")
+    org_number = forms.CharField(
+        label=_("Swedish organisation number"), required=False, max_length=20,
+        help_text=_("For Swedish companies, for example 556036-0793."),
+    )
+    vat_number = forms.CharField(
+        label=_("EU VAT number"), required=False, max_length=20,
+        help_text=_("For companies outside Sweden, with the country code, for example DE136695976."),
+    )
+    is_sme = forms.BooleanField(
+        label=_("The company is a small or medium-sized enterprise (fewer than 250 employees)"), required=False
+    )
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    email = forms.EmailField(label=_("Your e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    field_order = ["company_name", "country", "org_number", "vat_number", "is_sme", "full_name", "email", "password1", "password2"]
+
+    def clean(self):
+        data = super().clean()
+        country = data.get("country")
+        if country == "SE":
+            if not data.get("org_number"):
+                self.add_error("org_number", _("Enter the company's Swedish organisation number."))
+            else:
+                self._normalise("org_number", normalise_org_number)
+            data["vat_number"] = ""
+        elif country:
+            if not data.get("vat_number"):
+                self.add_error("vat_number", _("Enter the company's EU VAT number."))
+            else:
+                self._normalise("vat_number", normalise_vat_number)
+                vat = self.cleaned_data.get("vat_number", "")
+                prefix = "EL" if country == "GR" else country
+                if vat and not vat.startswith(prefix):
+                    self.add_error("vat_number", _("The VAT number must start with %(prefix)s for the country you chose.") % {"prefix": prefix})
+            data["org_number"] = ""
+        return data
+
+    def _normalise(self, field: str, normaliser) -> None:
+        try:
+            self.cleaned_data[field] = normaliser(self.cleaned_data[field])
+        except ValidationError as error:
+            self.add_error(field, error)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ROLES_BY_KIND[OrganisationKind(organisation.kind)]
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
+
+
+class InvitationAcceptForm(NewPasswordMixin):
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    field_order = ["full_name", "password1", "password2"]
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    language = forms.ChoiceField(label=_("Language for e-mail and notifications"), choices=[("sv", "Svenska"), ("en", "English")])
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("What the token is for"), max_length=100, help_text=_("For example: our e-procurement system."))
+
+
+class OtpTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"), max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -1,0 +1,61 @@
+"""Who someone is in Innoköp: the organisations they belong to and the roles they hold there."""
+
+from functools import cached_property
+
+from .models import BUYER_KINDS, Membership, Organisation, OrganisationKind, Role
+
+
+class Actor:
+    """A user's memberships, loaded once per request (`request.actor`)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def memberships(self) -> list[Membership]:
+        if not self.user.is_authenticated:
+            return []
+        return list(Membership.objects.filter(user=self.user).select_related("organisation"))
+
+    @cached_property
+    def organisations(self) -> list[Organisation]:
+        return list({m.organisation_id: m.organisation for m in self.memberships}.values())
+
+    @property
+    def organisation_ids(self) -> set[int]:
+        return {m.organisation_id for m in self.memberships}
+
+    def has_role(self, role: str, organisation: Organisation | None = None) -> bool:
+        return any(
+            m.role == role and (organisation is None or m.organisation_id == organisation.pk)
+            for m in self.memberships
+        )
+
+    def is_admin_of(self, organisation: Organisation) -> bool:
+        return self.has_role(Role.ORGANISATION_ADMIN, organisation)
+
+    def of_kind(self, kind: str) -> bool:
+        return any(m.organisation.kind == kind for m in self.memberships)
+
+    @property
+    def is_buyer(self) -> bool:
+        return any(m.organisation.kind in BUYER_KINDS for m in self.memberships)
+
+    @property
+    def is_cpb(self) -> bool:
+        return self.of_kind(OrganisationKind.CPB)
+
+    @property
+    def is_agency(self) -> bool:
+        return self.of_kind(OrganisationKind.AGENCY)
+
+    @property
+    def is_supplier(self) -> bool:
+        return self.of_kind(OrganisationKind.SUPPLIER)
+
+    def admin_organisations(self) -> list[Organisation]:
+        return [m.organisation for m in self.memberships if m.role == Role.ORGANISATION_ADMIN]
+
+
+def actor_for(user) -> Actor:
+    return Actor(user)

@@ -1,0 +1,68 @@
+"""The demo scenario: each domain app contributes a `demo.load(scenario)` in dependency order."""
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.db import transaction
+
+DEMO_PASSWORD = "demo-innokop-2026"
+DEMO_APPS = ["innokop.accounts", "innokop.core"]
+
+
+@dataclass
+class Scenario:
+    """What the apps' demo loaders share: created objects by key, counts and the logins to print."""
+
+    objects: dict = field(default_factory=dict)
+    created: int = 0
+    existing: int = 0
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+    def count(self, created: bool) -> None:
+        if created:
+            self.created += 1
+        else:
+            self.existing += 1
+
+
+def load_demo() -> Scenario:
+    scenario = Scenario()
+    with transaction.atomic():
+        for app in DEMO_APPS:
+            import_module(f"{app}.demo").load(scenario)
+    return scenario
+
+
+def load(scenario: Scenario) -> None:
+    """Core's part: a public document from the purchasing body and a welcome in every inbox."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.translation import gettext_lazy as _
+
+    from innokop.accounts.models import User
+
+    from .documents import document_create
+    from .models import Document
+    from .notifications import notify
+
+    cpb = scenario.objects["org:cpb"]
+    manager = scenario.objects["user:anna.ramstrom"]
+    if not Document.objects.filter(owner=cpb, title="Så fungerar Innoköp").exists():
+        text = (
+            "Så fungerar Innoköp\n\n"
+            "1. Inköpscentralen gör förstudier och bygger ramavtal med anbudsområden och krav.\n"
+            "2. Myndigheter avropar med dialog: frågor, möten, förseglade anbud, utvärdering och tilldelning.\n"
+            "3. Avtalen följs upp mot kraven, och allt publiceras som öppna data.\n"
+        )
+        document_create(actor=manager, owner=cpb, title="Så fungerar Innoköp", is_public=True,
+                        uploaded=SimpleUploadedFile("sa-fungerar-innokop.txt", text.encode("utf-8")))
+        scenario.count(True)
+    waiting = list(User.objects.filter(notifications__isnull=True, email__endswith=".example"))
+    notify(
+        recipients=waiting,
+        kind="demo.welcome",
+        subject=_("Welcome to the Innoköp demo"),
+        body=_("Everything here is fictional. Try the pages for your role, and switch language at the top."),
+        url="/dashboard/",
+    )
+    for _user in waiting:
+        scenario.count(True)

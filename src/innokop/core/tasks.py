@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext
+from django_tasks import task
+
+from . import clock
+from .models import Notification
+
+
+@task()
+def send_notification_email(notification_id: int) -> None:
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if notification.emailed_at is not None:
+        return  # already sent: a retried task must not mail twice
+    user = notification.recipient
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
+        footer = "\n\n-- \n" + gettext("Innoköp. You can read all your notifications in your inbox: %(url)s") % {
+            "url": f"{settings.SITE_URL}/inbox/"
+        }
+        send_mail(notification.subject, notification.body + link + footer, None, [user.email])
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=clock.now())
+
+
+@task()
+def send_email(*, to: list[str], subject: str, body: str) -> None:
+    send_mail(subject, body, None, to)

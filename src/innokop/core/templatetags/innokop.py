@@ -1,0 +1,59 @@
+"""Dates, money and numbers as people read them, in Swedish or English."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
+
+from innokop.core import clock
+from innokop.core.calendar import STOCKHOLM
+
+register = template.Library()
+
+
+@register.filter
+def deadline(moment: datetime | None) -> str:
+    """'fredag 26 mars 2027 kl. 12:00, om 3 dagar' — weekday, date, time, and how long is left."""
+    if moment is None:
+        return ""
+    return f"{when(moment)}, {time_left(moment)}"
+
+
+@register.filter
+def when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(STOCKHOLM)
+    day = formats.date_format(local, "l j F Y")
+    return gettext("%(day)s at %(time)s") % {"day": day, "time": local.strftime("%H:%M")}
+
+
+@register.filter
+def time_left(moment: datetime) -> str:
+    seconds = (moment - clock.now()).total_seconds()
+    future = seconds >= 0
+    seconds = abs(seconds)
+    if seconds < 3600:
+        amount = max(1, int(seconds // 60))
+        text = ngettext("%(n)d minute", "%(n)d minutes", amount)
+    elif seconds < 2 * 86400:
+        amount = int(seconds // 3600)
+        text = ngettext("%(n)d hour", "%(n)d hours", amount)
+    else:
+        amount = int(seconds // 86400)
+        text = ngettext("%(n)d day", "%(n)d days", amount)
+    text = text % {"n": amount}
+    return (gettext("in %(span)s") if future else gettext("%(span)s ago")) % {"span": text}
+
+
+@register.filter
+def sek(amount: Decimal | int | float | None) -> str:
+    """'1 250 000 kr': grouped with (non-breaking) spaces, no decimals unless there are öre."""
+    if amount is None:
+        return ""
+    value = Decimal(amount)
+    decimals = 0 if value == value.to_integral_value() else 2
+    grouped = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    return f"{grouped}\u00a0kr"
