@@ -83,6 +83,7 @@ class VerifyResult:
     checked: int
     broken_id: int | None = None
     reason: str = ""
+    last_hash: str = GENESIS_HASH
 
     @property
     def ok(self) -> bool:
@@ -103,4 +104,4 @@ def audit_verify() -> VerifyResult:
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != previous:
         return VerifyResult(checked, None, "events are missing after the last one")
-    return VerifyResult(checked)
+    return VerifyResult(checked, last_hash=previous)

@@ -9,7 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = audit_verify()
         if result.ok:
-            self.stdout.write(f"audit log intact: {result.checked} events verified")
+            self.stdout.write(f"audit log intact: {result.checked} events verified, last hash {result.last_hash}")
             return
         where = f"event {result.broken_id}" if result.broken_id else "the end of the chain"
         raise CommandError(f"audit log broken at {where}: {result.reason} ({result.checked} events before it verified)")
