@@ -39,7 +39,7 @@ def test_pages_send_a_strict_content_security_policy(client, db):
 
 
 def _run_check(env_overrides: dict, tmp_path: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env |= {"DJANGO_SETTINGS_MODULE": "innokop.config.settings.production", "INNOKOP_VAR_DIR": str(tmp_path),
             "ALLOWED_HOSTS": "innokop.example.se"} | env_overrides
     return subprocess.run([sys.executable, "-m", "innokop", "check", "--deploy", "--fail-level", "WARNING"],

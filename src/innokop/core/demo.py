@@ -16,13 +16,26 @@ class Scenario:
     objects: dict = field(default_factory=dict)
     created: int = 0
     existing: int = 0
-    logins: list[tuple[str, str]] = field(default_factory=list)
 
     def count(self, created: bool) -> None:
         if created:
             self.created += 1
         else:
             self.existing += 1
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """The demo accounts in the database, with their organisations and roles, for printing."""
+    from innokop.accounts.models import User
+
+    users = User.objects.filter(email__endswith=".example").prefetch_related("memberships__organisation")
+    rows = []
+    for user in users.order_by("date_joined", "pk"):
+        memberships = list(user.memberships.all())
+        where = memberships[0].organisation.name if memberships else ""
+        roles = ", ".join(str(m.get_role_display()) for m in memberships)
+        rows.append((user.email, f"{where}: {roles}" + (" (staff)" if user.is_staff else "")))
+    return rows
 
 
 def load_demo() -> Scenario:
