@@ -1,13 +1,15 @@
 """Every URL pattern of the project, and what each persona gets from it.
 
-A new view without a row here fails `test_every_url_pattern_has_an_expected_answer`, so no view
-can skip deciding who may see it. Rows name the object a URL points at: the objects belong to the
-agency, so the agency user is the owner and the other personas are outsiders.
+A new view without a row fails `test_every_url_pattern_has_an_expected_answer`, so no view can
+skip deciding who may see it. Rows name the object a URL points at. Each domain app keeps its rows
+in `tests/<app>/access.py`: a `ROWS` dict and a `build(world)` that adds the objects its URLs need
+to `world.extra`.
 """
+
+import importlib
 
 import uuid
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +20,16 @@ from innokop.accounts.services import invitation_create
 from innokop.core.documents import document_create
 from innokop.core.models import Notification, OutboxMessage
 
+from .access import (
+    API_AUTH,
+    LOGIN_REQUIRED,
+    OPEN,
+    OWNER_ONLY,
+    OWNER_READS_ADMIN_WRITES,
+    STAFF_ONLY,
+    Row,
+    static,
+)
 from .factories import OrganisationFactory, member
 
 PERSONAS = ("anonymous", "supplier", "agency", "cpb", "staff")
@@ -34,6 +46,7 @@ class World:
     invitation: object
     invitation_raw: str
     membership: object
+    extra: dict
 
 
 @pytest.fixture
@@ -56,28 +69,13 @@ def world(db, django_capture_on_commit_callbacks):
     token = ApiToken.objects.create(user=users["agency"], name="t", prefix="ik_x", token_hash="0" * 64)
     invitation, raw = invitation_create(actor=agency_admin, organisation=agency, email="ny@x.se", role=Role.PROCURER)
     membership = Membership.objects.get(user=agency_admin, role=Role.PROCURER)
-    return World(users, agency_admin, document, notification, OutboxMessage.objects.create(
-        from_email="a", to="b", subject="c", body="d"), token, invitation, raw, membership)
+    world = World(users, agency_admin, document, notification, OutboxMessage.objects.create(
+        from_email="a", to="b", subject="c", body="d"), token, invitation, raw, membership, {})
+    world.extra.update(agency=agency, supplier_org=supplier_org, cpb=cpb)
+    for module in APP_ROW_MODULES:
+        module.build(world)
+    return world
 
-
-@dataclass(frozen=True)
-class Row:
-    url: Callable[[World], str]
-    expect: dict  # persona → status; "*" for every logged-in persona
-    method: str = "get"
-    json: bool = False  # send an empty JSON object as the body
-
-
-def static(name: str, *args) -> Callable[[World], str]:
-    return lambda world: reverse(name, args=args)
-
-
-LOGIN_REQUIRED = {"anonymous": 302, "*": 200}
-OPEN = {"anonymous": 200, "*": 200}
-OWNER_ONLY = {"anonymous": 302, "supplier": 404, "agency": 200, "cpb": 404, "staff": 404}
-OWNER_READS_ADMIN_WRITES = {"anonymous": 302, "supplier": 404, "agency": 403, "cpb": 404, "staff": 404}
-STAFF_ONLY = {"anonymous": 302, "*": 404, "staff": 200}
-API_AUTH = {"anonymous": 401, "*": 200}
 
 MATRIX: dict[str, Row] = {
     "core:start": Row(static("core:start"), OPEN),
@@ -127,6 +125,11 @@ MATRIX: dict[str, Row] = {
     "api:notifications": Row(static("api:notifications"), API_AUTH),
     "api:notifications_read": Row(static("api:notifications_read"), API_AUTH, "post", json=True),
 }
+
+
+APP_ROW_MODULES = [importlib.import_module(f"tests.{app}.access") for app in ("agreements", "catalogue")]
+for _module in APP_ROW_MODULES:
+    MATRIX.update(_module.ROWS)
 
 
 def walk(patterns, namespace=""):

@@ -12,6 +12,13 @@ class OrganisationKind(models.TextChoices):
     PARTNER = "partner", _("Partner body")
 
 
+class Sector(models.TextChoices):
+    CENTRAL_GOVERNMENT = "central_government", _("Central government agency")
+    REGION = "region", _("Region")
+    MUNICIPALITY = "municipality", _("Municipality")
+    OTHER = "other", _("Other contracting authority")
+
+
 class Role(models.TextChoices):
     PROCURER = "procurer", _("Procurer")
     BUSINESS_DEVELOPER = "business_developer", _("Business developer")
@@ -45,6 +52,9 @@ class Organisation(models.Model):
     country = models.CharField(_("country"), max_length=2, default="SE")
     is_sme = models.BooleanField(_("small or medium-sized enterprise"), default=False)
     website = models.URLField(_("website"), blank=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True,
+                              help_text=_("For agencies: decides which framework agreements they may call off from."))
+    description = models.TextField(_("about the organisation"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

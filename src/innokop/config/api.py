@@ -4,6 +4,8 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from innokop.accounts.api import router as accounts_router
+from innokop.agreements.api import router as agreements_router
+from innokop.catalogue.api import router as catalogue_router
 from innokop.core.api import router as core_router
 
 
@@ -29,3 +31,5 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
+api.add_router("/", agreements_router)
+api.add_router("/", catalogue_router)

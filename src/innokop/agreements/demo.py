@@ -1,0 +1,5 @@
+from innokop.core.demo import Scenario
+
+
+def load(scenario: Scenario) -> None:
+    pass

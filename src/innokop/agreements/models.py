@@ -1,0 +1,249 @@
+"""Framework agreements, their lots, admitted suppliers, requirements and agencies' questions."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from innokop.accounts.models import Organisation, OrganisationKind
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    UPCOMING = "upcoming", _("Not yet in force")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class CallOffMethod(models.TextChoices):
+    RANKING = "ranking", _("Ranking order")
+    RENEWED_COMPETITION = "renewed_competition", _("Renewed competition")
+    RENEWED_COMPETITION_DIALOGUE = "renewed_competition_dialogue", _("Renewed competition with dialogue")
+    COMBINATION = "combination", _("Ranking order, renewed competition above a value")
+
+
+class EvaluationModel(models.TextChoices):
+    LOWEST_PRICE = "lowest_price", _("Lowest price")
+    PRICE_QUALITY = "price_quality", _("Price and quality, weighted points")
+    VALUE_ADDED = "value_added", _("Value-added method")
+    FIXED_PRICE = "fixed_price", _("Fixed price, best quality")
+
+
+class BuyerCategory(models.TextChoices):
+    ALL_PUBLIC = "all_public", _("All public contracting authorities")
+    CENTRAL_GOVERNMENT = "central_government", _("Central government agencies")
+    REGION = "region", _("Regions")
+    MUNICIPALITY = "municipality", _("Municipalities")
+
+
+class RequirementKind(models.TextChoices):
+    MANDATORY = "mandatory", _("Mandatory (must be met)")
+    EVALUATED = "evaluated", _("Evaluated (gives added value)")
+
+
+class RequirementCategory(models.TextChoices):
+    INFORMATION_SECURITY = "information_security", _("Information security")
+    ACCESSIBILITY = "accessibility", _("Accessibility")
+    SUSTAINABILITY = "sustainability", _("Sustainability")
+    INNOVATION = "innovation", _("Innovation")
+    DATA_PROTECTION = "data_protection", _("Data protection")
+    QUALITY = "quality", _("Quality and delivery")
+    OTHER = "other", _("Other")
+
+
+class FollowUpMethod(models.TextChoices):
+    SELF_DECLARATION = "self_declaration", _("Self-declaration by the supplier")
+    DOCUMENTATION = "documentation", _("Documentation is submitted")
+    AUDIT = "audit", _("Audit")
+    SAMPLING = "sampling", _("Random sampling")
+    MEETING = "meeting", _("Follow-up meeting")
+
+
+class FollowUpFrequency(models.TextChoices):
+    ONCE = "once", _("Once, at the start")
+    QUARTERLY = "quarterly", _("Every quarter")
+    ANNUALLY = "annually", _("Every year")
+    ON_DELIVERY = "on_delivery", _("At each delivery")
+    ON_DEMAND = "on_demand", _("When needed")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+    def visible_to(self, actor):
+        """Published agreements for everyone; drafts also for the purchasing body that owns them."""
+        return self.filter(Q(published_at__isnull=False) | Q(owner_id__in=actor.organisation_ids))
+
+    def managed_by(self, actor):
+        from innokop.accounts.models import Role
+
+        owners = [m.organisation_id for m in actor.memberships
+                  if m.role == Role.FRAMEWORK_MANAGER and m.organisation.kind == OrganisationKind.CPB]
+        return self.filter(owner_id__in=owners)
+
+
+class FrameworkAgreement(models.Model):
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="agreements")
+    reference = models.CharField(_("reference number"), max_length=50, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=400)
+    description = models.TextField(_("description"), blank=True)
+    cpv_codes = models.ManyToManyField("reference.CpvCode", related_name="agreements", verbose_name=_("CPV codes"))
+    start_date = models.DateField(_("valid from"))
+    end_date = models.DateField(_("valid until"))
+    special_reasons = models.TextField(_("special reasons for a period over four years"), blank=True)
+    max_value = models.DecimalField(_("maximum value (SEK, excluding VAT)"), max_digits=14, decimal_places=0)
+    entitled_categories = models.JSONField(_("entitled categories of buyers"), default=list, blank=True)
+    entitled_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="entitled_agreements", verbose_name=_("entitled organisations"),
+        limit_choices_to={"kind": OrganisationKind.AGENCY},
+    )
+    call_off_guidance = models.TextField(_("call-off guidance"), blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    terminated_at = models.DateTimeField(null=True, blank=True)
+    termination_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "reference"]
+        constraints = [models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="agreement_period_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def status(self, today: date) -> str:
+        """Derived from the dates every time it is read, so it is never stale."""
+        if self.terminated_at is not None:
+            return AgreementStatus.TERMINATED
+        if self.published_at is None:
+            return AgreementStatus.DRAFT
+        if today < self.start_date:
+            return AgreementStatus.UPCOMING
+        if today > self.end_date:
+            return AgreementStatus.EXPIRED
+        return AgreementStatus.ACTIVE
+
+    @property
+    def document_key(self) -> str:
+        return f"agreements.frameworkagreement:{self.pk}"
+
+
+class Lot(models.Model):
+    agreement = models.ForeignKey(FrameworkAgreement, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveSmallIntegerField(_("lot number"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    cpv_codes = models.ManyToManyField("reference.CpvCode", related_name="lots", blank=True, verbose_name=_("CPV codes"))
+    call_off_method = models.CharField(_("call-off method"), max_length=40, choices=CallOffMethod.choices)
+    value_threshold = models.DecimalField(
+        _("value above which renewed competition is required (SEK)"), max_digits=14, decimal_places=0,
+        null=True, blank=True,
+    )
+    evaluation_models = models.JSONField(_("evaluation models a call-off may use"), default=list)
+    min_tender_days = models.PositiveSmallIntegerField(_("minimum tender period (days)"), default=10)
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "number"], name="lot_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference} – {self.number}. {self.title}"
+
+    @property
+    def ranks_suppliers(self) -> bool:
+        return self.call_off_method in {CallOffMethod.RANKING, CallOffMethod.COMBINATION}
+
+
+class LotCriterion(models.Model):
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    min_weight = models.PositiveSmallIntegerField(_("lowest weight (%)"))
+    max_weight = models.PositiveSmallIntegerField(_("highest weight (%)"))
+
+    class Meta:
+        ordering = ["lot", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.min_weight}–{self.max_weight} %)"
+
+
+class PriceListRow(models.Model):
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="price_rows")
+    label = models.CharField(_("item"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=50)
+    ceiling_price = models.DecimalField(_("ceiling price (SEK, excluding VAT)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["lot", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} / {self.unit}"
+
+
+class LotSupplier(models.Model):
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="lot_suppliers")
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="lot_admissions",
+                                 limit_choices_to={"kind": OrganisationKind.SUPPLIER})
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    agreement_number = models.CharField(_("the supplier's agreement number"), max_length=50)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["lot", "rank", "supplier__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "supplier"], name="lot_supplier_unique"),
+            models.UniqueConstraint(fields=["lot", "rank"], condition=Q(rank__isnull=False), name="lot_rank_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} ({self.lot})"
+
+
+class Requirement(models.Model):
+    agreement = models.ForeignKey(FrameworkAgreement, on_delete=models.CASCADE, related_name="requirements")
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, null=True, blank=True, related_name="requirements",
+                            verbose_name=_("lot (empty: every lot)"))
+    identifier = models.CharField(_("id"), max_length=20)
+    text = models.TextField(_("requirement"))
+    kind = models.CharField(_("kind"), max_length=20, choices=RequirementKind.choices)
+    category = models.CharField(_("category"), max_length=30, choices=RequirementCategory.choices)
+    followup_method = models.CharField(_("how it is followed up"), max_length=30, choices=FollowUpMethod.choices)
+    followup_frequency = models.CharField(_("how often"), max_length=20, choices=FollowUpFrequency.choices)
+
+    class Meta:
+        ordering = ["agreement", "identifier"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "identifier"], name="requirement_id_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.identifier}: {self.text[:60]}"
+
+
+class AgreementQuestion(models.Model):
+    """Questions from agencies about an agreement; answers are published to every agency."""
+
+    agreement = models.ForeignKey(FrameworkAgreement, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField(_("question"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    asked_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+
+    def __str__(self) -> str:
+        return self.question[:80]
