@@ -81,13 +81,13 @@ def test_the_demo_is_believable_and_idempotent(client):
 
 
 @pytest.mark.django_db
-def test_the_dashboard_does_not_query_more_for_more_memberships(login, agency, supplier_org, cpb,
+def test_the_dashboard_does_not_query_more_for_more_memberships(login, agency, other_agency,
                                                                 django_assert_max_num_queries):
-    from .factories import member
+    from .factories import OrganisationFactory, member
 
     few = member(agency, Role.PROCURER)
     many = member(agency, Role.PROCURER, Role.BUSINESS_DEVELOPER, Role.CONTRACT_MANAGER, Role.ORGANISATION_ADMIN)
-    for organisation in (supplier_org, cpb):
+    for organisation in (other_agency, OrganisationFactory(kind=OrganisationKind.AGENCY)):
         from innokop.accounts.models import Membership
 
         Membership.objects.create(user=many, organisation=organisation, role=Role.ORGANISATION_ADMIN)

@@ -6,16 +6,16 @@ from stdnum.eu import vat
 from innokop.core.audit import audit_log
 from innokop.core.demo import DEMO_PASSWORD, Scenario
 
-from .models import Membership, Organisation, OrganisationKind, Role, User
+from .models import Membership, Organisation, OrganisationKind, Role, Sector, User
 
 CPB = ("Innoköpscentralen", "202100", "cpb")
 AGENCIES = [
-    ("Myndigheten för digital samhällsservice", "202101", "mdss"),
-    ("Region Mälarhjärtat", "232101", "malarhjartat"),
-    ("Älvdala kommun", "212101", "alvdala"),
-    ("Statens miljöanalysinstitut", "202102", "smi"),
-    ("Trafiksäkerhetsverket", "202103", "tsv"),
-    ("Sjöstads kommun", "212102", "sjostad"),
+    ("Myndigheten för digital samhällsservice", "202101", "mdss", Sector.CENTRAL_GOVERNMENT),
+    ("Region Mälarhjärtat", "232101", "malarhjartat", Sector.REGION),
+    ("Älvdala kommun", "212101", "alvdala", Sector.MUNICIPALITY),
+    ("Statens miljöanalysinstitut", "202102", "smi", Sector.CENTRAL_GOVERNMENT),
+    ("Trafiksäkerhetsverket", "202103", "tsv", Sector.CENTRAL_GOVERNMENT),
+    ("Sjöstads kommun", "212102", "sjostad", Sector.MUNICIPALITY),
 ]
 # (name, number prefix or country, sme, key)
 SUPPLIERS = [
@@ -63,10 +63,10 @@ def foreign_vat(country: str) -> str:
 
 
 def _organisation(scenario: Scenario, *, kind: str, name: str, key: str, org_number: str = "",
-                  vat_number: str = "", country: str = "SE", sme: bool = False) -> Organisation:
+                  vat_number: str = "", country: str = "SE", sme: bool = False, sector: str = "") -> Organisation:
     lookup = {"org_number": org_number} if org_number else {"vat_number": vat_number}
     organisation, created = Organisation.objects.get_or_create(
-        **lookup, defaults={"kind": kind, "name": name, "country": country, "is_sme": sme}
+        **lookup, defaults={"kind": kind, "name": name, "country": country, "is_sme": sme, "sector": sector}
     )
     if created:
         audit_log(actor=None, verb="organisation.created", obj=organisation, organisation=organisation,
@@ -97,9 +97,9 @@ def load(scenario: Scenario) -> None:
             roles=[Role.ORGANISATION_ADMIN], staff=True)
     for name, local, roles in PEOPLE_CPB:
         _person(scenario, cpb, name=name, email=f"{local}@inkopscentralen.example", roles=roles)
-    for index, (name, prefix, key) in enumerate(AGENCIES):
+    for index, (name, prefix, key, sector) in enumerate(AGENCIES):
         agency = _organisation(scenario, kind=OrganisationKind.AGENCY, name=name, key=key,
-                               org_number=swedish_org_number(prefix))
+                               org_number=swedish_org_number(prefix), sector=sector)
         people = PEOPLE_FIRST_AGENCY if index == 0 else [
             (f"{FIRST_NAMES[index]} Inköpare", f"{FIRST_NAMES[index].lower()}.inkopare", [Role.PROCURER, Role.ORGANISATION_ADMIN])
         ]

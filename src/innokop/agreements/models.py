@@ -131,6 +131,9 @@ class FrameworkAgreement(models.Model):
             return AgreementStatus.EXPIRED
         return AgreementStatus.ACTIVE
 
+    def entitled_category_labels(self) -> list[str]:
+        return [BuyerCategory(value).label for value in self.entitled_categories if value in BuyerCategory.values]
+
     @property
     def document_key(self) -> str:
         return f"agreements.frameworkagreement:{self.pk}"
@@ -156,6 +159,9 @@ class Lot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement.reference} – {self.number}. {self.title}"
+
+    def evaluation_model_labels(self) -> list[str]:
+        return [EvaluationModel(value).label for value in self.evaluation_models if value in EvaluationModel.values]
 
     @property
     def ranks_suppliers(self) -> bool:

@@ -9,6 +9,7 @@ admin.site.site_header = "Innoköp"
 urlpatterns = [
     path("", include("innokop.core.urls")),
     path("", include("innokop.accounts.urls")),
+    path("", include("innokop.reference.urls")),
     path("", include("innokop.agreements.urls")),
     path("", include("innokop.catalogue.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -79,7 +79,8 @@ def safe_filename(name: str, kind: FileKind) -> str:
         stem, extension = extension, ""
     stem = unicodedata.normalize("NFKD", stem)
     stem = stem.encode("ascii", "ignore").decode("ascii")
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")[:80] or "document"
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem)
+    stem = re.sub(r"\.{2,}", ".", stem).strip("-._")[:80] or "document"  # no "..", even from "‥" after NFKD
     extension = extension.lower()
     if extension not in kind.extensions:
         extension = kind.extensions[0]

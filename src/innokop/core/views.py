@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 
 from . import documents as document_services
+from .dashboard import panels_for
 from .forms import DocumentForm, DocumentVersionForm
 from .models import AuditEvent, Document, DocumentVersion, Notification, OutboxMessage
 from .notifications import notification_mark_read
@@ -49,7 +50,8 @@ def accessibility(request):
 def dashboard(request):
     actor = request.actor
     notifications = Notification.objects.filter(recipient=request.user)[:5]
-    return render(request, "core/dashboard.html", {"actor": actor, "latest_notifications": notifications})
+    return render(request, "core/dashboard.html", {
+        "actor": actor, "latest_notifications": notifications, "panels": panels_for(request)})
 
 
 @login_required

@@ -57,3 +57,11 @@ def sek(amount: Decimal | int | float | None) -> str:
     decimals = 0 if value == value.to_integral_value() else 2
     grouped = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
     return f"{grouped}\u00a0kr"
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel) -> str:
+    """Renders a dashboard panel's own template with its own context (see core.dashboard)."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(panel.template, panel.context, request=context.get("request"))

@@ -32,3 +32,16 @@ def govuk_widget(field: forms.BoundField) -> str:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def widget_kind(field: forms.BoundField) -> str:
+    """Which GOV.UK pattern renders the field: checkboxes, a single checkbox, radios, or an input."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    return "input"

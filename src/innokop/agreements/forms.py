@@ -1,0 +1,163 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from innokop.accounts.models import Organisation, OrganisationKind
+from innokop.reference.models import CpvCode
+
+from .models import (
+    BuyerCategory,
+    CallOffMethod,
+    EvaluationModel,
+    FollowUpFrequency,
+    FollowUpMethod,
+    Lot,
+    RequirementCategory,
+    RequirementKind,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CpvCodesField(forms.CharField):
+    """CPV codes typed or picked: '72000000-5, 48000000' → CpvCode objects; unknown codes are named."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "data-cpv-target": "true", "spellcheck": "false"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("CPV codes"))
+        kwargs.setdefault("help_text", _("One or more codes from the CPV 2008 list, for example 72000000-5. "
+                                         "Separate them with commas. Use the search below to find codes."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)) or hasattr(value, "all"):
+            items = value.all() if hasattr(value, "all") else value
+            return ", ".join(c.full_code if isinstance(c, CpvCode) else str(c) for c in items)
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        codes = [token.split("-")[0] for token in re.split(r"[\s,;]+", value or "") if token]
+        if not codes and self.required:
+            raise ValidationError(_("Give at least one CPV code."))
+        bad = [code for code in codes if not re.fullmatch(r"\d{8}", code)]
+        found = {c.code: c for c in CpvCode.objects.filter(code__in=codes)}
+        unknown = [code for code in codes if code not in found and code not in bad]
+        if bad or unknown:
+            raise ValidationError(_("These are not CPV 2008 codes: %(codes)s. Search for the right code below.")
+                                  % {"codes": ", ".join(bad + unknown)})
+        return [found[code] for code in dict.fromkeys(codes)]
+
+
+class AgreementForm(forms.Form):
+    reference = forms.CharField(label=_("Reference number (diarienummer)"), max_length=50)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), max_length=400, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("One or two sentences: what agencies can buy through the agreement."))
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                                  help_text=_("Simple formatting is kept: paragraphs, lists, bold, links."))
+    cpv_codes = CpvCodesField()
+    start_date = forms.DateField(label=_("Valid from"), widget=DateInput())
+    end_date = forms.DateField(label=_("Valid until"), widget=DateInput(),
+                               help_text=_("At most four years after the start, unless you record special reasons."))
+    special_reasons = forms.CharField(label=_("Special reasons for a period over four years"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    max_value = forms.DecimalField(label=_("Maximum value, SEK excluding VAT"), min_value=1, max_digits=14,
+                                   decimal_places=0)
+    entitled_categories = forms.MultipleChoiceField(
+        label=_("Who may call off: categories"), required=False, choices=BuyerCategory.choices,
+        widget=forms.CheckboxSelectMultiple)
+    entitled_organisations = forms.ModelMultipleChoiceField(
+        label=_("Who may call off: named organisations"), required=False,
+        queryset=Organisation.objects.filter(kind=OrganisationKind.AGENCY), widget=forms.CheckboxSelectMultiple)
+    call_off_guidance = forms.CharField(
+        label=_("Call-off guidance"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("How an agency calls off: steps, templates, what to think about."))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("entitled_categories") and not data.get("entitled_organisations"):
+            self.add_error("entitled_categories", _("Choose who may call off: categories, organisations or both."))
+        return data
+
+
+class TerminateForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for terminating the agreement"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LotForm(forms.Form):
+    number = forms.IntegerField(label=_("Lot number"), min_value=1, max_value=999)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    cpv_codes = CpvCodesField(required=False)
+    call_off_method = forms.ChoiceField(label=_("Call-off method"), choices=CallOffMethod.choices,
+                                        widget=forms.RadioSelect)
+    value_threshold = forms.DecimalField(
+        label=_("For a combination: value above which renewed competition is required (SEK)"), required=False,
+        min_value=1, max_digits=14, decimal_places=0)
+    evaluation_models = forms.MultipleChoiceField(
+        label=_("Evaluation models a call-off may use"), required=False, choices=EvaluationModel.choices,
+        widget=forms.CheckboxSelectMultiple)
+    min_tender_days = forms.IntegerField(label=_("Minimum tender period in call-offs (days)"), min_value=1,
+                                         max_value=120, initial=10)
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=200)
+    description = forms.CharField(label=_("What it covers"), required=False, max_length=1000)
+    min_weight = forms.IntegerField(label=_("Lowest weight (%)"), min_value=0, max_value=100)
+    max_weight = forms.IntegerField(label=_("Highest weight (%)"), min_value=0, max_value=100)
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_weight"), data.get("max_weight")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_weight", _("The highest weight must be at least the lowest weight."))
+        return data
+
+
+class PriceRowForm(forms.Form):
+    label = forms.CharField(label=_("Item"), max_length=200)
+    unit = forms.CharField(label=_("Unit"), max_length=50, help_text=_("For example: hour, licence per year, unit."))
+    ceiling_price = forms.DecimalField(label=_("Ceiling price, SEK excluding VAT"), min_value=0.01, max_digits=12,
+                                       decimal_places=2)
+
+
+class LotSupplierForm(forms.Form):
+    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Organisation.objects.filter(kind=OrganisationKind.SUPPLIER))
+    rank = forms.IntegerField(label=_("Rank (ranking order lots)"), required=False, min_value=1, max_value=99)
+    agreement_number = forms.CharField(label=_("The supplier's agreement number"), max_length=50)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
+    contact_email = forms.EmailField(label=_("Contact e-mail"))
+    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40, required=False)
+
+
+class RequirementForm(forms.Form):
+    identifier = forms.CharField(label=_("Id"), max_length=20, help_text=_("For example K1 or IS-3."))
+    text = forms.CharField(label=_("Requirement"), widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=RequirementKind.choices, widget=forms.RadioSelect)
+    category = forms.ChoiceField(label=_("Category"), choices=RequirementCategory.choices)
+    lot = forms.ModelChoiceField(label=_("Lot"), required=False, queryset=Lot.objects.none(),
+                                 empty_label=_("Every lot"))
+    followup_method = forms.ChoiceField(label=_("How it is followed up"), choices=FollowUpMethod.choices)
+    followup_frequency = forms.ChoiceField(label=_("How often"), choices=FollowUpFrequency.choices)
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = agreement.lots.all()
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000)

@@ -1,0 +1,47 @@
+"""Who may see and change framework agreements."""
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from innokop.accounts.models import Organisation, OrganisationKind, Role
+from innokop.core.permissions import get_for_actor
+
+from .models import BuyerCategory, FrameworkAgreement, Lot
+
+
+def is_framework_manager(actor) -> bool:
+    return any(m.role == Role.FRAMEWORK_MANAGER and m.organisation.kind == OrganisationKind.CPB
+               for m in actor.memberships)
+
+
+def get_agreement_for_actor(actor, pk, *, write: bool = False) -> FrameworkAgreement:
+    visible = FrameworkAgreement.objects.visible_to(actor)
+    return get_for_actor(visible, FrameworkAgreement.objects.managed_by(actor), pk, write=write)
+
+
+def get_lot_for_actor(actor, pk, *, write: bool = False) -> Lot:
+    visible = Lot.objects.filter(agreement__in=FrameworkAgreement.objects.visible_to(actor)).select_related("agreement")
+    writable = Lot.objects.filter(agreement__in=FrameworkAgreement.objects.managed_by(actor))
+    return get_for_actor(visible, writable, pk, write=write)
+
+
+def is_entitled(agreement: FrameworkAgreement, organisation: Organisation) -> bool:
+    """An agency may call off when it is named, or its sector is among the entitled categories."""
+    if organisation.kind != OrganisationKind.AGENCY:
+        return False
+    categories = set(agreement.entitled_categories)
+    if BuyerCategory.ALL_PUBLIC in categories or (organisation.sector and organisation.sector in categories):
+        return True
+    return agreement.entitled_organisations.filter(pk=organisation.pk).exists()
+
+
+def entitled_organisations_of(actor, agreement: FrameworkAgreement, today: date) -> list[Organisation]:
+    """The actor's agencies that may call off from the agreement now (it must be active)."""
+    if agreement.status(today) != "active":
+        return []
+    return [org for org in actor.organisations if is_entitled(agreement, org)]
+
+
+def agreements_managed(actor) -> QuerySet[FrameworkAgreement]:
+    return FrameworkAgreement.objects.managed_by(actor)
