@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from innokop.accounts.models import Sector
 from innokop.agreements import services
@@ -15,6 +16,13 @@ from innokop.reference.models import CpvCode
 from .factories import LotFactory, LotSupplierFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are matched in English here; the Swedish wording is checked on the pages."""
+    with translation.override("en"):
+        yield
 
 
 def _create(actor, owner, **overrides):
