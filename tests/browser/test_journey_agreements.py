@@ -47,7 +47,7 @@ def test_a_framework_manager_creates_and_publishes_an_agreement_with_two_lots(pa
     page.fill("#id_reference", "IK-2027-042")
     page.fill("#id_title", "Smart avfallshantering")
     page.fill("#id_summary", "Sensorer och tjänster för effektivare avfallshantering i kommuner.")
-    page.fill("#cpv-q", "avfall")
+    page.fill("#cpv-q", "avfallstjänster")
     page.locator(".ik-cpv-add").first.click()  # HTMX search and the picker's Add button
     expect(page.locator("#id_cpv_codes")).not_to_have_value("")
     page.fill("#id_start_date", "2027-04-01")
