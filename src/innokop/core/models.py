@@ -140,3 +140,40 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class SearchEntry(models.Model):
+    """One object in the full-text index, kept by `innokop.core.search` (never saved directly).
+
+    `title_terms` and `body_terms` hold the normalised text the database indexes: Swedish stems
+    plus the parts of compound words. Migration 0003 adds what the database needs on top: an FTS5
+    table on SQLite, a weighted tsvector column with a GIN index on PostgreSQL.
+    """
+
+    kind = models.CharField(max_length=50)
+    object_id = models.BigIntegerField()
+    language = models.CharField(max_length=10, default="sv")
+    title = models.TextField()
+    body = models.TextField(blank=True)
+    title_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+
+class SearchWord(models.Model):
+    """A word seen in indexed Swedish text: the vocabulary compound words are split against.
+
+    It only grows: a word whose last object is gone still names a real part of a compound, and
+    keeping it costs one row.
+    """
+
+    word = models.CharField(max_length=64, primary_key=True)
+    stem = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self) -> str:
+        return self.word

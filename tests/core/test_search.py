@@ -1,0 +1,237 @@
+"""The search engine: Swedish inflections and compounds, filters, safety and snippets, on either database."""
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from innokop.core.models import SearchEntry
+from innokop.core.search import Hit, search, search_index, search_rebuild, search_remove
+
+pytestmark = pytest.mark.django_db
+
+
+def index(object_id: int, title: str, body: str = "", *, kind: str = "solution", **extra) -> None:
+    search_index(kind=kind, object_id=object_id, title=title, body=body, **extra)
+
+
+def found(query: str, **filters) -> list[tuple[str, int]]:
+    return [(hit.kind, hit.object_id) for hit in search(query, **filters)]
+
+
+def ids(query: str, **filters) -> set[int]:
+    return {object_id for _kind, object_id in found(query, **filters)}
+
+
+# --- Swedish --------------------------------------------------------------------------------------
+
+
+def test_it_matches_inflections_of_a_word_with_each_other():
+    index(1, "Avtalet om städning")
+    index(2, "Alla avtalen förlängs")
+    index(3, "Nytt avtal för skolor")
+    index(4, "Något helt annat")
+    for query in ("avtal", "avtalet", "avtalen", "Avtalen"):
+        assert ids(query) == {1, 2, 3}, query
+
+
+def test_a_compound_query_finds_its_parts_written_apart():
+    index(1, "Hantering av avfall i kommunen")
+    index(2, "Hantering av personuppgifter")
+    assert ids("avfallshantering") == {1}
+    assert ids("avfallshanteringen") == {1}  # an inflected last part
+
+
+def test_a_part_finds_the_compound_that_contains_it():
+    index(1, "Avfallshantering för skolor")
+    index(2, "Insamling av matavfall")
+    index(3, "Hantering av personuppgifter")
+    assert ids("avfall") == {1, 2}
+    assert ids("hantering") == {1, 3}
+
+
+def test_a_prefix_finds_a_part_inside_a_compound():
+    index(1, "Avfallshantering för skolor")
+    assert ids("hanter") == {1}
+
+
+def test_a_compound_of_three_parts_is_split_at_every_level():
+    index(1, "Avfallshanteringsplan för regionen")
+    index(2, "En plan för hantering av avfall")
+    assert ids("hantering") == {1, 2}
+    assert ids("avfallshantering") == {1, 2}
+    assert ids("avfallshanteringsplan") == {1, 2}
+
+
+def test_compounds_are_found_whichever_order_objects_were_indexed_in():
+    # Neither "cykel" nor "parkering" is a known word when the compound is indexed.
+    index(1, "Cykelparkering vid stationen")
+    index(2, "Parkering för bilar och cykel")
+    assert ids("parkering") == {1, 2}
+    assert ids("cykelparkering") == {1, 2}
+
+
+def test_stop_words_do_not_keep_a_query_from_finding_a_compound():
+    index(1, "Avfallshantering")
+    assert ids("hantering av avfall") == {1}
+    assert ids("och") == set()  # a query of stop words alone still searches for them
+
+
+def test_a_particle_is_not_taken_for_a_part_of_a_compound():
+    index(1, "Upphandling av tjänster")
+    index(2, "Handlingar till nämnden")
+    assert ids("handling") == {2}
+
+
+def test_the_last_word_matches_as_a_prefix():
+    index(1, "Avfall från verksamheten")
+    index(2, "Upphandlingar 2027")
+    assert ids("avfal") == {1}
+    assert ids("upphandl") == {2}
+    assert ids("avfall verksam") == {1}
+    assert ids("avfal verksamheten") == set()  # only the last word is a prefix
+
+
+def test_swedish_letters_are_letters_of_their_own():
+    index(1, "Leverantören får fakturera månadsvis")
+    index(2, "Min far var leverantör")
+    assert ids("får") == {1}
+    assert ids("far") == {2}
+    assert ids("FÅR") == {1}
+
+
+def test_text_in_another_language_is_found_by_its_exact_words():
+    index(1, "Waste management services", language="en")
+    assert ids("waste") == {1}
+    assert ids("management") == {1}
+
+
+# --- Ranking, filters and the index's life cycle ---------------------------------------------------
+
+
+def test_a_title_match_outranks_a_body_match():
+    index(1, "Tjänster för kommuner", "Vi erbjuder avfallshantering i hela landet.")
+    index(2, "Avfallshantering", "Tjänster för kommuner i hela landet.")
+    hits = search("avfallshantering")
+    assert [hit.object_id for hit in hits] == [2, 1]
+    assert hits[0].score > hits[1].score > 0
+
+
+def test_kinds_and_object_ids_keep_hits_within_the_callers_set():
+    for pk in (1, 2, 3):
+        index(pk, "Avfallshantering", kind="solution")
+    index(1, "Avfallshantering", kind="supplier")
+    assert set(found("avfall", kinds=["supplier"])) == {("supplier", 1)}
+    assert set(found("avfall", object_ids={"solution": [2, 3]})) == {("solution", 2), ("solution", 3)}
+    assert set(found("avfall", object_ids={"solution": (pk for pk in [1]), "supplier": [1]})) == {
+        ("solution", 1),
+        ("supplier", 1),
+    }
+    assert found("avfall", object_ids={"solution": []}) == []
+    assert found("avfall", object_ids={}) == []
+    assert found("avfall", kinds=[]) == []
+    assert found("avfall", kinds=["supplier"], object_ids={"solution": [1]}) == []
+    with pytest.raises(TypeError):
+        search("avfall", kinds="solution")
+    assert len(search("avfall", limit=2)) == 2
+    assert search("avfall", limit=0) == []
+
+
+def test_indexing_again_replaces_the_entry():
+    index(1, "Avfallshantering")
+    index(1, "Snöröjning", "Vinterväghållning på gator")
+    assert ids("avfall") == set()
+    assert ids("snöröjning") == {1}
+    assert SearchEntry.objects.filter(kind="solution", object_id=1).count() == 1
+
+
+def test_a_removed_object_is_not_found():
+    index(1, "Avfallshantering")
+    index(2, "Avfallshantering")
+    search_remove(kind="solution", object_id=1)
+    search_remove(kind="solution", object_id=99)  # not indexed: nothing happens
+    assert ids("avfallshantering") == {2}
+
+
+def test_rebuild_restores_entries_whose_indexed_text_is_lost():
+    index(1, "Avfallshantering")
+    SearchEntry.objects.update(title_terms="", body_terms="")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_searchentry_fts")
+    assert ids("avfall") == set()
+    assert search_rebuild() == 1
+    assert ids("avfall") == {1}
+
+
+# --- Queries that must not break anything ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t", "!!!", "()", "-", "*"])
+def test_a_blank_query_finds_nothing(query):
+    index(1, "Avfallshantering")
+    assert search(query) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['\'"', "avfall AND (", "*", "NEAR(", "-x", "'; DROP TABLE x; --", 'avfall" OR "1"="1', "a:b", "x:*", "\\", "%_%",
+     "avfall & | ! <-> ()", "\x00avfall", "NOT avfall", "avfall*", "^avfall", "{avfall}", "avfall " * 2000,
+     "x" * 10_000, "ﬁ m² Ａｖｆａｌｌ İstanbul"],
+)
+def test_hostile_queries_return_without_error(query):
+    index(1, "Avfallshantering")
+    hits = search(query)
+    assert all(isinstance(hit, Hit) for hit in hits)
+    assert SearchEntry.objects.count() == 1
+
+
+def test_operators_in_a_query_are_words_not_syntax():
+    index(1, "Avfallshantering")
+    assert ids("avfall*") == {1}
+    assert ids('"avfall"') == {1}
+    assert ids("-avfall") == {1}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80))
+def test_no_text_query_raises(query):
+    hits = search(query, limit=5)
+    assert isinstance(hits, list)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="abcdefghijklmnoprstuvåäö", min_size=1, max_size=14), min_size=1, max_size=8),
+       st.data())
+def test_any_word_of_a_title_finds_it(words, data):
+    index(1, " ".join(words))
+    word = data.draw(st.sampled_from(words))
+    assert 1 in ids(word)
+
+
+# --- Snippets -------------------------------------------------------------------------------------
+
+
+def test_a_snippet_is_escaped_and_marks_the_matches():
+    index(1, "Insamling", "<script>alert('x')</script> Vi sköter hantering av avfall & återvinning.")
+    [hit] = search("avfallshantering")
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in hit.snippet
+    assert "<mark>hantering</mark> av <mark>avfall</mark> &amp; återvinning." in hit.snippet
+
+
+def test_a_snippet_shows_the_words_around_the_first_match():
+    body = " ".join(f"ord{n}" for n in range(100)) + " avfallshantering " + " ".join(f"mer{n}" for n in range(100))
+    index(1, "Rubrik", body)
+    [hit] = search("avfall")
+    assert hit.snippet.startswith("… ord90 ")
+    assert "<mark>avfallshantering</mark>" in hit.snippet
+    assert hit.snippet.endswith(" mer18 …")
+    assert len(hit.snippet.split()) == 30 + 2
+
+
+def test_a_snippet_falls_back_to_the_title_and_to_the_start_of_the_text():
+    index(1, "Avfallshantering", "Vi arbetar i hela landet.")
+    assert search("avfall")[0].snippet == "<mark>Avfallshantering</mark>"
+    index(2, "Vinterväghållning", "Plogning och sandning.")
+    assert search("vinterväghållning")[0].snippet == "<mark>Vinterväghållning</mark>"
