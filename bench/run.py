@@ -30,6 +30,7 @@ def timed(function, repeat: int) -> float:
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innokop.config.settings.test")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     if "DATABASE_URL" not in os.environ:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
     import django
