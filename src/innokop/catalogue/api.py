@@ -1,3 +1,146 @@
-from ninja import Router
+"""The catalogue's JSON API: public reading, and suppliers' writing of their own solutions (token or session)."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+
+from django.urls import reverse
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+
+from innokop.accounts.models import Organisation, OrganisationKind
+from innokop.core.permissions import get_for_actor
+
+from . import services
+from .finder import Criteria, solution_search
+from .models import ReviewStatus, Solution, represented_suppliers
+from .permissions import get_solution_for_actor
+from .schemas import (
+    SolutionDetailOut,
+    SolutionIn,
+    SolutionPageOut,
+    SolutionUpdateIn,
+    SupplierOut,
+)
 
 router = Router(tags=["catalogue"])
+MAX_PAGE_SIZE = 100
+
+
+def refusals(view: Callable) -> Callable:
+    """A refused change answers 400 with the reason, a forbidden one 403, both as JSON."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except PermissionDenied:
+            raise HttpError(403, "You may not change this solution.") from None
+        except services.CatalogueError as error:
+            raise HttpError(400, str(error)) from None
+
+    return wrapper
+
+
+def _card(solution: Solution, snippet: str = "") -> dict:
+    return {
+        "id": solution.pk, "title": solution.title, "summary": solution.summary, "supplier": solution.supplier,
+        "status": solution.status, "trl": solution.trl, "verified": solution.is_verified,
+        "verified_at": solution.verified_at, "nationwide": solution.nationwide,
+        "cpv_codes": [code.pk for code in solution.cpv_codes.all()],
+        "regions": [region.pk for region in solution.regions.all()], "pricing_model": solution.pricing_model,
+        "data_location": solution.data_location, "published_at": solution.published_at,
+        "url": reverse("catalogue:solution_detail", args=[solution.pk]), "snippet": snippet,
+    }
+
+
+def _cards(queryset) -> Any:
+    return queryset.select_related("supplier").prefetch_related("cpv_codes", "regions")
+
+
+@router.get("/solutions", response=SolutionPageOut, auth=None, url_name="solution_search",
+            summary="Search published solutions, with facet counts")
+def solution_search_api(request, q: str = "", cpv: list[str] = Query(None), trl: list[int] = Query(None),
+                        region: list[str] = Query(None), lot: list[int] = Query(None), verified: bool = False,
+                        sme: bool = False, page: int = 1, page_size: int = 20):
+    result = solution_search(Criteria.from_query(request.GET))
+    pages = Paginator(result.ordered_ids, max(1, min(page_size, MAX_PAGE_SIZE))).get_page(page)
+    ids = list(pages.object_list)
+    found = {s.pk: s for s in _cards(Solution.objects.filter(pk__in=ids))}
+    return {
+        "count": pages.paginator.count, "page": pages.number, "pages": pages.paginator.num_pages,
+        "items": [_card(found[pk], result.snippets.get(pk, "")) for pk in ids if pk in found],
+        "facets": result.facets,
+    }
+
+
+def _detail(request, solution: Solution) -> dict:
+    owner = solution.supplier_id in request.actor.organisation_ids
+    evidence = solution.evidence.all() if owner else solution.evidence.filter(status=ReviewStatus.ACCEPTED)
+    cases = solution.reference_cases.all() if owner else solution.reference_cases.filter(pending=False)
+    return {
+        **_card(solution), "problem": solution.problem, "how_it_works": solution.how_it_works,
+        "effects": solution.effects, "pricing_details": solution.pricing_details,
+        "accessibility": solution.accessibility, "lots": [lot.pk for lot in solution.lots.all()],
+        "evidence": list(evidence), "reference_cases": list(cases),
+        "pending_changes": solution.pending_changes if owner else None,
+    }
+
+
+@router.get("/solutions/{solution_id}", response=SolutionDetailOut, auth=None, url_name="solution_get",
+            summary="One solution: published ones for everyone, drafts for their supplier")
+def solution_get(request, solution_id: int):
+    return _detail(request, get_solution_for_actor(request.actor, solution_id))
+
+
+@router.get("/suppliers/{supplier_id}", response=SupplierOut, auth=None, url_name="supplier_get",
+            summary="A supplier and its published solutions")
+def supplier_get(request, supplier_id: int):
+    supplier = get_for_actor(Organisation.objects.filter(kind=OrganisationKind.SUPPLIER), None, supplier_id)
+    solutions = _cards(supplier.solutions.published())
+    return {"id": supplier.pk, "name": supplier.name, "is_sme": supplier.is_sme, "country": supplier.country,
+            "website": supplier.website, "description": supplier.description,
+            "solutions": [_card(solution) for solution in solutions]}
+
+
+def _supplier_for(request, supplier_id: int | None) -> Organisation:
+    represented = represented_suppliers(request.actor)
+    if not represented:
+        raise PermissionDenied
+    chosen = supplier_id or represented[0]
+    if chosen not in represented:
+        raise PermissionDenied
+    return Organisation.objects.get(pk=chosen)
+
+
+@router.post("/solutions", response={201: SolutionDetailOut}, url_name="solution_create",
+             summary="Create a draft solution for your company")
+@refusals
+def solution_create_api(request, payload: SolutionIn):
+    data = payload.dict()
+    supplier = _supplier_for(request, data.pop("supplier_id"))
+    solution = services.solution_create(actor=request.user, supplier=supplier, **data)
+    return Status(201, _detail(request, solution))
+
+
+@router.put("/solutions/{solution_id}", response=SolutionDetailOut, url_name="solution_update",
+            summary="Change your solution: a draft at once, a published one after review")
+@refusals
+def solution_update_api(request, solution_id: int, payload: SolutionUpdateIn):
+    solution = get_solution_for_actor(request.actor, solution_id, write=True)
+    solution = services.solution_update(actor=request.user, solution=solution, **payload.dict(exclude_unset=True))
+    return _detail(request, Solution.objects.get(pk=solution.pk))
+
+
+@router.post("/solutions/{solution_id}/submit", response=SolutionDetailOut, url_name="solution_submit",
+             summary="Submit your draft for review by the purchasing body")
+@refusals
+def solution_submit_api(request, solution_id: int):
+    solution = get_solution_for_actor(request.actor, solution_id, write=True)
+    return _detail(request, services.solution_submit(actor=request.user, solution=solution))
+
+
+
