@@ -38,7 +38,23 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def migration_data(transactional_db):
+    """The rows data migrations made (reference data, the audit chain's head): an earlier
+    transactional test flushes them, and every journey needs them."""
+    from innokop.core.audit import GENESIS_HASH
+    from innokop.core.models import AuditChainHead
+    from innokop.reference.loading import load_cpv, load_nuts
+    from innokop.reference.models import CpvCode, NutsRegion
+
+    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+    if not CpvCode.objects.exists():
+        load_cpv(CpvCode)
+    if not NutsRegion.objects.exists():
+        load_nuts(NutsRegion)
+
+
+@pytest.fixture
+def page(browser, live_server, migration_data):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE",
                                   base_url=live_server.url)
     page = context.new_page()

@@ -135,22 +135,6 @@ def page_supplier_id(page) -> int:
     return int(re.search(r"/suppliers/(\d+)/", href).group(1))
 
 
-@pytest.fixture
-def migration_data(transactional_db):
-    """The rows data migrations made (reference data, the audit chain's head): an earlier transactional test
-    may have flushed them."""
-    from innokop.core.audit import GENESIS_HASH
-    from innokop.core.models import AuditChainHead
-    from innokop.reference.loading import load_cpv, load_nuts
-    from innokop.reference.models import CpvCode, NutsRegion
-
-    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
-    if not CpvCode.objects.exists():
-        load_cpv(CpvCode)
-    if not NutsRegion.objects.exists():
-        load_nuts(NutsRegion)
-
-
 def test_a_solution_from_draft_to_found(page, checker, migration_data):
     cpb = OrganisationFactory(kind=OrganisationKind.CPB, name="Innoköpscentralen")
     member(cpb, Role.FRAMEWORK_MANAGER, email="anna@inkopscentralen.example", full_name="Anna Ramström")

@@ -122,6 +122,8 @@ def agreement_update(*, actor, agreement: FrameworkAgreement, cpv_codes=None, en
             changed.append("entitled_organisations")
         audit_log(actor=actor, verb="agreement.updated", obj=agreement, organisation=agreement.owner,
                   payload={"fields": changed})
+        if agreement.published_at is not None:
+            transaction.on_commit(lambda: _reindex(agreement))
     return agreement
 
 
@@ -170,11 +172,9 @@ def agreement_publish(*, actor, agreement: FrameworkAgreement) -> FrameworkAgree
 
 
 def _reindex(agreement: FrameworkAgreement) -> None:
-    """Keep the public search in step; the catalogue owns the search index."""
-    try:
-        from innokop.catalogue.indexing import index_agreement
-    except ImportError:
-        return
+    """Keep the public search in step; the catalogue owns what goes into the search index."""
+    from innokop.catalogue.indexing import index_agreement
+
     index_agreement(agreement)
 
 
@@ -225,6 +225,8 @@ def lot_save(*, actor, agreement: FrameworkAgreement, lot: Lot | None = None, cp
             lot.cpv_codes.set(cpv_codes)
         audit_log(actor=actor, verb="lot.saved", obj=lot, organisation=agreement.owner,
                   payload={k: str(v) for k, v in data.items()})
+        if agreement.published_at is not None:
+            transaction.on_commit(lambda: _reindex(agreement))
     return lot
 
 

@@ -57,7 +57,7 @@ def audit_log(
     object_type, object_id, object_repr = _describe(obj)
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        head = _locked_head()
         event = AuditEvent(
             created_at=clock.now(),
             actor=real_actor,
@@ -76,6 +76,22 @@ def audit_log(
         head.last_hash = event.hash
         head.save(update_fields=["last_hash"])
     return event
+
+
+class AuditChainError(Exception):
+    pass
+
+
+def _locked_head() -> AuditChainHead:
+    """The chain head, locked. A fresh (or emptied) log starts from the genesis hash; a log with
+    events but no head has been tampered with, and nothing more is appended to it."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    if AuditEvent.objects.exists():
+        raise AuditChainError("the audit chain head is missing; run `innokop audit-verify`")
+    head, _created = AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+    return head
 
 
 @dataclass(frozen=True)
