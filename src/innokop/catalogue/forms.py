@@ -4,25 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from innokop.agreements.models import Lot
-from innokop.reference.models import CpvCode, NutsRegion
+from innokop.reference.forms import CpvCodesField
+from innokop.reference.models import NutsRegion
 
 from .models import TRL_CHOICES, AttachmentKind, DataLocation, EvidenceKind, PricingModel, ReviewStatus
 
 RICH_TEXT_HINT = _("Separate paragraphs with a blank line. You may use simple HTML: <strong>, <em>, lists and links.")
-
-
-class CpvCodesField(forms.CharField):
-    """CPV codes typed as numbers ("90511000, 48000000-8"); works without JavaScript."""
-
-    def to_python(self, value: str) -> list[CpvCode]:
-        text = super().to_python(value)
-        codes = [part.split("-")[0].strip() for part in text.replace(";", ",").replace("\n", ",").split(",")]
-        codes = [code for code in codes if code]
-        found = {code.code: code for code in CpvCode.objects.filter(code__in=codes)}
-        unknown = [code for code in codes if code not in found]
-        if unknown:
-            raise forms.ValidationError(_("Unknown CPV codes: %(codes)s"), params={"codes": ", ".join(unknown)})
-        return [found[code] for code in codes]
 
 
 class SolutionStartForm(forms.Form):
@@ -55,11 +42,7 @@ def trl_help() -> str:
 class ClassificationForm(forms.Form):
     trl = forms.TypedChoiceField(label=_("Technology readiness level (TRL)"), choices=TRL_CHOICES, coerce=int,
                                  widget=forms.RadioSelect, help_text=trl_help())
-    cpv_codes = CpvCodesField(
-        label=_("CPV codes"), widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("The eight-digit codes of the common procurement vocabulary, separated by commas, "
-                    "for example 90511000, 48000000."),
-    )
+    cpv_codes = CpvCodesField()
     nationwide = forms.BooleanField(label=_("Available in all of Sweden"), required=False)
     regions = forms.ModelMultipleChoiceField(label=_("Regions where it is available"), required=False,
                                              queryset=NutsRegion.objects.all(),
