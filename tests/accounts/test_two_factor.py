@@ -57,3 +57,10 @@ def test_a_user_with_a_device_must_enter_a_code_after_the_password(client, suppl
     good = client.post(reverse("accounts:two_factor_verify") + "?next=https://evil.example/", {"token": _code(device)})
     assert good["Location"] == reverse("core:dashboard")  # never redirected off-site
     assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_a_session_without_the_second_factor_gets_no_api(client, supplier):
+    TOTPDevice.objects.create(user=supplier, name="app", confirmed=True)
+    client.post(reverse("accounts:login"), {"username": supplier.email, "password": PASSWORD})
+    response = client.get("/api/me")
+    assert response.status_code == 403 and "Two-factor" in response.json()["detail"]

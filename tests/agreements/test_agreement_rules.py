@@ -202,3 +202,21 @@ def test_another_purchasing_body_cannot_change_the_agreement(published, cpb_mana
     with pytest.raises(services.AgreementError):
         services.agreement_update(actor=rival, agreement=published, title="Kapat")
     assert Lot.objects.filter(agreement=published).count() == 2
+
+
+def test_removing_a_supplier_from_a_lot_unlinks_its_solutions(published, cpb_manager, supplier_org):
+    from ..catalogue.factories import SolutionFactory
+
+    lot = published.lots.get(number=1)
+    solution = SolutionFactory(supplier=supplier_org)
+    solution.lots.add(lot)
+    services.lot_supplier_remove(actor=cpb_manager, admission=lot.lot_suppliers.get(supplier=supplier_org))
+    assert not solution.lots.exists()
+    assert AuditEvent.objects.filter(verb="solution.lot_unlinked", object_id=str(solution.pk)).exists()
+
+
+def test_a_terminated_agreements_lots_cannot_change(published, cpb_manager):
+    services.agreement_terminate(actor=cpb_manager, agreement=published, reason="Upphört.")
+    with pytest.raises(services.AgreementError):
+        services.criterion_add(actor=cpb_manager, lot=published.lots.first(), name="X", description="",
+                               min_weight=10, max_weight=20)

@@ -258,3 +258,16 @@ def test_archiving_from_the_page_needs_a_confirmation(login, published, supplier
     assert Solution.objects.get(pk=published.pk).status == SolutionStatus.PUBLISHED
     assert client.post(url, {"confirm": "yes"}).url == reverse("catalogue:my_solutions")
     assert Solution.objects.get(pk=published.pk).status == SolutionStatus.ARCHIVED
+
+
+@pytest.mark.parametrize("query", ["trl=²", "lot=²", "lot=99999999999999999999999", "lot=" + "9" * 5000, "cpv=¹²"])
+def test_odd_filter_values_are_ignored_not_a_crash(client, db, query):
+    assert client.get(f"/solutions/?{query}").status_code == 200
+
+
+def test_a_lot_of_a_draft_agreement_is_never_named_in_the_facets(client, db, cpb):
+    from tests.agreements.factories import AgreementFactory, LotFactory
+
+    draft_lot = LotFactory(agreement=AgreementFactory(owner=cpb, title="Hemligt utkast"))
+    page = client.get(f"/solutions/?lot={draft_lot.pk}").content.decode()
+    assert "Hemligt utkast" not in page

@@ -138,3 +138,23 @@ def test_upload_page_shows_errors_and_keeps_nothing_bad(login, agency_procurer):
     response = client.post(reverse("core:document_list"),
                            {"title": "Bra", "file": SimpleUploadedFile("bra.pdf", PDF_BYTES)}, follow=True)
     assert response.status_code == 200 and "Bra" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_document_attached_to_an_object_is_not_changed_through_the_documents_page(login, agency_procurer, agency):
+    attached = document_create(actor=agency_procurer, owner=agency, title="Bilaga", attached_to="catalogue.solution:1",
+                               uploaded=SimpleUploadedFile("bilaga.pdf", PDF_BYTES))
+    client = login(agency_procurer)
+    detail = reverse("core:document_detail", args=[attached.pk])
+    assert client.get(detail).status_code == 200
+    assert client.post(detail, {"file": SimpleUploadedFile("ny.pdf", PDF_BYTES)}).status_code == 403
+    assert "Bilaga" not in client.get(reverse("core:document_list")).content.decode()
+
+
+def test_a_zip_whose_mimetype_entry_is_huge_is_refused_without_inflating_it():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"0" * 10_000_000)
+    bomb = buffer.getvalue()
+    assert len(bomb) < 100_000
+    assert sniff(bomb) is None

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -7,7 +8,7 @@ from .services import api_token_authenticate
 from .two_factor import confirmed_device
 
 # Pages a user who still has to complete two-factor authentication may reach.
-TWO_FACTOR_EXEMPT_PREFIXES = ("/static/", "/healthz", "/i18n/", "/accessibility/", "/api/")
+TWO_FACTOR_EXEMPT_PREFIXES = ("/static/", "/healthz", "/i18n/", "/accessibility/")
 
 
 class ApiTokenMiddleware:
@@ -43,6 +44,9 @@ class TwoFactorRequiredMiddleware:
             and not request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES)
         ):
             target = self._target(request)
+            if target and request.path.startswith("/api/"):
+                # A session that has not completed two-factor authentication gets no API either.
+                return JsonResponse({"detail": "Two-factor authentication is required."}, status=403)
             if target and request.path not in {target, reverse("accounts:logout")}:
                 return redirect(f"{target}?next={request.get_full_path()}")
         return self.get_response(request)

@@ -202,13 +202,12 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     organisation = membership.organisation
     if not actor_for(actor).is_admin_of(organisation):
         raise AccountError(_("Only an administrator of the organisation can remove roles."))
-    is_last_admin = (
-        membership.role == Role.ORGANISATION_ADMIN
-        and Membership.objects.filter(organisation=organisation, role=Role.ORGANISATION_ADMIN).count() == 1
-    )
-    if is_last_admin:
-        raise AccountError(_("The organisation must keep at least one administrator. Make someone else admin first."))
     with transaction.atomic():
+        # Locking the admin rows makes two admins removing each other at once wait for each other.
+        admins = list(Membership.objects.select_for_update().filter(organisation=organisation,
+                                                                    role=Role.ORGANISATION_ADMIN))
+        if membership.role == Role.ORGANISATION_ADMIN and len(admins) == 1:
+            raise AccountError(_("The organisation must keep at least one administrator. Make someone else admin first."))
         audit_log(
             actor=actor,
             verb="membership.removed",

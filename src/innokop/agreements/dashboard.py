@@ -15,7 +15,8 @@ def panels(request) -> list[Panel]:
         found.append(Panel("agreements/dashboard/managed.html",
                            {"rows": [(a, a.status(today)) for a in managed]}))
     if actor.is_agency:
-        published = FrameworkAgreement.objects.published().filter(terminated_at__isnull=True)
+        published = (FrameworkAgreement.objects.published().filter(terminated_at__isnull=True)
+                     .prefetch_related("entitled_organisations"))
         usable = [a for a in published if entitled_organisations_of(actor, a, today)]
         found.append(Panel("agreements/dashboard/entitled.html", {"agreements": usable}))
     if actor.is_supplier:

@@ -33,7 +33,8 @@ def is_entitled(agreement: FrameworkAgreement, organisation: Organisation) -> bo
     categories = set(agreement.entitled_categories)
     if BuyerCategory.ALL_PUBLIC in categories or (organisation.sector and organisation.sector in categories):
         return True
-    return agreement.entitled_organisations.filter(pk=organisation.pk).exists()
+    # all() uses a prefetch when the caller made one (lists of agreements), a query otherwise.
+    return any(named.pk == organisation.pk for named in agreement.entitled_organisations.all())
 
 
 def entitled_organisations_of(actor, agreement: FrameworkAgreement, today: date) -> list[Organisation]:

@@ -34,6 +34,11 @@ class AgreementError(Exception):
     """A refused change; the message says why and what to do."""
 
 
+def _require_lot_manager(actor, lot: Lot) -> None:
+    _require_manager(actor, lot.agreement)
+    _require_draft_or_active(lot.agreement)
+
+
 def _require_manager(actor, agreement: FrameworkAgreement | None = None) -> None:
     from innokop.accounts.permissions import actor_for
 
@@ -149,12 +154,14 @@ def publication_problems(agreement: FrameworkAgreement) -> list[str]:
 
 def agreement_publish(*, actor, agreement: FrameworkAgreement) -> FrameworkAgreement:
     _require_manager(actor, agreement)
-    if agreement.published_at is not None:
-        raise AgreementError(_("The agreement is already published."))
-    problems = publication_problems(agreement)
-    if problems:
-        raise AgreementError(" ".join(problems))
     with transaction.atomic():
+        # Locked, so that two clicks cannot publish (and notify) twice.
+        locked = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
+        if locked.published_at is not None:
+            raise AgreementError(_("The agreement is already published."))
+        problems = publication_problems(agreement)
+        if problems:
+            raise AgreementError(" ".join(problems))
         agreement.published_at = clock.now()
         agreement.save(update_fields=["published_at"])
         audit_log(actor=actor, verb="agreement.published", obj=agreement, organisation=agreement.owner)
@@ -240,7 +247,7 @@ def lot_delete(*, actor, lot: Lot) -> None:
 
 
 def criterion_add(*, actor, lot: Lot, name: str, description: str, min_weight: int, max_weight: int) -> LotCriterion:
-    _require_manager(actor, lot.agreement)
+    _require_lot_manager(actor, lot)
     if not 0 <= min_weight <= max_weight <= 100:
         raise ValidationError({"max_weight": _(
             "Weights are percentages: the lowest weight must be at most the highest, and both between 0 and 100.")})
@@ -253,7 +260,7 @@ def criterion_add(*, actor, lot: Lot, name: str, description: str, min_weight: i
 
 
 def price_row_add(*, actor, lot: Lot, label: str, unit: str, ceiling_price: Decimal) -> PriceListRow:
-    _require_manager(actor, lot.agreement)
+    _require_lot_manager(actor, lot)
     if ceiling_price <= 0:
         raise ValidationError({"ceiling_price": _("A ceiling price must be more than 0 kronor.")})
     with transaction.atomic():
@@ -265,7 +272,7 @@ def price_row_add(*, actor, lot: Lot, label: str, unit: str, ceiling_price: Deci
 
 def lot_supplier_add(*, actor, lot: Lot, supplier: Organisation, rank: int | None, agreement_number: str,
                      contact_name: str, contact_email: str, contact_phone: str = "") -> LotSupplier:
-    _require_manager(actor, lot.agreement)
+    _require_lot_manager(actor, lot)
     if supplier.kind != OrganisationKind.SUPPLIER:
         raise AgreementError(_("Only supplier organisations can be admitted to a lot."))
     if lot.ranks_suppliers and rank is None:
@@ -286,14 +293,19 @@ def lot_supplier_add(*, actor, lot: Lot, supplier: Organisation, rank: int | Non
 
 
 def _remove(actor, thing, lot: Lot, verb: str, payload: dict) -> None:
-    _require_manager(actor, lot.agreement)
+    _require_lot_manager(actor, lot)
     with transaction.atomic():
         audit_log(actor=actor, verb=verb, obj=lot, organisation=lot.agreement.owner, payload=payload)
         thing.delete()
 
 
 def lot_supplier_remove(*, actor, admission: LotSupplier) -> None:
-    _remove(actor, admission, admission.lot, "lot.supplier_removed", {"supplier": admission.supplier_id})
+    """The supplier leaves the lot, and its solutions stop saying they can be bought through it."""
+    from innokop.catalogue.services import solutions_unlink_lot
+
+    with transaction.atomic():
+        _remove(actor, admission, admission.lot, "lot.supplier_removed", {"supplier": admission.supplier_id})
+        solutions_unlink_lot(actor=actor, lot=admission.lot, supplier=admission.supplier)
 
 
 def criterion_remove(*, actor, criterion: LotCriterion) -> None:

@@ -1,11 +1,11 @@
 """Searching the catalogue: facet filters in the ORM, words in the search engine, a fair order on ties.
-
 Facets are disjunctive within a facet (CPV 34 *or* 48) and conjunctive across facets. Each facet's counts
 are computed over the query's matches with every *other* facet applied, so a count says how many results
 ticking that box would give.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -37,10 +37,10 @@ class Criteria:
     def from_query(cls, data: QueryDict) -> "Criteria":
         return cls(
             q=" ".join(data.get("q", "").split())[:200],
-            cpv=sorted({v for v in data.getlist("cpv") if v.isdigit() and len(v) == 2}),
-            trl=sorted({int(v) for v in data.getlist("trl") if v.isdigit() and 1 <= int(v) <= 9}),
+            cpv=sorted({v for v in data.getlist("cpv") if re.fullmatch(r"[0-9]{2}", v)}),
+            trl=sorted({int(v) for v in data.getlist("trl") if re.fullmatch(r"[1-9]", v)}),
             region=sorted({v for v in data.getlist("region") if v.isalnum() and len(v) <= 5}),
-            lot=sorted({int(v) for v in data.getlist("lot") if v.isdigit()}),
+            lot=sorted({int(v) for v in data.getlist("lot") if re.fullmatch(r"[0-9]{1,9}", v)}),
             verified=data.get("verified") in {"1", "true", "on"},
             sme=data.get("sme") in {"1", "true", "on"},
         )
@@ -172,7 +172,8 @@ def _lot_facet(base: QuerySet[Solution], criteria: Criteria) -> Facet:
     rows = (Solution.lots.through.objects.filter(solution__in=solutions)
             .values("lot_id").annotate(n=Count("solution_id")))
     counts = {row["lot_id"]: row["n"] for row in rows}
-    lots = Lot.objects.filter(pk__in=set(counts) | set(criteria.lot)).select_related("agreement")
+    lots = Lot.objects.filter(pk__in=set(counts) | set(criteria.lot), agreement__published_at__isnull=False,
+                              agreement__terminated_at__isnull=True).select_related("agreement")
     labels = {lot.pk: f"{lot.agreement.reference} {lot.agreement.title}, {_('lot')} {lot.number}: {lot.title}"
               for lot in lots.order_by("agreement__reference", "number")}
     return Facet("lot", str(_("Framework agreement and lot")), _values(counts, labels, criteria.lot))

@@ -73,7 +73,9 @@ class CommercialForm(forms.Form):
 
     def __init__(self, *args, supplier=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lots"].queryset = Lot.objects.filter(lot_suppliers__supplier=supplier).select_related("agreement")
+        self.fields["lots"].queryset = Lot.objects.filter(
+            lot_suppliers__supplier=supplier, agreement__published_at__isnull=False,
+            agreement__terminated_at__isnull=True).select_related("agreement")
 
 
 SECTION_FORMS = {

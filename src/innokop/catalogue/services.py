@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innokop.accounts.models import Organisation, OrganisationKind, Role, User
 from innokop.accounts.permissions import actor_for
-from innokop.agreements.models import LotSupplier
+from innokop.agreements.models import Lot, LotSupplier
 from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.documents import JPEG, PNG, document_create, validate_upload
@@ -127,7 +127,9 @@ def _pks(items: Iterable[Any]) -> list:
 
 
 def _check_lots(supplier: Organisation, lot_ids: list) -> None:
-    admitted = set(LotSupplier.objects.filter(supplier=supplier, lot_id__in=lot_ids).values_list("lot_id", flat=True))
+    admitted = set(LotSupplier.objects.filter(
+        supplier=supplier, lot_id__in=lot_ids, lot__agreement__published_at__isnull=False,
+        lot__agreement__terminated_at__isnull=True).values_list("lot_id", flat=True))
     if set(int(pk) for pk in lot_ids) - admitted:
         raise CatalogueError(_("A solution can only be offered through lots the supplier is admitted to."))
 
@@ -598,3 +600,21 @@ def collection_move_solution(*, actor: User, collection: Collection, solution_id
                 item.save(update_fields=["position"])
         audit_log(actor=actor, verb="collection.reordered", obj=collection,
                   payload={"order": [item.solution_id for item in items]})
+
+
+def solutions_unlink_lot(*, actor: User, lot: Lot, supplier: Organisation) -> int:
+    """A supplier that leaves a lot can no longer be called off through it: its solutions (and their
+    pending changes) stop naming the lot. Called by the agreements service inside its transaction."""
+    unlinked = 0
+    for solution in Solution.objects.select_for_update().filter(supplier=supplier, lots=lot):
+        solution.lots.remove(lot)
+        pending_lots = (solution.pending_changes or {}).get("lots", [])
+        if any(str(pk) == str(lot.pk) for pk in pending_lots):
+            solution.pending_changes["lots"] = [pk for pk in pending_lots if str(pk) != str(lot.pk)]
+            solution.save(update_fields=["pending_changes"])
+        audit_log(actor=actor, verb="solution.lot_unlinked", obj=solution, organisation=supplier,
+                  payload={"lot": lot.pk})
+        if solution.status == SolutionStatus.PUBLISHED:
+            indexing.solution_index(solution)
+        unlinked += 1
+    return unlinked

@@ -105,7 +105,9 @@ def documents_visible_to(request):
 
 
 def documents_writable_by(request):
-    return Document.objects.filter(owner_id__in=request.actor.organisation_ids)
+    """Only free-standing documents change here; a document attached to an agreement or a solution
+    changes through that app's own pages, which review and audit it in its context."""
+    return Document.objects.filter(owner_id__in=request.actor.organisation_ids, attached_to="")
 
 
 @login_required
@@ -127,7 +129,7 @@ def document_list(request):
             messages.success(request, _("The document has been uploaded."))
             return redirect("core:document_detail", pk=document.pk)
     documents = (
-        Document.objects.filter(owner_id__in=request.actor.organisation_ids)
+        Document.objects.filter(owner_id__in=request.actor.organisation_ids, attached_to="")
         .select_related("owner")
         .prefetch_related("versions")
     )

@@ -78,7 +78,8 @@ def _detail_context(request: HttpRequest, solution: Solution) -> dict:
         "reference_cases": list(cases),
         "images": [a for a in attachments if a.kind == AttachmentKind.IMAGE],
         "documents": [a for a in attachments if a.kind == AttachmentKind.DOCUMENT],
-        "lots": list(solution.lots.select_related("agreement")),
+        "lots": list(solution.lots.filter(agreement__published_at__isnull=False, agreement__terminated_at__isnull=True)
+                     .select_related("agreement")),
         "cpv_codes": list(solution.cpv_codes.all()), "regions": list(solution.regions.all()),
         "reviews": list(solution.reviews.all()) if owner else [],
     }
