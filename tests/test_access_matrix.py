@@ -127,7 +127,7 @@ MATRIX: dict[str, Row] = {
 }
 
 
-APP_ROW_MODULES = [importlib.import_module(f"tests.{app}.access") for app in ("agreements", "catalogue")]
+APP_ROW_MODULES = [importlib.import_module(f"tests.{app}.access") for app in ("agreements", "catalogue", "calloffs")]
 for _module in APP_ROW_MODULES:
     MATRIX.update(_module.ROWS)
 

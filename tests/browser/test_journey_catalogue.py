@@ -23,7 +23,7 @@ def log_in(page, email: str) -> None:
 
 
 def submit(page) -> None:
-    page.locator("main form button[type=submit]").last.click()
+    page.locator("main form[method=post] button[type=submit]").last.click()
 
 
 def supplier_describes_and_submits(page, checker) -> int:

@@ -90,10 +90,10 @@ def _lot(scenario: Scenario, agreement, number: int, spec, manager) -> Lot:
             call_off_method=method, value_threshold=Decimal(2_000_000) if method == CallOffMethod.COMBINATION else None,
             evaluation_models=[] if method == CallOffMethod.RANKING else ALL_MODELS, min_tender_days=15,
             cpv_codes=CpvCode.objects.filter(code__in=cpv))
-        services.criterion_add(actor=manager, lot=lot, name="Pris", description="Totalt utvärderingspris",
-                               min_weight=30, max_weight=70)
         services.criterion_add(actor=manager, lot=lot, name="Kvalitet och innovationshöjd",
-                               description="Lösningens förmåga att nå verksamhetens effektmål", min_weight=30, max_weight=70)
+                               description="Lösningens förmåga att nå verksamhetens effektmål", min_weight=20, max_weight=50)
+        services.criterion_add(actor=manager, lot=lot, name="Leveransförmåga och support",
+                               description="Införande, utbildning och support på svenska", min_weight=10, max_weight=30)
         services.price_row_add(actor=manager, lot=lot, label="Konsulttimme, senior", unit="timme",
                                ceiling_price=Decimal("1350.00"))
         services.price_row_add(actor=manager, lot=lot, label="Licens per användare", unit="år",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from innokop.core import clock
 from innokop.core.calendar import local_date
 from innokop.core.documents import document_create
-from innokop.core.forms import DocumentForm
+from innokop.core.forms import DocumentForm, add_service_errors
 from innokop.core.models import Document
 from innokop.core.permissions import get_for_actor
 
@@ -44,15 +44,6 @@ from .permissions import (
 
 def _today():
     return local_date(clock.now())
-
-
-def _form_errors(form, error: Exception) -> None:
-    """A service's refusal shown on the form: field errors where it names fields, else at the top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, str(error.message if isinstance(error, ValidationError) else error))
 
 
 def _require_manager_role(request) -> None:
@@ -119,7 +110,7 @@ def agreement_create(request):
         try:
             agreement = services.agreement_create(actor=request.user, owner=owner, **form.cleaned_data)
         except (ValidationError, services.AgreementError) as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The agreement is saved as a draft. Add its lots next."))
             return redirect("agreements:agreement_detail", pk=agreement.pk)
@@ -137,7 +128,7 @@ def agreement_edit(request, pk: int):
         try:
             services.agreement_update(actor=request.user, agreement=agreement, **form.cleaned_data)
         except (ValidationError, services.AgreementError) as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("agreements:agreement_detail", pk=agreement.pk)
@@ -172,7 +163,7 @@ def agreement_terminate(request, pk: int):
         try:
             services.agreement_terminate(actor=request.user, agreement=agreement, reason=form.cleaned_data["reason"])
         except services.AgreementError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The agreement is terminated."))
             return redirect("agreements:agreement_detail", pk=agreement.pk)
@@ -268,7 +259,7 @@ def lot_create(request, pk: int):
         try:
             lot = services.lot_save(actor=request.user, agreement=agreement, **form.cleaned_data)
         except (ValidationError, services.AgreementError) as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Lot %(number)s is saved. Add criteria, prices and suppliers.")
                              % {"number": lot.number})
@@ -285,7 +276,7 @@ def lot_edit(request, pk: int):
         try:
             services.lot_save(actor=request.user, agreement=lot.agreement, lot=lot, **form.cleaned_data)
         except (ValidationError, services.AgreementError) as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The lot is saved."))
             return redirect("agreements:lot_edit", pk=lot.pk)
@@ -300,7 +291,7 @@ def _lot_part_add(request, pk: int, form_class, prefix: str, form_key: str, add)
         try:
             add(lot, form.cleaned_data)
         except (ValidationError, services.AgreementError) as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Added to lot %(number)s.") % {"number": lot.number})
             return redirect("agreements:lot_edit", pk=lot.pk)
@@ -368,7 +359,7 @@ def requirement_list(request, pk: int):
         try:
             services.requirement_add(actor=request.user, agreement=agreement, **form.cleaned_data)
         except (ValidationError, services.AgreementError) as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The requirement is added."))
             return redirect("agreements:requirement_list", pk=agreement.pk)

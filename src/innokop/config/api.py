@@ -5,6 +5,7 @@ from ninja.security import HttpBearer, django_auth
 
 from innokop.accounts.api import router as accounts_router
 from innokop.agreements.api import router as agreements_router
+from innokop.calloffs.api import router as calloffs_router
 from innokop.catalogue.api import router as catalogue_router
 from innokop.core.api import router as core_router
 
@@ -33,3 +34,4 @@ api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", agreements_router)
 api.add_router("/", catalogue_router)
+api.add_router("/", calloffs_router)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("innokop.reference.urls")),
     path("", include("innokop.agreements.urls")),
     path("", include("innokop.catalogue.urls")),
+    path("", include("innokop.calloffs.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

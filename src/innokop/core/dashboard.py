@@ -7,7 +7,7 @@ about agreements or call-offs.
 from dataclasses import dataclass, field
 from importlib import import_module
 
-DASHBOARD_APPS = ["innokop.agreements", "innokop.catalogue"]
+DASHBOARD_APPS = ["innokop.agreements", "innokop.catalogue", "innokop.calloffs"]
 
 
 @dataclass

@@ -6,7 +6,7 @@ from importlib import import_module
 from django.db import transaction
 
 DEMO_PASSWORD = "demo-innokop-2026"
-DEMO_APPS = ["innokop.accounts", "innokop.core", "innokop.agreements", "innokop.catalogue"]
+DEMO_APPS = ["innokop.accounts", "innokop.core", "innokop.agreements", "innokop.catalogue", "innokop.calloffs"]
 
 
 @dataclass

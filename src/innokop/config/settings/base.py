@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "innokop.reference",
     "innokop.agreements",
     "innokop.catalogue",
+    "innokop.calloffs",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,35 @@
+from django.shortcuts import get_object_or_404
+from ninja import Router
+
+from innokop.core import clock
+
+from .models import CallOff
+from .schemas import CallOffDetailOut, CallOffOut
+
+router = Router(tags=["call-offs"])
+
+
+def _visible(request):
+    return CallOff.objects.visible_to(request.actor).select_related("agency", "lot__agreement")
+
+
+def _with_state(calloff: CallOff) -> CallOff:
+    calloff.state = calloff.effective_state(clock.now())
+    return calloff
+
+
+@router.get("/calloffs", response=list[CallOffOut],
+            summary="Your call-offs: your agency's own, or the ones your company is invited to")
+def calloff_list(request):
+    return [_with_state(c) for c in _visible(request)]
+
+
+@router.get("/calloffs/{calloff_id}", response=CallOffDetailOut, summary="A call-off")
+def calloff_detail(request, calloff_id: int):
+    calloff = _with_state(get_object_or_404(_visible(request), pk=calloff_id))
+    if calloff.agency_id in request.actor.organisation_ids:
+        calloff.invited_suppliers = [i.supplier.name for i in calloff.invitations.select_related("supplier")]
+    else:
+        # Invited suppliers see the call-off, never who else is invited, nor the agency's estimate.
+        calloff.estimated_value = None
+    return calloff

@@ -1,0 +1,19 @@
+from innokop.core import clock
+from innokop.core.dashboard import Panel
+
+from .models import CallOff
+
+
+def panels(request) -> list[Panel]:
+    """'My call-offs' for agencies; 'Invitations to tender' for suppliers."""
+    actor = request.actor
+    now = clock.now()
+    found = []
+    if actor.is_agency:
+        mine = CallOff.objects.of_agencies(actor.organisation_ids)[:20]
+        found.append(Panel("calloffs/dashboard/mine.html", {"rows": [(c, c.state_label(now)) for c in mine]}))
+    if actor.is_supplier:
+        invited = CallOff.objects.invitations_of(actor.organisation_ids).select_related("agency")[:20]
+        found.append(Panel("calloffs/dashboard/invitations.html",
+                           {"rows": [(c, c.state_label(now)) for c in invited]}))
+    return found

@@ -1,0 +1,170 @@
+"""The rules a call-off must follow (DESIGN.md §4, rules 2–4), as checks that explain a refusal.
+
+Each check raises `ValidationError` keyed by the form field it concerns, with a message that says
+why and what to do. `timetable_warnings` only warns: a deadline on a weekend or holiday is allowed.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from innokop.agreements.models import CallOffMethod, EvaluationModel, Lot
+from innokop.core.calendar import (
+    add_working_days,
+    at_local,
+    is_working_day,
+    local_date,
+    roll_to_working_day,
+    warns_non_working,
+)
+from innokop.core.templatetags.innokop import sek, when
+
+from .models import WEIGHTED_MODELS, CallOffKind
+
+
+def decide_method(lot: Lot, estimated_value: Decimal | None) -> str:
+    """The lot's method; for a combination lot, renewed competition at or above the threshold."""
+    if lot.call_off_method != CallOffMethod.COMBINATION:
+        return lot.call_off_method
+    if estimated_value is not None and lot.value_threshold is not None and estimated_value >= lot.value_threshold:
+        return CallOffKind.RENEWED_COMPETITION
+    return CallOffKind.RANKING
+
+
+def check_method(lot: Lot, method: str, estimated_value: Decimal | None) -> None:
+    """Rule 2: the method is fixed per lot; below a combination lot's threshold, ranking order applies."""
+    if lot.call_off_method == CallOffMethod.COMBINATION:
+        allowed = {CallOffKind.RANKING, CallOffKind.RENEWED_COMPETITION}
+    else:
+        allowed = {lot.call_off_method}
+    if method not in allowed:
+        raise ValidationError({"method": _(
+            "Lot %(number)s is called off by %(method)s only. Use that method, or choose another lot.") % {
+            "number": lot.number, "method": CallOffMethod(lot.call_off_method).label.lower()}})
+    if method != CallOffKind.RANKING and decide_method(lot, estimated_value) == CallOffKind.RANKING:
+        raise ValidationError({"estimated_value": _(
+            "Below %(threshold)s this lot is called off in ranking order, not by renewed competition. Call off "
+            "in ranking order, or check the estimated value if the call-off is larger.") % {
+            "threshold": sek(lot.value_threshold)}})
+
+
+def check_evaluation_model(lot: Lot, model: str) -> None:
+    if model not in lot.evaluation_models:
+        allowed = ", ".join(str(label).lower() for label in lot.evaluation_model_labels()) or _("none")
+        raise ValidationError({"evaluation_model": _(
+            "The agreement does not allow that evaluation model for this lot. Choose one it allows: %(allowed)s.")
+            % {"allowed": allowed}})
+
+
+def check_weights(lot: Lot, model: str, price_weight: int | None, weights: dict[int, int | None]) -> None:
+    """Rule 4: only the lot's criteria, each weight within its range, and all weights summing to 100."""
+    criteria = {c.pk: c for c in lot.criteria.all()}
+    unknown = set(weights) - set(criteria)
+    if unknown:
+        raise ValidationError(_("Only the criteria of the framework agreement may be used; criteria cannot be "
+                                "added in a call-off. Remove the others."))
+    if model not in WEIGHTED_MODELS:
+        return
+    errors = {}
+    for pk, criterion in criteria.items():
+        weight = weights.get(pk)
+        if weight is None or not criterion.min_weight <= weight <= criterion.max_weight:
+            errors[f"weight_{pk}"] = _("Give %(name)s a weight from %(min)s to %(max)s %%, as the agreement allows.") % {
+                "name": criterion.name, "min": criterion.min_weight, "max": criterion.max_weight}
+    if errors:
+        raise ValidationError(errors)
+    price = 0 if model == EvaluationModel.FIXED_PRICE else (price_weight or 0)
+    total = price + sum(weights.values())
+    if total != 100:
+        raise ValidationError({"price_weight": _(
+            "The weights add up to %(total)s %%; they must add up to 100 %%. Change the price weight or the "
+            "criteria's weights.") % {"total": total}})
+
+
+def middle_weights(lot: Lot) -> tuple[int, dict[int, int]]:
+    """The prefill: the middle of each criterion's range, and the price weight that makes 100 where it can."""
+    weights = {c.pk: (c.min_weight + c.max_weight) // 2 for c in lot.criteria.all()}
+    return max(0, 100 - sum(weights.values())), weights
+
+
+@dataclass(frozen=True)
+class Timetable:
+    publish_on: date
+    questions_close: datetime
+    answers_by: datetime
+    tender_deadline: datetime
+    opening_at: datetime
+    decision_on: date
+    contract_start: date
+    contract_end: date
+
+
+def _two_years_from(day: date) -> date:
+    """The last day of a two-year contract starting on `day`."""
+    try:
+        return day.replace(year=day.year + 2) - timedelta(days=1)
+    except ValueError:  # 29 February
+        return date(day.year + 2, 2, 28)
+
+
+def suggest_timetable(lot: Lot, today: date) -> Timetable:
+    """Publish on the next working day from today; the deadline after the lot's minimum, at 12:00."""
+    publish = roll_to_working_day(today)
+    deadline_day = roll_to_working_day(publish + timedelta(days=lot.min_tender_days))
+    questions_day = roll_to_working_day(publish + timedelta(days=round((deadline_day - publish).days * 0.4)))
+    answers_day = min(add_working_days(questions_day, 2), deadline_day)
+    opening_day = add_working_days(deadline_day, 1)
+    decision = add_working_days(opening_day, 5)
+    # Ten days' standstill after the decision (rule 9), then the contract.
+    start = min(roll_to_working_day(decision + timedelta(days=11)), lot.agreement.end_date)
+    end = min(_two_years_from(start), lot.agreement.end_date)
+    return Timetable(publish, at_local(questions_day, 12), at_local(answers_day, 12), at_local(deadline_day, 12),
+                     at_local(opening_day, 10), decision, start, end)
+
+
+def check_timetable(lot: Lot, t: Timetable) -> None:
+    """Rule 3: a tender period of at least the lot's minimum; dates in order; the contract within the agreement."""
+    days = (local_date(t.tender_deadline) - t.publish_on).days
+    if days < lot.min_tender_days:
+        raise ValidationError({"tender_deadline": _(
+            "The tender period is %(days)s days; the agreement requires at least %(min)s days for this lot. Move "
+            "the tender deadline to %(earliest)s or later.") % {
+            "days": days, "min": lot.min_tender_days,
+            "earliest": date_format(t.publish_on + timedelta(days=lot.min_tender_days), "l j F Y")}})
+    order = [("questions_close", local_date(t.questions_close), t.publish_on),
+             ("answers_by", local_date(t.answers_by), local_date(t.questions_close)),
+             ("tender_deadline", t.tender_deadline, t.answers_by),
+             ("opening_at", t.opening_at, t.tender_deadline),
+             ("decision_on", t.decision_on, local_date(t.opening_at)),
+             ("contract_start", t.contract_start, t.decision_on),
+             ("contract_end", t.contract_end, t.contract_start)]
+    for field, value, earliest in order:
+        if value < earliest:
+            raise ValidationError({field: _(
+                "This date comes before the step before it. Put the dates in the order of the timeline.")})
+    agreement = lot.agreement
+    if t.contract_start < agreement.start_date or t.contract_end > agreement.end_date:
+        raise ValidationError({"contract_end": _(
+            "The contract period must lie within the framework agreement's period, %(start)s to %(end)s. "
+            "Shorten the contract period.") % {"start": date_format(agreement.start_date, "j F Y"),
+                                               "end": date_format(agreement.end_date, "j F Y")}})
+
+
+def timetable_warnings(t: Timetable) -> list[str]:
+    """Deadlines on a weekend or public holiday are allowed, but the agency is told (rule 3)."""
+    warnings = []
+    labels = [(_("Last time for questions"), t.questions_close), (_("Last time for answers"), t.answers_by),
+              (_("Tender deadline"), t.tender_deadline), (_("Opening of tenders"), t.opening_at)]
+    for label, moment in labels:
+        if warns_non_working(moment):
+            warnings.append(_("%(what)s falls on a weekend or public holiday (%(when)s). Suppliers may need a "
+                              "working day: consider moving it.") % {"what": label, "when": when(moment)})
+    for label, day in [(_("Planned award decision"), t.decision_on), (_("Contract start"), t.contract_start)]:
+        if not is_working_day(day):
+            warnings.append(_("%(what)s falls on a weekend or public holiday (%(when)s).") % {
+                "what": label, "when": date_format(day, "l j F Y")})
+    return warnings

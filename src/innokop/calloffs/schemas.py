@@ -1,0 +1,36 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class CallOffOut(Schema):
+    id: int
+    reference: str
+    title: str
+    agency: str
+    lot_id: int
+    agreement_reference: str
+    method: str
+    state: str
+    published_at: datetime | None
+    questions_close: datetime | None
+    tender_deadline: datetime | None
+    contract_start: date | None
+    contract_end: date | None
+
+    @staticmethod
+    def resolve_agency(obj) -> str:
+        return obj.agency.name
+
+    @staticmethod
+    def resolve_agreement_reference(obj) -> str:
+        return obj.lot.agreement.reference
+
+
+class CallOffDetailOut(CallOffOut):
+    need: str
+    evaluation_model: str
+    price_weight: int | None
+    estimated_value: Decimal | None = None
+    invited_suppliers: list[str] | None = None

@@ -1,0 +1,267 @@
+"""Every change to a call-off: start, the steps of the draft, the team, publication and cancellation."""
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from innokop.accounts.models import Membership, Role
+from innokop.accounts.permissions import actor_for
+from innokop.agreements.models import AgreementStatus, EvaluationModel, Lot, Requirement
+from innokop.agreements.permissions import is_entitled
+from innokop.core import clock
+from innokop.core.audit import audit_log
+from innokop.core.calendar import local_date
+from innokop.core.notifications import notify
+
+from . import rules
+from .models import CallOff, CallOffCriterion, CallOffInvitation, CallOffKind, CallOffStatus
+from .permissions import calling_off_organisations, is_team_member
+
+
+class CallOffError(Exception):
+    """A refused change; the message says why and what to do."""
+
+
+def _today() -> date:
+    return local_date(clock.now())
+
+
+def _organisation_for(actor, lot: Lot, organisation=None):
+    """The agency the actor calls off for: one where they are a procurer or business developer, entitled."""
+    who = actor_for(actor)
+    candidates = calling_off_organisations(who)
+    if organisation is not None:
+        candidates = [org for org in candidates if org.pk == organisation.pk]
+    if not candidates:
+        raise CallOffError(_("Only procurers and business developers at an agency can start a call-off. Ask your "
+                             "organisation's administrator for the role."))
+    entitled = [org for org in candidates if is_entitled(lot.agreement, org)]
+    if not entitled:
+        raise CallOffError(_("%(organisation)s is not entitled to call off from %(agreement)s. Choose an agreement "
+                             "your organisation may use, or ask the purchasing body.") % {
+            "organisation": candidates[0].name, "agreement": lot.agreement.reference})
+    return entitled[0]
+
+
+def _require_active(lot: Lot) -> None:
+    if lot.agreement.status(_today()) != AgreementStatus.ACTIVE:
+        raise CallOffError(_("The framework agreement %(reference)s is not in force, so no call-off can be made "
+                             "from it now.") % {"reference": lot.agreement.reference})
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"AV-{year}-"
+    last = (CallOff.objects.filter(reference__startswith=prefix).order_by("-reference")
+            .values_list("reference", flat=True).first())
+    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:04d}"
+
+
+def _save_new(calloff: CallOff) -> None:
+    """Numbers run per year; two starts at once may pick the same number, so the loser takes the next."""
+    for _attempt in range(5):
+        calloff.reference = _next_reference(_today().year)
+        try:
+            with transaction.atomic():
+                calloff.save()
+            return
+        except IntegrityError:
+            continue
+    raise CallOffError(_("The call-off could not be given a reference number. Try again."))
+
+
+def calloff_start(*, actor, lot: Lot, title: str, need: str, estimated_value: Decimal | None,
+                  method: str | None = None, organisation=None) -> CallOff:
+    """A draft call-off prefilled from the lot: its method, criteria (middle weights) and requirements."""
+    agency = _organisation_for(actor, lot, organisation)
+    _require_active(lot)
+    method = method or rules.decide_method(lot, estimated_value)
+    rules.check_method(lot, method, estimated_value)
+    with transaction.atomic():
+        calloff = CallOff(agency=agency, lot=lot, created_by=actor, method=method, title=title, need=need,
+                          estimated_value=estimated_value)
+        _save_new(calloff)
+        calloff.team.add(actor)
+        price_weight, weights = rules.middle_weights(lot)
+        calloff.price_weight = price_weight
+        calloff.save(update_fields=["price_weight"])
+        CallOffCriterion.objects.bulk_create(
+            CallOffCriterion(calloff=calloff, lot_criterion_id=pk, weight=w) for pk, w in weights.items())
+        calloff.requirements.set(lot_requirements(lot))
+        audit_log(actor=actor, verb="calloff.started", obj=calloff, organisation=agency,
+                  payload={"lot": lot.pk, "method": method, "reference": calloff.reference})
+    return calloff
+
+
+def lot_requirements(lot: Lot):
+    """The agreement's requirements that apply to the lot: those for every lot, and the lot's own."""
+    return Requirement.objects.filter(Q(lot__isnull=True) | Q(lot=lot), agreement_id=lot.agreement_id)
+
+
+def _require_team_draft(actor, calloff: CallOff) -> None:
+    if not is_team_member(actor_for(actor), calloff):
+        raise CallOffError(_("Only the call-off's team can change it. Ask a team member to add you."))
+    if calloff.status != CallOffStatus.DRAFT:
+        raise CallOffError(_("The call-off is published and its draft can no longer be changed."))
+
+
+def _save_need(calloff: CallOff, data: dict) -> list[str]:
+    method = data.get("method") or rules.decide_method(calloff.lot, data["estimated_value"])
+    rules.check_method(calloff.lot, method, data["estimated_value"])
+    calloff.title, calloff.need = data["title"], data["need"]
+    calloff.estimated_value, calloff.method = data["estimated_value"], method
+    return ["title", "need", "estimated_value", "method"]
+
+
+def _save_evaluation(calloff: CallOff, data: dict) -> list[str]:
+    lot = calloff.lot
+    model, weights = data["evaluation_model"], data.get("weights", {})
+    rules.check_evaluation_model(lot, model)
+    rules.check_weights(lot, model, data.get("price_weight"), weights)
+    weighted = model in rules.WEIGHTED_MODELS
+    calloff.evaluation_model = model
+    calloff.price_weight = (data.get("price_weight") if model == EvaluationModel.PRICE_QUALITY
+                            else 0 if weighted else None)
+    for row in calloff.criteria.all():
+        row.weight = weights.get(row.lot_criterion_id) if weighted else None
+        row.save(update_fields=["weight"])
+    return ["evaluation_model", "price_weight"]
+
+
+TIMETABLE_FIELDS = ("publish_on", "questions_close", "answers_by", "tender_deadline", "opening_at", "decision_on",
+                    "contract_start", "contract_end")
+
+
+def timetable_of(calloff: CallOff) -> rules.Timetable | None:
+    values = [getattr(calloff, field) for field in TIMETABLE_FIELDS]
+    return None if None in values else rules.Timetable(*values)
+
+
+def _save_timetable(calloff: CallOff, data: dict) -> list[str]:
+    timetable = rules.Timetable(**{field: data[field] for field in TIMETABLE_FIELDS})
+    if timetable.publish_on < _today():
+        raise ValidationError({"publish_on": _("The publication date has passed. Publish today or later.")})
+    rules.check_timetable(calloff.lot, timetable)
+    for field in TIMETABLE_FIELDS:
+        setattr(calloff, field, data[field])
+    return list(TIMETABLE_FIELDS)
+
+
+STEPS = {"need": _save_need, "evaluation": _save_evaluation, "timetable": _save_timetable}
+
+
+def calloff_update_step(*, actor, calloff: CallOff, step: str, data: dict) -> CallOff:
+    """Saves one step of the draft; a refused step leaves the draft as it was."""
+    _require_team_draft(actor, calloff)
+    with transaction.atomic():
+        fields = STEPS[step](calloff, data)
+        calloff.save(update_fields=[*fields, "updated_at"])
+        audit_log(actor=actor, verb="calloff.step_saved", obj=calloff, organisation=calloff.agency,
+                  payload={"step": step})
+    return calloff
+
+
+def calloff_team_add(*, actor, calloff: CallOff, user) -> None:
+    if not is_team_member(actor_for(actor), calloff):
+        raise CallOffError(_("Only the call-off's team can add people to it."))
+    if not Membership.objects.filter(user=user, organisation=calloff.agency).exists():
+        raise CallOffError(_("Only people in %(agency)s can join the team. Invite them to the organisation first.")
+                           % {"agency": calloff.agency.name})
+    with transaction.atomic():
+        calloff.team.add(user)
+        audit_log(actor=actor, verb="calloff.team_member_added", obj=calloff, organisation=calloff.agency,
+                  payload={"user": user.pk})
+
+
+def publication_problems(calloff: CallOff) -> list[str]:
+    """What stops publication, checked again against the lot and the clock, in words the agency can act on."""
+    problems = []
+    lot = calloff.lot
+    if calloff.method == CallOffKind.RANKING:
+        problems.append(_("Call-offs in ranking order are offered to the first-ranked supplier; that is not yet "
+                          "possible in Innoköp. Contact the purchasing body."))
+    if lot.agreement.status(_today()) != AgreementStatus.ACTIVE:
+        problems.append(_("The framework agreement is not in force."))
+    if not calloff.steps_done()["need"]:
+        problems.append(_("Describe the need, the title and the estimated value."))
+    if not calloff.steps_done()["evaluation"]:
+        problems.append(_("Choose the evaluation model and the weights."))
+    checks = [lambda: rules.check_method(lot, calloff.method, calloff.estimated_value)]
+    if calloff.evaluation_model:
+        weights = {row.lot_criterion_id: row.weight for row in calloff.criteria.all()}
+        checks += [lambda: rules.check_evaluation_model(lot, calloff.evaluation_model),
+                   lambda: rules.check_weights(lot, calloff.evaluation_model, calloff.price_weight, weights)]
+    timetable = timetable_of(calloff)
+    if timetable is None:
+        problems.append(_("Set the timetable and the contract period."))
+    else:
+        checks.append(lambda: rules.check_timetable(lot, replace(timetable, publish_on=_today())))
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            problems.extend(error.messages)
+    return problems
+
+
+def _supplier_representatives(supplier_ids):
+    return [m.user for m in Membership.objects.filter(
+        organisation_id__in=supplier_ids, role=Role.SUPPLIER_REPRESENTATIVE).select_related("user")]
+
+
+def calloff_publish(*, actor, calloff: CallOff) -> CallOff:
+    """Rule 3: every supplier admitted on the lot is invited in writing; none can be left out."""
+    _require_team_draft(actor, calloff)
+    problems = publication_problems(calloff)
+    if problems:
+        raise CallOffError(" ".join(problems))
+    with transaction.atomic():
+        calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        if not calloff.can_move_to(CallOffStatus.OPEN):
+            raise CallOffError(_("The call-off is already published."))
+        now = clock.now()
+        calloff.status, calloff.published_at, calloff.publish_on = CallOffStatus.OPEN, now, local_date(now)
+        calloff.save(update_fields=["status", "published_at", "publish_on", "updated_at"])
+        supplier_ids = list(calloff.lot.lot_suppliers.values_list("supplier_id", flat=True))
+        CallOffInvitation.objects.bulk_create(
+            CallOffInvitation(calloff=calloff, supplier_id=pk, invited_at=now) for pk in supplier_ids)
+        audit_log(actor=actor, verb="calloff.published", obj=calloff, organisation=calloff.agency,
+                  payload={"reference": calloff.reference, "invited": sorted(supplier_ids),
+                           "tender_deadline": calloff.tender_deadline})
+        notify(recipients=_supplier_representatives(supplier_ids), kind="calloff.invited",
+               subject=gettext_lazy("Invitation to tender: %(reference)s"),
+               body=gettext_lazy("%(agency)s invites every supplier on the lot to tender in the call-off "
+                                 "“%(title)s”. Read the call-off and ask questions in Innoköp."),
+               params={"reference": calloff.reference, "agency": calloff.agency.name, "title": calloff.title},
+               url=reverse("calloffs:calloff_detail", args=[calloff.pk]))
+    return calloff
+
+
+def calloff_cancel(*, actor, calloff: CallOff, reason: str) -> CallOff:
+    """Rule 10: allowed before the contract, with the reason sent to every invited supplier."""
+    if not is_team_member(actor_for(actor), calloff):
+        raise CallOffError(_("Only the call-off's team can cancel it."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for cancelling; the invited suppliers are told it.")})
+    with transaction.atomic():
+        calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        if not calloff.can_move_to(CallOffStatus.CANCELLED):
+            raise CallOffError(_("The call-off is already cancelled."))
+        calloff.status, calloff.cancelled_at, calloff.cancel_reason = CallOffStatus.CANCELLED, clock.now(), reason
+        calloff.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+        audit_log(actor=actor, verb="calloff.cancelled", obj=calloff, organisation=calloff.agency,
+                  payload={"reason": reason})
+        invited = calloff.invitations.values_list("supplier_id", flat=True)
+        notify(recipients=_supplier_representatives(list(invited)), kind="calloff.cancelled",
+               subject=gettext_lazy("The call-off %(reference)s is cancelled"),
+               body=gettext_lazy("%(agency)s has cancelled the call-off “%(title)s”. The reason: %(reason)s"),
+               params={"reference": calloff.reference, "agency": calloff.agency.name, "title": calloff.title,
+                       "reason": reason},
+               url=reverse("calloffs:calloff_detail", args=[calloff.pk]))
+    return calloff

@@ -1,0 +1,209 @@
+"""Pages for starting, preparing, publishing and following a call-off.
+
+The guided flow is four pages before publication: the need (which starts the draft), evaluation,
+timetable, and check your answers. Every step saves the draft; the call-off page is its task list.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from innokop.agreements.permissions import get_lot_for_actor
+from innokop.core.forms import add_service_errors
+from innokop.core import clock
+from innokop.core.calendar import local_date
+
+from . import rules, services
+from .forms import CancelForm, EvaluationForm, NeedForm, TeamForm, TimetableForm
+from .models import CallOff, CallOffStatus
+from .permissions import get_calloff_for_actor, is_agency_member, is_team_member, may_start
+
+STEP_COUNT = 4
+
+
+def _today():
+    return local_date(clock.now())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calloff_start(request, pk: int):
+    """Step 1 of 4: the need. Saving it creates the draft."""
+    lot = get_lot_for_actor(request.actor, pk)
+    if not may_start(request.actor, lot, _today()):
+        raise PermissionDenied
+    form = NeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            calloff = services.calloff_start(actor=request.user, lot=lot, **form.cleaned_data)
+        except (ValidationError, services.CallOffError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The draft %(reference)s is saved.") % {"reference": calloff.reference})
+            return redirect("calloffs:calloff_evaluation", pk=calloff.pk)
+    return render(request, "calloffs/step_need.html", {"form": form, "lot": lot, "step": 1, "steps": STEP_COUNT})
+
+
+def _detail_queryset_parts(calloff: CallOff) -> dict:
+    return {
+        "criteria": calloff.criteria.select_related("lot_criterion"),
+        "requirements": calloff.requirements.all(),
+    }
+
+
+@login_required
+def calloff_detail(request, pk: int):
+    calloff = get_calloff_for_actor(request.actor, pk)
+    now = clock.now()
+    context = {"calloff": calloff, "state": calloff.effective_state(now), "state_label": calloff.state_label(now),
+               "timeline": timeline(calloff)} | _detail_queryset_parts(calloff)
+    if not is_agency_member(request.actor, calloff):
+        return render(request, "calloffs/detail_supplier.html", context)
+    context |= {
+        "is_team": is_team_member(request.actor, calloff), "steps_done": calloff.steps_done(),
+        "team": calloff.team.all(), "invitations": calloff.invitations.select_related("supplier"),
+        "team_form": TeamForm(agency=calloff.agency),
+    }
+    return render(request, "calloffs/detail_agency.html", context)
+
+
+def timeline(calloff: CallOff) -> list[dict]:
+    """The call-off's steps in order, with their dates: the picture and its text are the same list."""
+    now = clock.now()
+    published = calloff.published_at
+    rows = [
+        (gettext_lazy("Published, every supplier on the lot invited"), published, calloff.publish_on),
+        (gettext_lazy("Last time for questions"), calloff.questions_close, None),
+        (gettext_lazy("Last time for answers"), calloff.answers_by, None),
+        (gettext_lazy("Tender deadline"), calloff.tender_deadline, None),
+        (gettext_lazy("Opening of tenders"), calloff.opening_at, None),
+        (gettext_lazy("Planned award decision"), None, calloff.decision_on),
+        (gettext_lazy("Contract starts"), None, calloff.contract_start),
+    ]
+    return [{"label": label, "moment": moment, "day": day,
+             "past": bool(moment and moment <= now) or bool(day and not moment and day < local_date(now))}
+            for label, moment, day in rows if moment or day]
+
+
+def _step(request, pk: int, *, step: str, form_for, initial, template: str, number: int, next_name: str):
+    """Steps 2 and 3 and the re-edit of step 1: show the form, save through the service, go on."""
+    calloff = get_calloff_for_actor(request.actor, pk, write=True)
+    if calloff.status != CallOffStatus.DRAFT:
+        return redirect("calloffs:calloff_detail", pk=calloff.pk)
+    form = form_for(calloff, request.POST or None, initial=initial(calloff))
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data() if hasattr(form, "service_data") else form.cleaned_data
+        try:
+            services.calloff_update_step(actor=request.user, calloff=calloff, step=step, data=data)
+        except (ValidationError, services.CallOffError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your answers are saved in the draft."))
+            return redirect(next_name, pk=calloff.pk)
+    return render(request, template, {"calloff": calloff, "lot": calloff.lot, "form": form, "step": number,
+                                      "steps": STEP_COUNT} | _detail_queryset_parts(calloff))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calloff_need(request, pk: int):
+    return _step(request, pk, step="need", form_for=lambda c, *a, **k: NeedForm(*a, **k),
+                 initial=lambda c: {"title": c.title, "need": c.need, "estimated_value": c.estimated_value},
+                 template="calloffs/step_need.html", number=1, next_name="calloffs:calloff_evaluation")
+
+
+def _evaluation_initial(calloff: CallOff) -> dict:
+    initial = {"evaluation_model": calloff.evaluation_model or (calloff.lot.evaluation_models or [""])[0],
+               "price_weight": calloff.price_weight}
+    return initial | {f"weight_{row.lot_criterion_id}": row.weight for row in calloff.criteria.all()}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calloff_evaluation(request, pk: int):
+    return _step(request, pk, step="evaluation", form_for=lambda c, *a, **k: EvaluationForm(*a, lot=c.lot, **k),
+                 initial=_evaluation_initial, template="calloffs/step_evaluation.html", number=2,
+                 next_name="calloffs:calloff_timetable")
+
+
+def _timetable_initial(calloff: CallOff) -> dict:
+    suggested = rules.suggest_timetable(calloff.lot, _today())
+    return {field: getattr(calloff, field) or getattr(suggested, field) for field in services.TIMETABLE_FIELDS}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calloff_timetable(request, pk: int):
+    return _step(request, pk, step="timetable", form_for=lambda c, *a, **k: TimetableForm(*a, **k),
+                 initial=_timetable_initial, template="calloffs/step_timetable.html", number=3,
+                 next_name="calloffs:calloff_check")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calloff_check(request, pk: int):
+    """Step 4 of 4: check your answers, see the timeline and the warnings, and publish."""
+    calloff = get_calloff_for_actor(request.actor, pk, write=True)
+    if calloff.status != CallOffStatus.DRAFT:
+        return redirect("calloffs:calloff_detail", pk=calloff.pk)
+    if request.method == "POST":
+        try:
+            services.calloff_publish(actor=request.user, calloff=calloff)
+        except services.CallOffError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect("calloffs:calloff_published", pk=calloff.pk)
+    timetable = services.timetable_of(calloff)
+    return render(request, "calloffs/step_check.html", {
+        "calloff": calloff, "lot": calloff.lot, "step": 4, "steps": STEP_COUNT, "timeline": timeline(calloff),
+        "problems": services.publication_problems(calloff),
+        "warnings": rules.timetable_warnings(timetable) if timetable else [],
+        "suppliers": calloff.lot.lot_suppliers.select_related("supplier"),
+    } | _detail_queryset_parts(calloff))
+
+
+@login_required
+def calloff_published(request, pk: int):
+    calloff = get_calloff_for_actor(request.actor, pk)
+    if not is_agency_member(request.actor, calloff) or calloff.published_at is None:
+        raise Http404
+    return render(request, "calloffs/published.html", {"calloff": calloff,
+                                                       "invited": calloff.invitations.count()})
+
+
+@login_required
+@require_POST
+def calloff_team_add(request, pk: int):
+    calloff = get_calloff_for_actor(request.actor, pk, write=True)
+    form = TeamForm(request.POST, agency=calloff.agency)
+    if form.is_valid():
+        try:
+            services.calloff_team_add(actor=request.user, calloff=calloff, user=form.cleaned_data["user"])
+        except services.CallOffError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(name)s is in the team.") % {"name": form.cleaned_data["user"]})
+    else:
+        messages.error(request, _("Choose a colleague in your organisation."))
+    return redirect("calloffs:calloff_detail", pk=calloff.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calloff_cancel(request, pk: int):
+    calloff = get_calloff_for_actor(request.actor, pk, write=True)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.calloff_cancel(actor=request.user, calloff=calloff, reason=form.cleaned_data["reason"])
+        except (ValidationError, services.CallOffError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The call-off is cancelled and the invited suppliers are told why."))
+            return redirect("calloffs:calloff_detail", pk=calloff.pk)
+    return render(request, "calloffs/cancel.html", {"calloff": calloff, "form": form})

@@ -1,0 +1,60 @@
+"""Access-matrix rows for the call-off URLs (see tests/test_access_matrix.py).
+
+The agency persona (a procurer, not admin) is on the team of both call-offs; the supplier persona's
+organisation is invited to the open one. The CPB sees neither (its summary view comes later).
+"""
+
+from datetime import date, datetime, timedelta, timezone
+
+from django.urls import reverse
+
+from innokop.calloffs.models import CallOff, CallOffStatus
+
+from ..access import API_AUTH, OWNER_ONLY, Row, static
+from ..agreements.factories import AgreementFactory, LotFactory
+
+INVITED_READS = {"anonymous": 302, "supplier": 200, "agency": 200, "cpb": 404, "staff": 404}
+START = {"anonymous": 302, "supplier": 403, "agency": 200, "cpb": 403, "staff": 403}
+TEAM_POST = {"anonymous": 302, "supplier": 404, "agency": 302, "cpb": 404, "staff": 404}
+
+
+def _calloff(world, **fields) -> CallOff:
+    count = CallOff.objects.count() + 1
+    calloff = CallOff.objects.create(agency=world.extra["agency"], lot=world.extra["lot"], created_by=world.agency_admin,
+                                     reference=f"AV-2000-{count:04d}", method="renewed_competition_dialogue",
+                                     title=f"Avrop {count}", **fields)
+    calloff.team.add(world.agency_admin, world.users["agency"])
+    return calloff
+
+
+def build(world) -> None:
+    # The matrix runs on the real clock: an agreement in force today, so the agency may start a call-off.
+    today = date.today()
+    active = AgreementFactory(owner=world.extra["cpb"], created_by=world.users["cpb"], published_at=datetime.now(timezone.utc),
+                              start_date=today - timedelta(days=30), end_date=today + timedelta(days=700))
+    moment = datetime(2030, 1, 1, 11, tzinfo=timezone.utc)
+    open_calloff = _calloff(world, status=CallOffStatus.OPEN, published_at=datetime(2029, 12, 1, tzinfo=timezone.utc),
+                            questions_close=moment, answers_by=moment, tender_deadline=moment, opening_at=moment)
+    open_calloff.invitations.create(supplier=world.extra["supplier_org"], invited_at=open_calloff.published_at)
+    world.extra.update(active_lot=LotFactory(agreement=active, number=1), calloff_draft=_calloff(world),
+                       calloff_open=open_calloff)
+
+
+def _url(name: str, key: str):
+    return lambda world: reverse(name, args=[world.extra[key].pk])
+
+
+ROWS = {
+    "calloffs:calloff_start": Row(_url("calloffs:calloff_start", "active_lot"), START),
+    "calloffs:calloff_detail": Row(_url("calloffs:calloff_detail", "calloff_open"), INVITED_READS),
+    "calloffs:calloff_need": Row(_url("calloffs:calloff_need", "calloff_draft"), OWNER_ONLY),
+    "calloffs:calloff_evaluation": Row(_url("calloffs:calloff_evaluation", "calloff_draft"), OWNER_ONLY),
+    "calloffs:calloff_timetable": Row(_url("calloffs:calloff_timetable", "calloff_draft"), OWNER_ONLY),
+    "calloffs:calloff_check": Row(_url("calloffs:calloff_check", "calloff_draft"), OWNER_ONLY),
+    "calloffs:calloff_published": Row(_url("calloffs:calloff_published", "calloff_open"), OWNER_ONLY),
+    "calloffs:calloff_team_add": Row(_url("calloffs:calloff_team_add", "calloff_draft"), TEAM_POST, "post"),
+    "calloffs:calloff_cancel": Row(_url("calloffs:calloff_cancel", "calloff_open"), OWNER_ONLY | {"supplier": 403}),
+    "api:calloff_list": Row(static("api:calloff_list"), API_AUTH),
+    "api:calloff_detail": Row(_url("api:calloff_detail", "calloff_open"),
+                              {"anonymous": 401, "supplier": 200, "agency": 200, "cpb": 404, "staff": 404}),
+}
