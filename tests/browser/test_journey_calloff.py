@@ -22,8 +22,8 @@ def _world():
                                  start_date=date.today() - timedelta(days=30), end_date=date.today() + timedelta(days=1000),
                                  published_at=timezone.now())
     lot = LotFactory(agreement=agreement, number=1, title="AI och automatisering", min_tender_days=15)
-    lot.criteria.create(name="Pris", min_weight=30, max_weight=70)
-    lot.criteria.create(name="Kvalitet och innovationshöjd", min_weight=30, max_weight=70)
+    lot.criteria.create(name="Kvalitet och innovationshöjd", min_weight=20, max_weight=50)
+    lot.criteria.create(name="Leveransförmåga och support", min_weight=10, max_weight=30)
     agreement.requirements.create(identifier="B1", text="Tillgänglighet enligt WCAG 2.1 AA", kind="mandatory",
                                   category="accessibility", followup_method="audit", followup_frequency="once")
     for name in ("Klartext AI AB", "Fjällvind Analys AB"):

@@ -79,7 +79,7 @@ def audit_log(
 
 
 class AuditChainError(Exception):
-    pass
+    """The chain cannot be appended to safely (its head is missing while events exist)."""
 
 
 def _locked_head() -> AuditChainHead:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
-    pass
+    """An attempt to change or delete an audit event."""
 
 
 class AuditEvent(models.Model):
