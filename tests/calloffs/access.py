@@ -16,6 +16,9 @@ from ..agreements.factories import AgreementFactory, LotFactory
 INVITED_READS = {"anonymous": 302, "supplier": 200, "agency": 200, "cpb": 404, "staff": 404}
 START = {"anonymous": 302, "supplier": 403, "agency": 200, "cpb": 403, "staff": 403}
 TEAM_POST = {"anonymous": 302, "supplier": 404, "agency": 302, "cpb": 404, "staff": 404}
+# An invited supplier asks (the agency may read the call-off, not ask); the team answers (the supplier may not).
+ASK_POST = {"anonymous": 302, "supplier": 302, "agency": 403, "cpb": 404, "staff": 404}
+ANSWER_POST = {"anonymous": 302, "supplier": 403, "agency": 302, "cpb": 404, "staff": 404}
 
 
 def _calloff(world, **fields) -> CallOff:
@@ -36,8 +39,10 @@ def build(world) -> None:
     open_calloff = _calloff(world, status=CallOffStatus.OPEN, published_at=datetime(2029, 12, 1, tzinfo=timezone.utc),
                             questions_close=moment, answers_by=moment, tender_deadline=moment, opening_at=moment)
     open_calloff.invitations.create(supplier=world.extra["supplier_org"], invited_at=open_calloff.published_at)
+    question = open_calloff.questions.create(supplier=world.extra["supplier_org"], asked_by=world.users["supplier"],
+                                             text="Hur många användare?", asked_at=open_calloff.published_at)
     world.extra.update(active_lot=LotFactory(agreement=active, number=1), calloff_draft=_calloff(world),
-                       calloff_open=open_calloff)
+                       calloff_open=open_calloff, calloff_question=question)
 
 
 def _url(name: str, key: str):
@@ -54,6 +59,9 @@ ROWS = {
     "calloffs:calloff_published": Row(_url("calloffs:calloff_published", "calloff_open"), OWNER_ONLY),
     "calloffs:calloff_team_add": Row(_url("calloffs:calloff_team_add", "calloff_draft"), TEAM_POST, "post"),
     "calloffs:calloff_cancel": Row(_url("calloffs:calloff_cancel", "calloff_open"), OWNER_ONLY | {"supplier": 403}),
+    "calloffs:question_ask": Row(_url("calloffs:question_ask", "calloff_open"), ASK_POST, "post"),
+    "calloffs:question_answer": Row(lambda world: reverse("calloffs:question_answer", args=[
+        world.extra["calloff_open"].pk, world.extra["calloff_question"].pk]), ANSWER_POST, "post"),
     "api:calloff_list": Row(static("api:calloff_list"), API_AUTH),
     "api:calloff_detail": Row(_url("api:calloff_detail", "calloff_open"),
                               {"anonymous": 401, "supplier": 200, "agency": 200, "cpb": 404, "staff": 404}),

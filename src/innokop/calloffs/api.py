@@ -3,7 +3,7 @@ from ninja import Router
 
 from innokop.core import clock
 
-from .models import CallOff
+from .models import CallOff, CallOffQuestion
 from .schemas import CallOffDetailOut, CallOffOut
 
 router = Router(tags=["call-offs"])
@@ -27,9 +27,20 @@ def calloff_list(request):
 @router.get("/calloffs/{calloff_id}", response=CallOffDetailOut, summary="A call-off")
 def calloff_detail(request, calloff_id: int):
     calloff = _with_state(get_object_or_404(_visible(request), pk=calloff_id))
-    if calloff.agency_id in request.actor.organisation_ids:
+    is_agency = calloff.agency_id in request.actor.organisation_ids
+    if is_agency:
         calloff.invited_suppliers = [i.supplier.name for i in calloff.invitations.select_related("supplier")]
+        questions = calloff.questions.select_related("supplier").unanswered_first()
     else:
         # Invited suppliers see the call-off, never who else is invited, nor the agency's estimate.
         calloff.estimated_value = None
+        questions = calloff.questions.for_supplier(request.actor.organisation_ids)
+    calloff.questions_out = [_question(q, with_asker=is_agency) for q in questions]
     return calloff
+
+
+def _question(question: CallOffQuestion, *, with_asker: bool) -> dict:
+    """Rule 5: the asker is for the agency only; other suppliers get the question and its answer."""
+    return {"id": question.pk, "question": question.text, "asked_at": question.asked_at,
+            "answer": question.answer if question.is_answered else None, "answered_at": question.answered_at,
+            "supplier": question.supplier.name if with_asker else None}

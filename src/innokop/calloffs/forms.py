@@ -74,3 +74,14 @@ class TeamForm(forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Why is the call-off cancelled?"), widget=forms.Textarea(attrs={"rows": 4}),
                              help_text=_("Every invited supplier is sent the reason."))
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Your question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("The agency answers every invited supplier. Other suppliers never see who "
+                                       "asked."))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text=_("The answer is published to every invited supplier, without the asker."))

@@ -165,3 +165,47 @@ class CallOffInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} ({self.calloff.reference})"
+
+
+class CallOffQuestionQuerySet(models.QuerySet):
+    def answered(self):
+        return self.filter(answered_at__isnull=False)
+
+    def for_supplier(self, organisation_ids):
+        """What a supplier sees (rule 5): every published answer, and its own questions still unanswered."""
+        return self.filter(Q(answered_at__isnull=False) | Q(supplier_id__in=organisation_ids))
+
+    def unanswered_first(self):
+        return self.order_by(models.F("answered_at").asc(nulls_first=True), "asked_at", "pk")
+
+
+class CallOffQuestion(models.Model):
+    """A supplier's question in an open call-off; its answer is published to every invited supplier (rule 5).
+
+    Who asked is kept for the agency and the procurement record, never shown to other suppliers.
+    """
+
+    calloff = models.ForeignKey(CallOff, on_delete=models.CASCADE, related_name="questions")
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="calloff_questions")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("question"))
+    asked_at = models.DateTimeField()
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    null=True, blank=True)
+    # The answer is published to every invited supplier the moment it is given.
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CallOffQuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["calloff", "asked_at", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return f"{self.calloff.reference}: {self.text[:50]}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

@@ -28,9 +28,25 @@ class CallOffOut(Schema):
         return obj.lot.agreement.reference
 
 
+class QuestionOut(Schema):
+    """A question and its answer; `supplier` (who asked) is given to the agency only (rule 5)."""
+
+    id: int
+    question: str
+    asked_at: datetime
+    answer: str | None = None
+    answered_at: datetime | None = None
+    supplier: str | None = None
+
+
 class CallOffDetailOut(CallOffOut):
     need: str
     evaluation_model: str
     price_weight: int | None
     estimated_value: Decimal | None = None
     invited_suppliers: list[str] | None = None
+    questions: list[QuestionOut] = []
+
+    @staticmethod
+    def resolve_questions(obj) -> list:
+        return getattr(obj, "questions_out", [])

@@ -1,4 +1,4 @@
-"""Every change to a call-off: start, the steps of the draft, the team, publication and cancellation."""
+"""Every change to a call-off: start, the steps of the draft, the team, publication, cancellation, questions."""
 
 from dataclasses import replace
 from datetime import date
@@ -21,7 +21,7 @@ from innokop.core.calendar import local_date
 from innokop.core.notifications import notify
 
 from . import rules
-from .models import CallOff, CallOffCriterion, CallOffInvitation, CallOffKind, CallOffStatus
+from .models import CallOff, CallOffCriterion, CallOffInvitation, CallOffKind, CallOffQuestion, CallOffStatus
 from .permissions import calling_off_organisations, is_team_member
 
 
@@ -265,3 +265,79 @@ def calloff_cancel(*, actor, calloff: CallOff, reason: str) -> CallOff:
                        "reason": reason},
                url=reverse("calloffs:calloff_detail", args=[calloff.pk]))
     return calloff
+
+
+def asking_supplier(actor, calloff: CallOff):
+    """The invited supplier the actor represents in this call-off, or None: only they may ask questions."""
+    who = actor_for(actor)
+    represented = {m.organisation_id for m in who.memberships if m.role == Role.SUPPLIER_REPRESENTATIVE}
+    invitation = (calloff.invitations.filter(supplier_id__in=represented).select_related("supplier")
+                  .order_by("supplier__name").first())
+    return invitation.supplier if invitation else None
+
+
+def may_ask(calloff: CallOff, now) -> bool:
+    """Questions are taken while the call-off is open, up to (not at) the last time for questions."""
+    return calloff.effective_state(now) == CallOffStatus.OPEN
+
+
+def may_answer(calloff: CallOff, now) -> bool:
+    """Answers are given while the call-off is published and not cancelled, before the last time for answers."""
+    return calloff.status == CallOffStatus.OPEN and (calloff.answers_by is None or now < calloff.answers_by)
+
+
+def question_ask(*, actor, calloff: CallOff, text: str) -> CallOffQuestion:
+    """Rule 5: a representative of an invited supplier asks; the call-off's team is told, not who else asked."""
+    supplier = asking_supplier(actor, calloff)
+    if supplier is None:
+        raise CallOffError(_("Only representatives of the suppliers invited to the call-off can ask questions."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write your question.")})
+    with transaction.atomic():
+        calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        now = clock.now()
+        if calloff.status != CallOffStatus.OPEN:
+            raise CallOffError(_("The call-off is not open for questions."))
+        if not may_ask(calloff, now):
+            raise CallOffError(_("The last time for questions has passed, so no more questions can be asked. "
+                                 "Contact the agency if something in the call-off is unclear."))
+        question = CallOffQuestion.objects.create(calloff=calloff, supplier=supplier, asked_by=actor,
+                                                  text=text.strip(), asked_at=now)
+        audit_log(actor=actor, verb="calloff.question_asked", obj=calloff, organisation=calloff.agency,
+                  payload={"question": question.pk, "supplier": supplier.pk})
+        notify(recipients=calloff.team.all(), kind="calloff.question_asked",
+               subject=gettext_lazy("New question in %(reference)s"),
+               body=gettext_lazy("A supplier has asked a question in the call-off “%(title)s”. Answer it before "
+                                 "the last time for answers; the answer goes to every invited supplier."),
+               params={"reference": calloff.reference, "title": calloff.title},
+               url=reverse("calloffs:calloff_detail", args=[calloff.pk]))
+    return question
+
+
+def question_answer(*, actor, question: CallOffQuestion, answer: str) -> CallOffQuestion:
+    """Rule 5: the team answers; the answer is published to every invited supplier without the asker."""
+    calloff = question.calloff
+    if not is_team_member(actor_for(actor), calloff):
+        raise CallOffError(_("Only the call-off's team can answer questions. Ask a team member to add you."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    with transaction.atomic():
+        question = CallOffQuestion.objects.select_for_update().select_related("calloff").get(pk=question.pk)
+        calloff = question.calloff
+        if question.is_answered:
+            raise CallOffError(_("The question is already answered, and the answer is published."))
+        if not may_answer(calloff, clock.now()):
+            raise CallOffError(_("The last time for answers has passed, or the call-off is no longer open, so the "
+                                 "question can no longer be answered."))
+        question.answer, question.answered_by, question.answered_at = answer.strip(), actor, clock.now()
+        question.save(update_fields=["answer", "answered_by", "answered_at"])
+        audit_log(actor=actor, verb="calloff.question_answered", obj=calloff, organisation=calloff.agency,
+                  payload={"question": question.pk})
+        invited = list(calloff.invitations.values_list("supplier_id", flat=True))
+        notify(recipients=_supplier_representatives(invited), kind="calloff.answer_published",
+               subject=gettext_lazy("New answer in %(reference)s"),
+               body=gettext_lazy("%(agency)s has answered a question in the call-off “%(title)s”. The answer is "
+                                 "published to every invited supplier. Read it in Innoköp."),
+               params={"reference": calloff.reference, "agency": calloff.agency.name, "title": calloff.title},
+               url=reverse("calloffs:calloff_detail", args=[calloff.pk]))
+    return question

@@ -13,4 +13,6 @@ urlpatterns = [
     path("call-offs/<int:pk>/published/", views.calloff_published, name="calloff_published"),
     path("call-offs/<int:pk>/team/", views.calloff_team_add, name="calloff_team_add"),
     path("call-offs/<int:pk>/cancel/", views.calloff_cancel, name="calloff_cancel"),
+    path("call-offs/<int:pk>/questions/", views.question_ask, name="question_ask"),
+    path("call-offs/<int:pk>/questions/<int:question_pk>/answer/", views.question_answer, name="question_answer"),
 ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +19,7 @@ from innokop.core import clock
 from innokop.core.calendar import local_date
 
 from . import rules, services
-from .forms import CancelForm, EvaluationForm, NeedForm, TeamForm, TimetableForm
+from .forms import AnswerForm, CancelForm, EvaluationForm, NeedForm, QuestionForm, TeamForm, TimetableForm
 from .models import CallOff, CallOffStatus
 from .permissions import get_calloff_for_actor, is_agency_member, is_team_member, may_start
 
@@ -63,9 +63,18 @@ def calloff_detail(request, pk: int):
     context = {"calloff": calloff, "state": calloff.effective_state(now), "state_label": calloff.state_label(now),
                "timeline": timeline(calloff)} | _detail_queryset_parts(calloff)
     if not is_agency_member(request.actor, calloff):
+        own = request.actor.organisation_ids
+        context |= {"answered": calloff.questions.answered(),
+                    "own_unanswered": calloff.questions.filter(supplier_id__in=own, answered_at__isnull=True),
+                    "may_ask": services.may_ask(calloff, now)
+                    and services.asking_supplier(request.user, calloff) is not None,
+                    "question_form": QuestionForm()}
         return render(request, "calloffs/detail_supplier.html", context)
+    is_team = is_team_member(request.actor, calloff)
     context |= {
-        "is_team": is_team_member(request.actor, calloff), "steps_done": calloff.steps_done(),
+        "questions": calloff.questions.select_related("supplier", "asked_by", "answered_by").unanswered_first(),
+        "may_answer": is_team and services.may_answer(calloff, now),
+        "is_team": is_team, "steps_done": calloff.steps_done(),
         "team": calloff.team.all(), "invitations": calloff.invitations.select_related("supplier"),
         "team_form": TeamForm(agency=calloff.agency),
     }
@@ -207,3 +216,45 @@ def calloff_cancel(request, pk: int):
             messages.success(request, _("The call-off is cancelled and the invited suppliers are told why."))
             return redirect("calloffs:calloff_detail", pk=calloff.pk)
     return render(request, "calloffs/cancel.html", {"calloff": calloff, "form": form})
+
+
+def _refusal(error: Exception) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+@login_required
+@require_POST
+def question_ask(request, pk: int):
+    """Rule 5: an invited supplier asks; the agency's own members may read the call-off but not ask (403)."""
+    calloff = get_calloff_for_actor(request.actor, pk)
+    if is_agency_member(request.actor, calloff) or services.asking_supplier(request.user, calloff) is None:
+        raise PermissionDenied
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write your question."))
+    else:
+        try:
+            services.question_ask(actor=request.user, calloff=calloff, text=form.cleaned_data["text"])
+        except (ValidationError, services.CallOffError) as error:
+            messages.error(request, _refusal(error))
+        else:
+            messages.success(request, _("Your question is sent. The answer is published to every invited supplier."))
+    return redirect("calloffs:calloff_detail", pk=calloff.pk)
+
+
+@login_required
+@require_POST
+def question_answer(request, pk: int, question_pk: int):
+    calloff = get_calloff_for_actor(request.actor, pk, write=True)
+    question = get_object_or_404(calloff.questions.select_related("calloff__agency"), pk=question_pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer."))
+    else:
+        try:
+            services.question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"])
+        except (ValidationError, services.CallOffError) as error:
+            messages.error(request, _refusal(error))
+        else:
+            messages.success(request, _("The answer is published to every invited supplier."))
+    return redirect("calloffs:calloff_detail", pk=calloff.pk)
