@@ -44,3 +44,13 @@ def _question(question: CallOffQuestion, *, with_asker: bool) -> dict:
     return {"id": question.pk, "question": question.text, "asked_at": question.asked_at,
             "answer": question.answer if question.is_answered else None, "answered_at": question.answered_at,
             "supplier": question.supplier.name if with_asker else None}
+
+
+# The sections of a call-off keep their endpoints in modules of their own.
+from .api_award import router as award_router  # noqa: E402
+from .api_dialogue import router as dialogue_router  # noqa: E402
+from .api_tenders import router as tenders_router  # noqa: E402
+
+router.add_router("/", dialogue_router)
+router.add_router("/", tenders_router)
+router.add_router("/", award_router)

@@ -29,15 +29,29 @@ class CallOffStatus(models.TextChoices):
     OPEN = "open", _("Open for questions and dialogue")
     TENDERING = "tendering", _("Questions closed, awaiting tenders")
     AWAITING_OPENING = "awaiting_opening", _("Tender deadline passed, awaiting opening")
+    OPENED = "opened", _("Tenders opened, under evaluation")
+    EVALUATED = "evaluated", _("Evaluated, decision not yet sent")
+    AWARDED = "awarded", _("Award decision sent")
+    OFFERED = "offered", _("Offered in ranking order")
+    ACCEPTED = "accepted", _("Accepted by a supplier")
+    CONTRACTED = "contracted", _("Contract signed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
 # Stored transitions and the service that makes each one. Tendering and awaiting opening are not
-# stored: they follow from the clock (see `effective_state`). Later slices add opened → evaluated →
-# awarded → contracted, with cancelled allowed from every state before contracted.
+# stored: they follow from the clock (see `effective_state`). Cancelled is allowed from every state
+# before contracted (rule 10).
 TRANSITIONS: dict[str, set[str]] = {
-    CallOffStatus.DRAFT: {CallOffStatus.OPEN, CallOffStatus.CANCELLED},  # calloff_publish, calloff_cancel
-    CallOffStatus.OPEN: {CallOffStatus.CANCELLED},  # calloff_cancel
+    # calloff_publish (renewed competition) or ranking_offer_first (ranking order), calloff_cancel
+    CallOffStatus.DRAFT: {CallOffStatus.OPEN, CallOffStatus.OFFERED, CallOffStatus.CANCELLED},
+    CallOffStatus.OPEN: {CallOffStatus.OPENED, CallOffStatus.CANCELLED},  # opening_confirm
+    CallOffStatus.OPENED: {CallOffStatus.EVALUATED, CallOffStatus.CANCELLED},  # evaluation_complete
+    # evaluation_reopen goes back; award_decision_send moves on
+    CallOffStatus.EVALUATED: {CallOffStatus.OPENED, CallOffStatus.AWARDED, CallOffStatus.CANCELLED},
+    CallOffStatus.AWARDED: {CallOffStatus.CONTRACTED, CallOffStatus.CANCELLED},  # contract_sign
+    CallOffStatus.OFFERED: {CallOffStatus.ACCEPTED, CallOffStatus.CANCELLED},  # ranking_offer_accept
+    CallOffStatus.ACCEPTED: {CallOffStatus.CONTRACTED, CallOffStatus.CANCELLED},  # contract_sign
+    CallOffStatus.CONTRACTED: set(),
     CallOffStatus.CANCELLED: set(),
 }
 
@@ -88,6 +102,14 @@ class CallOff(models.Model):
     decision_on = models.DateField(_("planned award decision"), null=True, blank=True)
     contract_start = models.DateField(_("contract starts"), null=True, blank=True)
     contract_end = models.DateField(_("contract ends"), null=True, blank=True)
+    # Value-added method: what each evaluated requirement is worth, {requirement pk: {"amount"|"percent": "…"}}.
+    requirement_values = models.JSONField(_("value of evaluated requirements"), default=dict, blank=True)
+    fixed_price = models.DecimalField(_("fixed price (SEK, excluding VAT)"), max_digits=14, decimal_places=2,
+                                      null=True, blank=True)
+    # Stated before opening, in order (evaluation.TieRule values); drawing lots, if used, last.
+    tie_rules = models.JSONField(_("tie rules"), default=list, blank=True)
+    # The call-off's data key, wrapped by the KEK (sealing.py); made at publication.
+    data_key = models.CharField(max_length=200, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
@@ -209,3 +231,287 @@ class CallOffQuestion(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+# --- clarifications and dialogue meetings (rule 5) ------------------------------------------------
+
+
+class ClarificationKind(models.TextChoices):
+    ADDENDUM = "addendum", _("Addendum")
+    DOCUMENT = "document", _("New document or document version")
+
+
+class Clarification(models.Model):
+    """An addendum or a document (version) the agency publishes to every invited supplier."""
+
+    calloff = models.ForeignKey(CallOff, on_delete=models.CASCADE, related_name="clarifications")
+    kind = models.CharField(_("kind"), max_length=20, choices=ClarificationKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), blank=True)
+    document_version = models.ForeignKey("core.DocumentVersion", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["calloff", "published_at", "pk"]
+        verbose_name = _("clarification")
+        verbose_name_plural = _("clarifications")
+
+    def __str__(self) -> str:
+        return f"{self.calloff.reference}: {self.title}"
+
+
+class DialogueSlot(models.Model):
+    """A dialogue meeting time offered to every invited supplier; one supplier books it (rule 5)."""
+
+    calloff = models.ForeignKey(CallOff, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place or link"), max_length=300)
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    offered_at = models.DateTimeField()
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    booked_at = models.DateTimeField(null=True, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    minutes_shared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["calloff", "starts_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["calloff", "supplier"], name="dialogue_one_booking_each")]
+        verbose_name = _("dialogue meeting")
+        verbose_name_plural = _("dialogue meetings")
+
+    def __str__(self) -> str:
+        return f"{self.calloff.reference} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+# --- ranking order (rule 2) -------------------------------------------------------------------------
+
+
+class OfferStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered, awaiting answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("No answer by the deadline")
+    WITHDRAWN = "withdrawn", _("Withdrawn (call-off cancelled)")
+
+
+class RankingOffer(models.Model):
+    """The call-off offered to one ranked supplier; a decline or a missed deadline passes it to the next."""
+
+    calloff = models.ForeignKey(CallOff, on_delete=models.CASCADE, related_name="offers")
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="ranking_offers")
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    offered_at = models.DateTimeField()
+    answer_by = models.DateTimeField(_("answer by"))
+    status = models.CharField(_("status"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.OFFERED)
+    reason = models.TextField(_("reason"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["calloff", "rank"]
+        constraints = [models.UniqueConstraint(fields=["calloff", "supplier"], name="ranking_offer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.calloff.reference} → {self.supplier} ({self.rank})"
+
+
+# --- tenders (rule 6) -------------------------------------------------------------------------------
+
+
+class TenderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    QUALIFIED = "qualified", _("Qualified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Tender(models.Model):
+    """One supplier's tender in one call-off.
+
+    The draft is the supplier's working copy, encrypted with a key of its own (`draft_key`) that the
+    application uses only for that supplier. What is submitted is sealed with the call-off's key in
+    a `TenderSubmission`, which nobody can read before the deadline has passed and two people open.
+    """
+
+    calloff = models.ForeignKey(CallOff, on_delete=models.CASCADE, related_name="tenders")
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tenders")
+    status = models.CharField(_("status"), max_length=20, choices=TenderStatus.choices, default=TenderStatus.DRAFT)
+    draft_key = models.CharField(max_length=200, editable=False)
+    draft = models.TextField(blank=True, editable=False)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    qualified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    qualified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["calloff", "supplier__name"]
+        constraints = [models.UniqueConstraint(fields=["calloff", "supplier"], name="tender_one_per_supplier")]
+        verbose_name = _("tender")
+        verbose_name_plural = _("tenders")
+
+    def __str__(self) -> str:
+        return f"{self.calloff.reference}: {self.supplier}"
+
+
+class TenderSubmission(models.Model):
+    """A sealed version of a tender and the receipt of it; a replacement supersedes the one before."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveSmallIntegerField()
+    sealed = models.TextField(editable=False)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["tender", "number"]
+        constraints = [models.UniqueConstraint(fields=["tender", "number"], name="tender_submission_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.tender} #{self.number}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None and self.withdrawn_at is None
+
+
+# --- opening (rule 7), evaluation (rule 8), decision (rule 9), contract --------------------------------
+
+
+class OpeningRecord(models.Model):
+    """Two named people of the agency open the tenders together: one starts, another confirms."""
+
+    calloff = models.OneToOneField(CallOff, on_delete=models.CASCADE, related_name="opening")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    opened_at = models.DateTimeField(null=True, blank=True)
+    # What was opened: [{"tender": pk, "supplier": name, "submitted_at": iso, "sha256": hex, "verified": bool}]
+    tenders = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.calloff.reference} opening"
+
+    @property
+    def openers(self) -> list[int]:
+        return [pk for pk in (self.started_by_id, self.confirmed_by_id) if pk]
+
+
+class ConflictDeclaration(models.Model):
+    """An evaluator's declaration of no conflict of interest; scoring is refused without it."""
+
+    calloff = models.ForeignKey(CallOff, on_delete=models.CASCADE, related_name="declarations")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    statement = models.TextField(_("statement"))
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["calloff", "evaluator"], name="declaration_unique")]
+
+
+class Score(models.Model):
+    """One evaluator's score of one tender on one criterion."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(CallOffCriterion, on_delete=models.CASCADE, related_name="scores")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("reasons"), blank=True)
+    scored_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tender", "criterion", "evaluator"], name="score_unique")]
+
+
+class ConsensusScore(models.Model):
+    """The score the evaluators agree on; the evaluation uses this one."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="consensus_scores")
+    criterion = models.ForeignKey(CallOffCriterion, on_delete=models.CASCADE, related_name="consensus_scores")
+    score = models.PositiveSmallIntegerField(_("consensus score"))
+    reason = models.TextField(_("reasons"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tender", "criterion"], name="consensus_unique")]
+
+
+class Evaluation(models.Model):
+    """The completed evaluation: the ranking as computed, kept as it was when completed."""
+
+    calloff = models.OneToOneField(CallOff, on_delete=models.CASCADE, related_name="evaluation")
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    completed_at = models.DateTimeField()
+    # [{"tender": pk, "supplier": name, "position": n, "figure": str, "explanation": str}] and notes
+    ranking = models.JSONField(default=list)
+    notes = models.JSONField(default=list, blank=True)
+    winner = models.ForeignKey(Tender, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+
+class AwardDecision(models.Model):
+    """The award decision (tilldelningsbeslut), sent to every tenderer with the reasons (rule 9)."""
+
+    calloff = models.OneToOneField(CallOff, on_delete=models.CASCADE, related_name="decision")
+    winner = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="+")
+    reasons = models.TextField(_("reasons for the decision"))
+    advantages = models.TextField(_("the winning tender's relative advantages"))
+    standstill = models.BooleanField(_("standstill period"), default=True)
+    standstill_ends = models.DateField(_("standstill ends"), null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+
+
+class Contract(models.Model):
+    """The call-off contract: parties, value, period and the requirements inherited for follow-up."""
+
+    calloff = models.OneToOneField(CallOff, on_delete=models.PROTECT, related_name="contract")
+    agency = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="calloff_contracts")
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="supplier_contracts")
+    value = models.DecimalField(_("contract value (SEK, excluding VAT)"), max_digits=14, decimal_places=2)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    requirements = models.ManyToManyField(Requirement, related_name="contracts", verbose_name=_("requirements"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("call-off contract")
+        verbose_name_plural = _("call-off contracts")
+
+    def __str__(self) -> str:
+        return f"{self.calloff.reference}: {self.supplier}"
+
+
+class RecordExport(models.Model):
+    """A procurement record ZIP being built in the background; the page polls its progress."""
+
+    calloff = models.ForeignKey(CallOff, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    failed = models.TextField(blank=True)
+    file = models.FileField(upload_to="exports/", max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]

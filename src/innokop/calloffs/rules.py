@@ -85,6 +85,20 @@ def check_weights(lot: Lot, model: str, price_weight: int | None, weights: dict[
             "criteria's weights.") % {"total": total}})
 
 
+# The tie rules a call-off states with its evaluation model (DESIGN.md rule 8): quality first where the
+# model measures it, then price; drawing lots, witnessed and recorded, only when all else is equal.
+DEFAULT_TIE_RULES = {
+    EvaluationModel.LOWEST_PRICE: ["draw_lots"],
+    EvaluationModel.VALUE_ADDED: ["larger_deduction", "lower_price", "draw_lots"],
+    EvaluationModel.PRICE_QUALITY: ["higher_quality", "lower_price", "draw_lots"],
+    EvaluationModel.FIXED_PRICE: ["draw_lots"],
+}
+
+
+def default_tie_rules(model: str) -> list[str]:
+    return list(DEFAULT_TIE_RULES.get(model, ["draw_lots"]))
+
+
 def middle_weights(lot: Lot) -> tuple[int, dict[int, int]]:
     """The prefill: the middle of each criterion's range, and the price weight that makes 100 where it can."""
     weights = {c.pk: (c.min_weight + c.max_weight) // 2 for c in lot.criteria.all()}

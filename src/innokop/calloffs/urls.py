@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import award, dialogue, ranking, tenders
 
 app_name = "calloffs"
 urlpatterns = [
@@ -15,4 +16,8 @@ urlpatterns = [
     path("call-offs/<int:pk>/cancel/", views.calloff_cancel, name="calloff_cancel"),
     path("call-offs/<int:pk>/questions/", views.question_ask, name="question_ask"),
     path("call-offs/<int:pk>/questions/<int:question_pk>/answer/", views.question_answer, name="question_answer"),
+    *ranking.urlpatterns,
+    *dialogue.urlpatterns,
+    *tenders.urlpatterns,
+    *award.urlpatterns,
 ]

@@ -20,9 +20,9 @@ from innokop.core.audit import audit_log
 from innokop.core.calendar import local_date
 from innokop.core.notifications import notify
 
-from . import rules
-from .models import CallOff, CallOffCriterion, CallOffInvitation, CallOffKind, CallOffQuestion, CallOffStatus
-from .permissions import calling_off_organisations, is_team_member
+from .. import rules, sealing
+from ..models import CallOff, CallOffCriterion, CallOffInvitation, CallOffKind, CallOffQuestion, CallOffStatus
+from ..permissions import calling_off_organisations, is_team_member
 
 
 class CallOffError(Exception):
@@ -126,12 +126,13 @@ def _save_evaluation(calloff: CallOff, data: dict) -> list[str]:
     rules.check_weights(lot, model, data.get("price_weight"), weights)
     weighted = model in rules.WEIGHTED_MODELS
     calloff.evaluation_model = model
+    calloff.tie_rules = rules.default_tie_rules(model)
     calloff.price_weight = (data.get("price_weight") if model == EvaluationModel.PRICE_QUALITY
                             else 0 if weighted else None)
     for row in calloff.criteria.all():
         row.weight = weights.get(row.lot_criterion_id) if weighted else None
         row.save(update_fields=["weight"])
-    return ["evaluation_model", "price_weight"]
+    return ["evaluation_model", "price_weight", "tie_rules"]
 
 
 TIMETABLE_FIELDS = ("publish_on", "questions_close", "answers_by", "tender_deadline", "opening_at", "decision_on",
@@ -227,7 +228,9 @@ def calloff_publish(*, actor, calloff: CallOff) -> CallOff:
             raise CallOffError(_("The call-off is already published."))
         now = clock.now()
         calloff.status, calloff.published_at, calloff.publish_on = CallOffStatus.OPEN, now, local_date(now)
-        calloff.save(update_fields=["status", "published_at", "publish_on", "updated_at"])
+        # The call-off's own data key, stored only wrapped by the KEK: tenders are sealed with it (rule 6).
+        calloff.data_key = sealing.wrap_key(sealing.new_data_key(), sealing.load_kek())
+        calloff.save(update_fields=["status", "published_at", "publish_on", "data_key", "updated_at"])
         supplier_ids = list(calloff.lot.lot_suppliers.values_list("supplier_id", flat=True))
         CallOffInvitation.objects.bulk_create(
             CallOffInvitation(calloff=calloff, supplier_id=pk, invited_at=now) for pk in supplier_ids)

@@ -18,10 +18,10 @@ from innokop.core.forms import add_service_errors
 from innokop.core import clock
 from innokop.core.calendar import local_date
 
-from . import rules, services
-from .forms import AnswerForm, CancelForm, EvaluationForm, NeedForm, QuestionForm, TeamForm, TimetableForm
-from .models import CallOff, CallOffStatus
-from .permissions import get_calloff_for_actor, is_agency_member, is_team_member, may_start
+from .. import rules, services
+from ..forms import AnswerForm, CancelForm, EvaluationForm, NeedForm, QuestionForm, TeamForm, TimetableForm
+from ..models import CallOff, CallOffStatus
+from ..permissions import get_calloff_for_actor, is_agency_member, is_team_member, may_start
 
 STEP_COUNT = 4
 
@@ -69,6 +69,7 @@ def calloff_detail(request, pk: int):
                     "may_ask": services.may_ask(calloff, now)
                     and services.asking_supplier(request.user, calloff) is not None,
                     "question_form": QuestionForm()}
+        context |= _sections(request, calloff, now, agency=False)
         return render(request, "calloffs/detail_supplier.html", context)
     is_team = is_team_member(request.actor, calloff)
     context |= {
@@ -77,8 +78,22 @@ def calloff_detail(request, pk: int):
         "is_team": is_team, "steps_done": calloff.steps_done(),
         "team": calloff.team.all(), "invitations": calloff.invitations.select_related("supplier"),
         "team_form": TeamForm(agency=calloff.agency),
-    }
+    } | _sections(request, calloff, now, agency=True)
     return render(request, "calloffs/detail_agency.html", context)
+
+
+def _sections(request, calloff: CallOff, now, *, agency: bool) -> dict:
+    """The context of the detail page's sections: ranking order, dialogue, tenders, opening to contract.
+
+    Each section module has `detail_context(request, calloff, now, *, agency)`; its templates are
+    `calloffs/<section>/section_agency.html` and `section_supplier.html`, included by the detail pages.
+    """
+    from . import award, dialogue, ranking, tenders
+
+    context: dict = {}
+    for section in (ranking, dialogue, tenders, award):
+        context |= section.detail_context(request, calloff, now, agency=agency)
+    return context
 
 
 def timeline(calloff: CallOff) -> list[dict]:

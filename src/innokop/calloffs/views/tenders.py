@@ -1,0 +1,7 @@
+"""Views of the call-off's tenders section (placeholder until the section is built)."""
+
+urlpatterns: list = []
+
+
+def detail_context(request, calloff, now, *, agency: bool) -> dict:
+    return {}

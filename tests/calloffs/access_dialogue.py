@@ -1,0 +1,7 @@
+"""Access-matrix rows for the call-off's dialogue URLs (see tests/test_access_matrix.py)."""
+
+ROWS: dict = {}
+
+
+def build(world) -> None:
+    pass
