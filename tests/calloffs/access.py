@@ -6,9 +6,10 @@ organisation is invited to the open one. The CPB sees neither (its summary view 
 
 from datetime import date, datetime, timedelta, timezone
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from innokop.calloffs.models import CallOff, CallOffStatus
+from innokop.calloffs.models import CallOff, CallOffStatus, RecordExport
 
 from ..access import API_AUTH, OWNER_ONLY, Row, static
 from ..agreements.factories import AgreementFactory, LotFactory
@@ -18,6 +19,10 @@ START = {"anonymous": 302, "supplier": 403, "agency": 200, "cpb": 403, "staff": 
 TEAM_POST = {"anonymous": 302, "supplier": 404, "agency": 302, "cpb": 404, "staff": 404}
 # An invited supplier asks (the agency may read the call-off, not ask); the team answers (the supplier may not).
 ASK_POST = {"anonymous": 302, "supplier": 302, "agency": 403, "cpb": 404, "staff": 404}
+# The procurement record is the agency's; the invited supplier may see the call-off but not export it.
+AGENCY_READS = {"anonymous": 302, "supplier": 403, "agency": 200, "cpb": 404, "staff": 404}
+# The CPB's framework managers (and platform staff, who manage every agreement) see a summary of call-offs.
+CPB_SUMMARY = {"anonymous": 302, "supplier": 403, "agency": 403, "cpb": 200, "staff": 200}
 ANSWER_POST = {"anonymous": 302, "supplier": 403, "agency": 302, "cpb": 404, "staff": 404}
 
 
@@ -41,12 +46,21 @@ def build(world) -> None:
     open_calloff.invitations.create(supplier=world.extra["supplier_org"], invited_at=open_calloff.published_at)
     question = open_calloff.questions.create(supplier=world.extra["supplier_org"], asked_by=world.users["supplier"],
                                              text="Hur många användare?", asked_at=open_calloff.published_at)
+    export = RecordExport.objects.create(calloff=open_calloff, requested_by=world.users["agency"],
+                                         requested_at=open_calloff.published_at, progress=100,
+                                         finished_at=open_calloff.published_at)
+    export.file.save("record.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     world.extra.update(active_lot=LotFactory(agreement=active, number=1), calloff_draft=_calloff(world),
-                       calloff_open=open_calloff, calloff_question=question)
+                       calloff_open=open_calloff, calloff_question=question, record_export=export,
+                       active_agreement=active)
 
 
 def _url(name: str, key: str):
     return lambda world: reverse(name, args=[world.extra[key].pk])
+
+
+def _export_url(name: str):
+    return lambda world: reverse(name, args=[world.extra["calloff_open"].pk, world.extra["record_export"].pk])
 
 
 ROWS = {
@@ -62,6 +76,10 @@ ROWS = {
     "calloffs:question_ask": Row(_url("calloffs:question_ask", "calloff_open"), ASK_POST, "post"),
     "calloffs:question_answer": Row(lambda world: reverse("calloffs:question_answer", args=[
         world.extra["calloff_open"].pk, world.extra["calloff_question"].pk]), ANSWER_POST, "post"),
+    "calloffs:record_export": Row(_url("calloffs:record_export", "calloff_open"), AGENCY_READS),
+    "calloffs:record_export_status": Row(_export_url("calloffs:record_export_status"), AGENCY_READS),
+    "calloffs:record_export_download": Row(_export_url("calloffs:record_export_download"), AGENCY_READS),
+    "calloffs:agreement_calloffs": Row(_url("calloffs:agreement_calloffs", "active_agreement"), CPB_SUMMARY),
     "api:calloff_list": Row(static("api:calloff_list"), API_AUTH),
     "api:calloff_detail": Row(_url("api:calloff_detail", "calloff_open"),
                               {"anonymous": 401, "supplier": 200, "agency": 200, "cpb": 404, "staff": 404}),

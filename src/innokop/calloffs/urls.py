@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import award, dialogue, ranking, tenders
+from .views import award, dialogue, ranking, record, summary, tenders
 
 app_name = "calloffs"
 urlpatterns = [
@@ -20,4 +20,6 @@ urlpatterns = [
     *dialogue.urlpatterns,
     *tenders.urlpatterns,
     *award.urlpatterns,
+    *record.urlpatterns,
+    *summary.urlpatterns,
 ]
