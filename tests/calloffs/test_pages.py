@@ -181,3 +181,11 @@ def test_the_api_lists_the_callers_call_offs(login, open_calloff, lot, agency_pr
     assert supplier_client.get(f"/api/calloffs/{draft.pk}").status_code == 404
     agency_detail = login(agency_procurer).get(f"/api/calloffs/{open_calloff.pk}").json()
     assert supplier_org_b.name in agency_detail["invited_suppliers"] and agency_detail["state"] == "open"
+
+
+@pytest.mark.parametrize("persona", ["agency_procurer", "supplier"])
+def test_the_tie_rules_are_stated_before_opening(login, open_calloff, persona, request):
+    page = login(request.getfixturevalue(persona)).get(reverse("calloffs:calloff_detail", args=[open_calloff.pk]))
+    text = re.sub(r"\s+", " ", page.content.decode())
+    assert "If tenders tie" in text
+    assert "1. the higher quality wins; 2. the lower price wins; 3. drawing lots" in text

@@ -99,6 +99,17 @@ def default_tie_rules(model: str) -> list[str]:
     return list(DEFAULT_TIE_RULES.get(model, ["draw_lots"]))
 
 
+def tie_rules_of(calloff) -> list[str]:
+    """The tie rules the call-off states: its own, or the default of its evaluation model."""
+    return list(calloff.tie_rules) or (default_tie_rules(calloff.evaluation_model) if calloff.evaluation_model else [])
+
+
+def tie_rule_labels(calloff) -> list[str]:
+    from .evaluation import TieRule
+
+    return [TieRule(rule).label for rule in tie_rules_of(calloff)]
+
+
 def middle_weights(lot: Lot) -> tuple[int, dict[int, int]]:
     """The prefill: the middle of each criterion's range, and the price weight that makes 100 where it can."""
     weights = {c.pk: (c.min_weight + c.max_weight) // 2 for c in lot.criteria.all()}

@@ -61,7 +61,8 @@ def calloff_detail(request, pk: int):
     calloff = get_calloff_for_actor(request.actor, pk)
     now = clock.now()
     context = {"calloff": calloff, "state": calloff.effective_state(now), "state_label": calloff.state_label(now),
-               "timeline": timeline(calloff)} | _detail_queryset_parts(calloff)
+               "timeline": timeline(calloff), "tie_rules": rules.tie_rule_labels(calloff),
+               } | _detail_queryset_parts(calloff)
     if not is_agency_member(request.actor, calloff):
         own = request.actor.organisation_ids
         context |= {"answered": calloff.questions.answered(),
