@@ -3,7 +3,8 @@ from ninja import Router
 
 from innokop.core import clock
 
-from .models import CallOff, CallOffQuestion
+from .models import CallOff, CallOffKind, CallOffQuestion
+from .services.ranking import ranking_offers_advance
 from .schemas import CallOffDetailOut, CallOffOut
 
 router = Router(tags=["call-offs"])
@@ -26,7 +27,11 @@ def calloff_list(request):
 
 @router.get("/calloffs/{calloff_id}", response=CallOffDetailOut, summary="A call-off")
 def calloff_detail(request, calloff_id: int):
-    calloff = _with_state(get_object_or_404(_visible(request), pk=calloff_id))
+    calloff = get_object_or_404(_visible(request), pk=calloff_id)
+    if calloff.method == CallOffKind.RANKING and calloff.published_at:
+        ranking_offers_advance(calloff=calloff)  # a missed answer deadline passes on when read
+        calloff.refresh_from_db()
+    calloff = _with_state(calloff)
     is_agency = calloff.agency_id in request.actor.organisation_ids
     if is_agency:
         calloff.invited_suppliers = [i.supplier.name for i in calloff.invitations.select_related("supplier")]

@@ -1,5 +1,198 @@
-"""API of the call-off's dialogue section (placeholder until the section is built)."""
+"""API of a call-off's clarifications, dialogue meetings and ranking offers, for integrators.
 
-from ninja import Router
+What each party gets follows the pages: suppliers see every clarification, the free meeting times
+and their own meeting (with minutes once shared), never who booked the others; agencies see all.
+Offers: the agency sees every step of the ranking, a supplier only the offers made to it.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from innokop.core import clock
+
+from .models import CallOff, Clarification, DialogueSlot, RankingOffer
+from .permissions import get_calloff_for_actor, is_agency_member
+from .services import CallOffError, asking_supplier
+from .services import dialogue as dialogue_services
+from .services import ranking as ranking_services
 
 router = Router(tags=["call-offs"])
+
+
+class DocumentOut(Schema):
+    title: str
+    version: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+class ClarificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    text: str
+    published_at: datetime
+    document: DocumentOut | None = None
+
+
+class MeetingOut(Schema):
+    """A meeting time; `supplier` and `minutes` only for the agency, and for the supplier's own meeting."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    booked: bool
+    supplier: str | None = None
+    minutes: str | None = None
+    minutes_shared_at: datetime | None = None
+
+
+class OfferOut(Schema):
+    id: int
+    rank: int
+    supplier: str
+    offered_at: datetime
+    answer_by: datetime
+    status: str
+    reason: str
+    answered_at: datetime | None = None
+
+
+class DeclineIn(Schema):
+    reason: str
+
+
+def refusals(view: Callable) -> Callable:
+    """A refused change answers 400 with the reason, a forbidden one 403, both as JSON."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except PermissionDenied:
+            raise HttpError(403, _("You may not do this in this call-off.")) from None
+        except ValidationError as error:
+            raise HttpError(400, " ".join(error.messages)) from None
+        except CallOffError as error:
+            raise HttpError(400, str(error)) from None
+
+    return wrapper
+
+
+def _clarification(calloff: CallOff, clarification: Clarification) -> dict:
+    version = clarification.document_version
+    document = None if version is None else {
+        "title": version.document.title, "version": version.number, "filename": version.safe_name,
+        "content_type": version.content_type, "size": version.size, "sha256": version.sha256,
+        "url": reverse("calloffs:clarification_file", args=[calloff.pk, clarification.pk])}
+    return {"id": clarification.pk, "kind": clarification.kind, "title": clarification.title,
+            "text": clarification.text, "published_at": clarification.published_at, "document": document}
+
+
+@router.get("/calloffs/{calloff_id}/clarifications", response=list[ClarificationOut],
+            url_name="calloff_clarifications", summary="The clarifications published in a call-off")
+def calloff_clarifications(request, calloff_id: int):
+    calloff = get_calloff_for_actor(request.actor, calloff_id)
+    return [_clarification(calloff, c) for c in calloff.clarifications.select_related("document_version__document")]
+
+
+def _meeting(slot: DialogueSlot, *, full: bool) -> dict:
+    """`full`: the agency, or the supplier of this meeting. Anyone else learns only that a time is free."""
+    return {"id": slot.pk, "starts_at": slot.starts_at, "ends_at": slot.ends_at, "place": slot.place,
+            "booked": slot.supplier_id is not None, "supplier": slot.supplier.name if full and slot.supplier else None,
+            "minutes": (slot.minutes or None) if full else None,
+            "minutes_shared_at": slot.minutes_shared_at if full else None}
+
+
+@router.get("/calloffs/{calloff_id}/meetings", response=list[MeetingOut], url_name="calloff_meetings",
+            summary="Dialogue meetings: all for the agency; free times and your own meeting for a supplier")
+def calloff_meetings(request, calloff_id: int):
+    calloff = get_calloff_for_actor(request.actor, calloff_id)
+    slots = calloff.slots.select_related("supplier")
+    if is_agency_member(request.actor, calloff):
+        return [_meeting(slot, full=True) for slot in slots]
+    supplier = asking_supplier(request.user, calloff)
+    if supplier is None:
+        return []
+    now = clock.now()
+    own = [_own_meeting(slot) for slot in slots if slot.supplier_id == supplier.pk]
+    free = [_meeting(slot, full=False) for slot in slots if slot.supplier_id is None and slot.starts_at > now]
+    return sorted(own + free, key=lambda row: row["starts_at"])
+
+
+def _own_meeting(slot: DialogueSlot) -> dict:
+    """The supplier's own meeting: its minutes only once the agency has shared them."""
+    row = _meeting(slot, full=True)
+    if slot.minutes_shared_at is None:
+        row["minutes"] = None
+    return row
+
+
+@router.post("/calloffs/{calloff_id}/meetings/{slot_id}/book", response=MeetingOut, url_name="dialogue_slot_book_api",
+             summary="Book a free dialogue meeting for your company (one per call-off)")
+@refusals
+def dialogue_slot_book_api(request, calloff_id: int, slot_id: int):
+    calloff = get_calloff_for_actor(request.actor, calloff_id)
+    if is_agency_member(request.actor, calloff) or asking_supplier(request.user, calloff) is None:
+        raise PermissionDenied
+    slot = get_object_or_404(calloff.slots, pk=slot_id)
+    slot = dialogue_services.dialogue_slot_book(actor=request.user, slot=slot)
+    return _own_meeting(DialogueSlot.objects.select_related("supplier").get(pk=slot.pk))
+
+
+def _offer(offer: RankingOffer, now) -> dict:
+    return {"id": offer.pk, "rank": offer.rank, "supplier": offer.supplier.name, "offered_at": offer.offered_at,
+            "answer_by": offer.answer_by, "status": ranking_services.offer_state(offer, now), "reason": offer.reason,
+            "answered_at": offer.answered_at}
+
+
+@router.get("/calloffs/{calloff_id}/offers", response=list[OfferOut], url_name="calloff_offers",
+            summary="Ranking-order offers: every step for the agency, your own offers for a supplier")
+def calloff_offers(request, calloff_id: int):
+    calloff = get_calloff_for_actor(request.actor, calloff_id)
+    ranking_services.ranking_offers_advance(calloff=calloff)
+    offers = calloff.offers.select_related("supplier", "calloff")
+    if not is_agency_member(request.actor, calloff):
+        offers = offers.filter(supplier_id__in=request.actor.organisation_ids)
+    now = clock.now()
+    return [_offer(offer, now) for offer in offers]
+
+
+def _answering(request, calloff_id: int) -> RankingOffer:
+    calloff = get_calloff_for_actor(request.actor, calloff_id)
+    if is_agency_member(request.actor, calloff):
+        raise PermissionDenied
+    offer = ranking_services.answering_offer(request.user, calloff)
+    if offer is None:
+        raise CallOffError(_("There is no offer waiting for your company's answer in this call-off."))
+    return offer
+
+
+@router.post("/calloffs/{calloff_id}/offer/accept", response=OfferOut, url_name="offer_accept",
+             summary="Accept the call-off offered to your company")
+@refusals
+def offer_accept(request, calloff_id: int):
+    offer = ranking_services.ranking_offer_accept(actor=request.user, offer=_answering(request, calloff_id))
+    return _offer(RankingOffer.objects.select_related("supplier", "calloff").get(pk=offer.pk), clock.now())
+
+
+@router.post("/calloffs/{calloff_id}/offer/decline", response=OfferOut, url_name="offer_decline",
+             summary="Decline the call-off offered to your company, with the reason")
+@refusals
+def offer_decline(request, calloff_id: int, payload: DeclineIn):
+    offer = ranking_services.ranking_offer_decline(actor=request.user, offer=_answering(request, calloff_id),
+                                                   reason=payload.reason)
+    return _offer(RankingOffer.objects.select_related("supplier", "calloff").get(pk=offer.pk), clock.now())

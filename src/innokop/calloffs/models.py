@@ -152,10 +152,11 @@ class CallOff(models.Model):
 
     def steps_done(self) -> dict[str, bool]:
         """Which steps of the guided flow have been saved (the task list shows them)."""
+        ranking = self.method == CallOffKind.RANKING  # no evaluation and no tender period in ranking order
         return {
             "need": bool(self.title and self.need and self.estimated_value is not None),
-            "evaluation": bool(self.evaluation_model),
-            "timetable": self.tender_deadline is not None and self.contract_start is not None,
+            "evaluation": ranking or bool(self.evaluation_model),
+            "timetable": (ranking or self.tender_deadline is not None) and self.contract_start is not None,
         }
 
 

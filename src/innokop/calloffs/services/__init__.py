@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from innokop.accounts.models import Membership, Role
 from innokop.accounts.permissions import actor_for
-from innokop.agreements.models import AgreementStatus, EvaluationModel, Lot, Requirement
+from innokop.agreements.models import AgreementStatus, EvaluationModel, Lot, Requirement, RequirementKind
 from innokop.agreements.permissions import is_entitled
 from innokop.core import clock
 from innokop.core.audit import audit_log
@@ -125,14 +126,47 @@ def _save_evaluation(calloff: CallOff, data: dict) -> list[str]:
     rules.check_evaluation_model(lot, model)
     rules.check_weights(lot, model, data.get("price_weight"), weights)
     weighted = model in rules.WEIGHTED_MODELS
+    values = (_requirement_values(calloff, data.get("requirement_values") or {})
+              if model == EvaluationModel.VALUE_ADDED else {})
+    fixed_price = _fixed_price(data.get("fixed_price")) if model == EvaluationModel.FIXED_PRICE else None
     calloff.evaluation_model = model
     calloff.tie_rules = rules.default_tie_rules(model)
     calloff.price_weight = (data.get("price_weight") if model == EvaluationModel.PRICE_QUALITY
                             else 0 if weighted else None)
+    calloff.requirement_values, calloff.fixed_price = values, fixed_price
     for row in calloff.criteria.all():
         row.weight = weights.get(row.lot_criterion_id) if weighted else None
         row.save(update_fields=["weight"])
-    return ["evaluation_model", "price_weight", "tie_rules"]
+    return ["evaluation_model", "price_weight", "tie_rules", "requirement_values", "fixed_price"]
+
+
+def _requirement_values(calloff: CallOff, values: dict) -> dict:
+    """Value-added method: {requirement pk: {"amount": SEK} or {"percent": % of the price}} for each evaluated one."""
+    evaluated = list(calloff.requirements.filter(kind=RequirementKind.EVALUATED).order_by("identifier"))
+    if not evaluated:
+        raise ValidationError({"evaluation_model": _(
+            "The value-added method needs evaluated requirements to give value to, and this call-off has none. "
+            "Choose another evaluation model.")})
+    errors, stored = {}, {}
+    for requirement in evaluated:
+        value = values.get(str(requirement.pk)) or values.get(requirement.pk) or {}
+        if _valid_value(value):
+            (kind, figure), = value.items()
+            stored[str(requirement.pk)] = {kind: str(figure)}
+        else:
+            errors[f"value_{requirement.pk}"] = _(
+                "Give what a tender meeting %(identifier)s is worth: an amount in SEK above 0, or a percentage of the "
+                "price above 0 and at most 100.") % {"identifier": requirement.identifier}
+    if errors:
+        raise ValidationError(errors)
+    return stored
+
+
+def _fixed_price(price) -> Decimal:
+    if price is None or Decimal(price) <= 0:
+        raise ValidationError({"fixed_price": _("State the fixed price in SEK excluding VAT, above 0; the tenders "
+                                                "compete on quality at that price.")})
+    return Decimal(price)
 
 
 TIMETABLE_FIELDS = ("publish_on", "questions_close", "answers_by", "tender_deadline", "opening_at", "decision_on",
@@ -154,7 +188,25 @@ def _save_timetable(calloff: CallOff, data: dict) -> list[str]:
     return list(TIMETABLE_FIELDS)
 
 
-STEPS = {"need": _save_need, "evaluation": _save_evaluation, "timetable": _save_timetable}
+def _save_contract_period(calloff: CallOff, data: dict) -> list[str]:
+    """Ranking order has no tender period; only the contract period, within the agreement (rule 1)."""
+    start, end = data["contract_start"], data["contract_end"]
+    agreement = calloff.lot.agreement
+    if start < _today():
+        raise ValidationError({"contract_start": _("The contract cannot start before today. Choose a later date.")})
+    if end < start:
+        raise ValidationError({"contract_end": _("The contract must end after it starts.")})
+    if start < agreement.start_date or end > agreement.end_date:
+        raise ValidationError({"contract_end": _(
+            "The contract period must lie within the framework agreement's period, %(start)s to %(end)s. "
+            "Shorten the contract period.") % {"start": date_format(agreement.start_date, "j F Y"),
+                                               "end": date_format(agreement.end_date, "j F Y")}})
+    calloff.contract_start, calloff.contract_end = start, end
+    return ["contract_start", "contract_end"]
+
+
+STEPS = {"need": _save_need, "evaluation": _save_evaluation, "timetable": _save_timetable,
+         "contract_period": _save_contract_period}
 
 
 def calloff_update_step(*, actor, calloff: CallOff, step: str, data: dict) -> CallOff:
@@ -184,31 +236,79 @@ def publication_problems(calloff: CallOff) -> list[str]:
     """What stops publication, checked again against the lot and the clock, in words the agency can act on."""
     problems = []
     lot = calloff.lot
-    if calloff.method == CallOffKind.RANKING:
-        problems.append(_("Call-offs in ranking order are offered to the first-ranked supplier; that is not yet "
-                          "possible in Innoköp. Contact the purchasing body."))
+    ranking = calloff.method == CallOffKind.RANKING
     if lot.agreement.status(_today()) != AgreementStatus.ACTIVE:
         problems.append(_("The framework agreement is not in force."))
     if not calloff.steps_done()["need"]:
         problems.append(_("Describe the need, the title and the estimated value."))
-    if not calloff.steps_done()["evaluation"]:
-        problems.append(_("Choose the evaluation model and the weights."))
     checks = [lambda: rules.check_method(lot, calloff.method, calloff.estimated_value)]
-    if calloff.evaluation_model:
-        weights = {row.lot_criterion_id: row.weight for row in calloff.criteria.all()}
-        checks += [lambda: rules.check_evaluation_model(lot, calloff.evaluation_model),
-                   lambda: rules.check_weights(lot, calloff.evaluation_model, calloff.price_weight, weights)]
-    timetable = timetable_of(calloff)
-    if timetable is None:
-        problems.append(_("Set the timetable and the contract period."))
+    if ranking:
+        # Ranking order: the agreement's ranking decides, so there is no evaluation and no tender period.
+        problems.extend(_ranking_problems(calloff))
     else:
-        checks.append(lambda: rules.check_timetable(lot, replace(timetable, publish_on=_today())))
+        if not calloff.steps_done()["evaluation"]:
+            problems.append(_("Choose the evaluation model and the weights."))
+        if calloff.evaluation_model:
+            weights = {row.lot_criterion_id: row.weight for row in calloff.criteria.all()}
+            checks += [lambda: rules.check_evaluation_model(lot, calloff.evaluation_model),
+                       lambda: rules.check_weights(lot, calloff.evaluation_model, calloff.price_weight, weights)]
+            problems.extend(_model_problems(calloff))
+        timetable = timetable_of(calloff)
+        if timetable is None:
+            problems.append(_("Set the timetable and the contract period."))
+        else:
+            checks.append(lambda: rules.check_timetable(lot, replace(timetable, publish_on=_today())))
     for check in checks:
         try:
             check()
         except ValidationError as error:
             problems.extend(error.messages)
     return problems
+
+
+def _ranking_problems(calloff: CallOff) -> list[str]:
+    problems = []
+    if not calloff.lot.lot_suppliers.filter(rank__isnull=False).exists():
+        problems.append(_("No supplier on the lot has a rank, so there is nobody to offer the call-off to. Contact "
+                          "the purchasing body."))
+    start, end = calloff.contract_start, calloff.contract_end
+    agreement = calloff.lot.agreement
+    if start is None or end is None:
+        problems.append(_("Set the contract period in the timetable step."))
+    elif start < _today() or end < start:
+        problems.append(_("The contract period must start today or later and end after it starts. Change the "
+                          "contract period in the timetable step."))
+    elif start < agreement.start_date or end > agreement.end_date:
+        problems.append(_("The contract period must lie within the framework agreement's period. Change it in the "
+                          "timetable step."))
+    return problems
+
+
+def _model_problems(calloff: CallOff) -> list[str]:
+    """The value-added method needs the value of every evaluated requirement; fixed price needs the price."""
+    if calloff.evaluation_model == EvaluationModel.VALUE_ADDED:
+        evaluated = {str(pk) for pk in calloff.requirements.filter(kind=RequirementKind.EVALUATED)
+                     .values_list("pk", flat=True)}
+        if not evaluated:
+            return [_("The value-added method needs evaluated requirements to give value to, and this call-off has "
+                      "none. Choose another evaluation model.")]
+        values = calloff.requirement_values or {}
+        if not evaluated <= {pk for pk, value in values.items() if _valid_value(value)}:
+            return [_("Give the value of every evaluated requirement (the value-added method).")]
+    if calloff.evaluation_model == EvaluationModel.FIXED_PRICE and not calloff.fixed_price:
+        return [_("State the fixed price (fixed price, best quality).")]
+    return []
+
+
+def _valid_value(value) -> bool:
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    (kind, figure), = value.items()
+    try:
+        number = Decimal(str(figure))
+    except (ArithmeticError, ValueError):
+        return False
+    return (kind == "amount" and number > 0) or (kind == "percent" and 0 < number <= 100)
 
 
 def _supplier_representatives(supplier_ids):
@@ -219,6 +319,9 @@ def _supplier_representatives(supplier_ids):
 def calloff_publish(*, actor, calloff: CallOff) -> CallOff:
     """Rule 3: every supplier admitted on the lot is invited in writing; none can be left out."""
     _require_team_draft(actor, calloff)
+    if calloff.method == CallOffKind.RANKING:
+        raise CallOffError(_("A call-off in ranking order is not opened for tenders: it is offered to the "
+                             "first-ranked supplier. Publish it on the check page, which makes the offer."))
     problems = publication_problems(calloff)
     if problems:
         raise CallOffError(" ".join(problems))
@@ -254,6 +357,9 @@ def calloff_cancel(*, actor, calloff: CallOff, reason: str) -> CallOff:
         raise ValidationError({"reason": _("Give the reason for cancelling; the invited suppliers are told it.")})
     with transaction.atomic():
         calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        if calloff.status == CallOffStatus.CONTRACTED:
+            raise CallOffError(_("The contract is signed, so the call-off can no longer be cancelled (rule 10). "
+                                 "End the contract according to its terms instead."))
         if not calloff.can_move_to(CallOffStatus.CANCELLED):
             raise CallOffError(_("The call-off is already cancelled."))
         calloff.status, calloff.cancelled_at, calloff.cancel_reason = CallOffStatus.CANCELLED, clock.now(), reason

@@ -13,14 +13,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from innokop.agreements.models import RequirementKind
 from innokop.agreements.permissions import get_lot_for_actor
 from innokop.core.forms import add_service_errors
 from innokop.core import clock
 from innokop.core.calendar import local_date
 
 from .. import rules, services
-from ..forms import AnswerForm, CancelForm, EvaluationForm, NeedForm, QuestionForm, TeamForm, TimetableForm
-from ..models import CallOff, CallOffStatus
+from ..forms import (
+    AnswerForm,
+    CancelForm,
+    ContractPeriodForm,
+    EvaluationForm,
+    NeedForm,
+    QuestionForm,
+    TeamForm,
+    TimetableForm,
+)
+from ..models import CallOff, CallOffKind, CallOffStatus
+from ..services import ranking as ranking_services
 from ..permissions import get_calloff_for_actor, is_agency_member, is_team_member, may_start
 
 STEP_COUNT = 4
@@ -115,7 +126,7 @@ def timeline(calloff: CallOff) -> list[dict]:
             for label, moment, day in rows if moment or day]
 
 
-def _step(request, pk: int, *, step: str, form_for, initial, template: str, number: int, next_name: str):
+def _step(request, pk: int, *, step, form_for, initial, template: str, number: int, next_name: str):
     """Steps 2 and 3 and the re-edit of step 1: show the form, save through the service, go on."""
     calloff = get_calloff_for_actor(request.actor, pk, write=True)
     if calloff.status != CallOffStatus.DRAFT:
@@ -124,7 +135,8 @@ def _step(request, pk: int, *, step: str, form_for, initial, template: str, numb
     if request.method == "POST" and form.is_valid():
         data = form.service_data() if hasattr(form, "service_data") else form.cleaned_data
         try:
-            services.calloff_update_step(actor=request.user, calloff=calloff, step=step, data=data)
+            services.calloff_update_step(actor=request.user, calloff=calloff,
+                                         step=step(calloff) if callable(step) else step, data=data)
         except (ValidationError, services.CallOffError) as error:
             add_service_errors(form, error)
         else:
@@ -144,14 +156,30 @@ def calloff_need(request, pk: int):
 
 def _evaluation_initial(calloff: CallOff) -> dict:
     initial = {"evaluation_model": calloff.evaluation_model or (calloff.lot.evaluation_models or [""])[0],
-               "price_weight": calloff.price_weight}
+               "price_weight": calloff.price_weight, "fixed_price": calloff.fixed_price}
+    for pk, value in (calloff.requirement_values or {}).items():
+        for kind, figure in value.items():
+            initial |= {f"value_kind_{pk}": kind, f"value_{pk}": figure}
     return initial | {f"weight_{row.lot_criterion_id}": row.weight for row in calloff.criteria.all()}
+
+
+def _evaluation_form(calloff: CallOff, *args, **kwargs) -> EvaluationForm:
+    evaluated = calloff.requirements.filter(kind=RequirementKind.EVALUATED).order_by("identifier")
+    return EvaluationForm(*args, lot=calloff.lot, requirements=evaluated, **kwargs)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def calloff_evaluation(request, pk: int):
-    return _step(request, pk, step="evaluation", form_for=lambda c, *a, **k: EvaluationForm(*a, lot=c.lot, **k),
+    calloff = get_calloff_for_actor(request.actor, pk, write=True)
+    if calloff.method == CallOffKind.RANKING and calloff.status == CallOffStatus.DRAFT:
+        # Ranking order has no evaluation: the agreement's ranking decides who is offered the call-off.
+        if request.method == "POST":
+            return redirect("calloffs:calloff_timetable", pk=calloff.pk)
+        return render(request, "calloffs/step_evaluation.html", {
+            "calloff": calloff, "lot": calloff.lot, "step": 2, "steps": STEP_COUNT, "ranking": True,
+            "suppliers": ranking_services.ranked_suppliers(calloff)} | _detail_queryset_parts(calloff))
+    return _step(request, pk, step="evaluation", form_for=_evaluation_form,
                  initial=_evaluation_initial, template="calloffs/step_evaluation.html", number=2,
                  next_name="calloffs:calloff_timetable")
 
@@ -164,9 +192,15 @@ def _timetable_initial(calloff: CallOff) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def calloff_timetable(request, pk: int):
-    return _step(request, pk, step="timetable", form_for=lambda c, *a, **k: TimetableForm(*a, **k),
-                 initial=_timetable_initial, template="calloffs/step_timetable.html", number=3,
-                 next_name="calloffs:calloff_check")
+    def form_for(calloff, *args, **kwargs):
+        ranking = calloff.method == CallOffKind.RANKING
+        return (ContractPeriodForm if ranking else TimetableForm)(*args, **kwargs)
+
+    def step_of(calloff):
+        return "contract_period" if calloff.method == CallOffKind.RANKING else "timetable"
+
+    return _step(request, pk, step=step_of, form_for=form_for, initial=_timetable_initial,
+                 template="calloffs/step_timetable.html", number=3, next_name="calloffs:calloff_check")
 
 
 @login_required
@@ -176,6 +210,10 @@ def calloff_check(request, pk: int):
     calloff = get_calloff_for_actor(request.actor, pk, write=True)
     if calloff.status != CallOffStatus.DRAFT:
         return redirect("calloffs:calloff_detail", pk=calloff.pk)
+    if calloff.method == CallOffKind.RANKING:
+        from .ranking import ranking_check
+
+        return ranking_check(request, calloff, step=4, steps=STEP_COUNT)
     if request.method == "POST":
         try:
             services.calloff_publish(actor=request.user, calloff=calloff)
