@@ -331,3 +331,11 @@ def test_only_the_sealing_module_unwraps_data_keys():
         if path.name != "sealing.py" and "unwrap_key(" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("changed", ["v1:AAAA:AAAA", "v1::", "v1:" + "A" * 24 + ":AAAA"])
+def test_changed_sealed_content_is_a_decryption_error_not_a_crash(changed):
+    from innokop.calloffs.sealing import DecryptionError, new_data_key, open_sealed
+
+    with pytest.raises(DecryptionError):
+        open_sealed(new_data_key(), changed, calloff_id=1, tender_id=1)

@@ -186,7 +186,7 @@ def _parse_wrapped(wrapped: str) -> tuple[str, bytes, bytes]:
     parts = wrapped.split(":")
     if len(parts) != 4 or parts[0] != VERSION:
         raise DecryptionError(f"Not a wrapped data key in the {VERSION} format.")
-    return parts[1], _unb64(parts[2]), _unb64(parts[3])
+    return parts[1], _nonce(parts[2]), _unb64(parts[3])
 
 
 # --- tender content --------------------------------------------------------------------------
@@ -210,9 +210,10 @@ def open_sealed(data_key: bytes, blob: SealedBlob | str, *, calloff_id: int | st
     parts = text.split(":")
     if len(parts) != 3 or parts[0] != VERSION:
         raise DecryptionError(f"Not sealed content in the {VERSION} format.")
+    nonce = _nonce(parts[1])
     try:
         plaintext = AESGCM(_check_key(data_key, "The data key")).decrypt(
-            _unb64(parts[1]), _unb64(parts[2]), _tender_aad(calloff_id, tender_id)
+            nonce, _unb64(parts[2]), _tender_aad(calloff_id, tender_id)
         )
     except InvalidTag as error:
         raise DecryptionError(
@@ -294,8 +295,92 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def _nonce(text: str) -> bytes:
+    """A nonce read back from stored text; a wrong length means changed data (cryptography would raise ValueError)."""
+    nonce = _unb64(text)
+    if len(nonce) != NONCE_BYTES:
+        raise DecryptionError("A nonce has the wrong length: the sealed data has been changed.")
+    return nonce
+
+
 def _unb64(text: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as error:
         raise DecryptionError("Sealed data is not valid base64: it has been changed.") from error
+
+
+# --- drafts: the supplier's working copy ---------------------------------------------------------
+#
+# A draft is encrypted at rest too, but with a key of its own per tender (`Tender.draft_key`), never
+# with the call-off's data key: the supplier must read its draft before the deadline, and the
+# call-off's key may not be used for reading then. Draft keys are wrapped by the KEK under their own
+# associated data, and draft content is encrypted under its own associated data, so neither a draft
+# key nor a draft ciphertext can stand in for a call-off's key or a sealed tender, nor the other way
+# round.
+
+_DRAFT_WRAP_CONTEXT = b"innokop/draft-key/v1"
+
+
+def new_draft_key(*, kek: bytes | None = None) -> str:
+    """A fresh random draft key for one tender, wrapped by the KEK (`v1:<key id>:<nonce>:<ciphertext>`)."""
+    kek = load_kek() if kek is None else kek
+    kid = key_id(kek)
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    ciphertext = AESGCM(kek).encrypt(nonce, secrets.token_bytes(KEY_BYTES), _draft_wrap_aad(kid))
+    return ":".join((VERSION, kid, _b64(nonce), _b64(ciphertext)))
+
+
+def seal_draft(wrapped_draft_key: str, plaintext: bytes, *, calloff_id: int | str, tender_id: int | str,
+               kek: bytes | None = None) -> str:
+    """Encrypt a tender's draft with its draft key; the result is `v1:<nonce>:<ciphertext>`."""
+    draft_key = _unwrap_draft_key(wrapped_draft_key, load_kek() if kek is None else kek)
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    ciphertext = AESGCM(draft_key).encrypt(nonce, plaintext, _draft_aad(calloff_id, tender_id))
+    return ":".join((VERSION, _b64(nonce), _b64(ciphertext)))
+
+
+def open_draft(wrapped_draft_key: str, sealed_draft: str, *, calloff_id: int | str, tender_id: int | str,
+               kek: bytes | None = None) -> bytes:
+    """Decrypt a tender's draft; fails for a sealed submission, another tender's draft or changed data."""
+    draft_key = _unwrap_draft_key(wrapped_draft_key, load_kek() if kek is None else kek)
+    parts = sealed_draft.split(":")
+    if len(parts) != 3 or parts[0] != VERSION:
+        raise DecryptionError(f"Not an encrypted draft in the {VERSION} format.")
+    try:
+        return AESGCM(draft_key).decrypt(_nonce(parts[1]), _unb64(parts[2]), _draft_aad(calloff_id, tender_id))
+    except InvalidTag as error:
+        raise DecryptionError(
+            f"The draft does not decrypt as the draft of tender {tender_id} of call-off {calloff_id}: "
+            "wrong key, not a draft, or changed data."
+        ) from error
+
+
+def rewrap_draft_key(wrapped: str, old_kek: bytes, new_kek: bytes) -> str:
+    """The same draft key wrapped by a new KEK (KEK rotation); the draft needs no re-encryption."""
+    draft_key = _unwrap_draft_key(wrapped, old_kek)
+    kid = key_id(_check_key(new_kek, "The KEK"))
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return ":".join((VERSION, kid, _b64(nonce), _b64(AESGCM(new_kek).encrypt(nonce, draft_key, _draft_wrap_aad(kid)))))
+
+
+def _unwrap_draft_key(wrapped: str, kek: bytes) -> bytes:
+    kid, nonce, ciphertext = _parse_wrapped(wrapped)
+    if kid != key_id(kek):
+        raise DecryptionError(
+            f"The draft key was wrapped by the KEK with id {kid}, but the KEK given has id {key_id(kek)}. "
+            "Use the KEK it was wrapped with, or rewrap the key after a rotation."
+        )
+    try:
+        return _check_key(AESGCM(kek).decrypt(nonce, ciphertext, _draft_wrap_aad(kid)), "The draft key")
+    except InvalidTag as error:
+        raise DecryptionError("The wrapped draft key does not decrypt: it is not a draft key, or it has been "
+                              "changed.") from error
+
+
+def _draft_wrap_aad(kid: str) -> bytes:
+    return _DRAFT_WRAP_CONTEXT + b":" + kid.encode("ascii")
+
+
+def _draft_aad(calloff_id: int | str, tender_id: int | str) -> bytes:
+    return json.dumps(["innokop/draft/v1", str(calloff_id), str(tender_id)]).encode("utf-8")

@@ -10,7 +10,12 @@ SHA-256 in the receipt can be recomputed from the opened content by anyone.
      "total_price": "1234500.00" | "",          # the evaluated price, SEK excluding VAT
      "prices": {"<price list row pk>": "950.00"},  # unit prices, each at most the ceiling price
      "attachments": [{"name": "safe name.pdf", "content_type": "application/pdf",
-                      "size": 1234, "sha256": "…", "data": "<base64>"}]}
+                      "size": 1234, "sha256": "…", "data": "<base64>"}],
+     "salt": "<32 random hex digits>"}
+
+The salt makes the receipt's SHA-256 unguessable: without it, a short tender (yes to every
+requirement and a price) could be found from its hash by trying prices, and the hash is stored
+next to the sealed content (docs/sealed-tenders.md, "Guessable content and its hash").
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -60,6 +66,8 @@ class TenderContent:
     total_price: Decimal | None = None
     prices: dict[int, Decimal] = field(default_factory=dict)
     attachments: tuple[Attachment, ...] = ()
+    # Random per content; kept when read back, so a draft and its submission hash the same.
+    salt: str = field(default_factory=lambda: secrets.token_hex(16), compare=False)
 
     def to_bytes(self) -> bytes:
         value = {
@@ -70,6 +78,7 @@ class TenderContent:
             "total_price": "" if self.total_price is None else str(self.total_price),
             "prices": {str(pk): str(price) for pk, price in self.prices.items()},
             "attachments": [a.as_json() for a in self.attachments],
+            "salt": self.salt,
         }
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
@@ -88,6 +97,7 @@ class TenderContent:
                 attachments=tuple(Attachment(name=a["name"], content_type=a["content_type"],
                                              data=base64.b64decode(a["data"], validate=True))
                                   for a in value.get("attachments", [])),
+                salt=str(value.get("salt", "")),
             )
         except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError,
                 InvalidOperation) as error:
