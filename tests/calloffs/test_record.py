@@ -98,6 +98,51 @@ def test_tenders_are_not_in_the_record_before_opening(questioned, agency_procure
     _seal(questioned, supplier_org, agency_procurer)
     files = _files(_export(agency_procurer, questioned, django_capture_on_commit_callbacks))
     assert not [name for name in files if name.startswith("tenders/") or name == "opening_record.json"]
+    assert supplier_org.name.encode() not in files["audit_trail.csv"]
+
+
+def test_the_audit_trail_names_only_opened_tenders_and_only_after_opening(
+        questioned, agency_procurer, agency_colleague, supplier, supplier_b, supplier_org, supplier_org_b, clock,
+        django_capture_on_commit_callbacks):
+    from innokop.calloffs.services import tenders as tender_services
+    from innokop.core.audit import audit_log
+
+    opened = _seal(questioned, supplier_org, supplier)
+    audit_log(actor=supplier, verb="tender.submitted", obj=opened, organisation=supplier_org, payload={"number": 1})
+    tender_services.tender_save_draft(actor=supplier_b, calloff=questioned, content=TenderContent())  # never sent
+    drafted = Tender.objects.get(supplier=supplier_org_b)
+
+    def tender_rows():
+        rows = _csv(_files(_export(agency_procurer, questioned, django_capture_on_commit_callbacks))["audit_trail.csv"])
+        return {row[5] for row in rows if row[4] == "calloffs.tender"}
+
+    assert tender_rows() == set()  # sealed: not even who has tendered
+    clock.set(questioned.tender_deadline + timedelta(minutes=5))
+    OpeningRecord.objects.create(calloff=questioned, started_by=agency_procurer, started_at=clock.now(),
+                                 confirmed_by=agency_colleague, opened_at=clock.now(),
+                                 tenders=[{"tender": opened.pk, "supplier": supplier_org.name}])
+    assert tender_rows() == {str(opened.pk)}
+    assert str(drafted.pk) not in tender_rows()
+
+
+def test_a_tender_that_does_not_verify_is_recorded_and_the_export_goes_on(
+        questioned, agency_procurer, agency_colleague, supplier, supplier_org, clock,
+        django_capture_on_commit_callbacks):
+    tender = _seal(questioned, supplier_org, supplier)
+    TenderSubmission.objects.filter(tender=tender).update(sealed="v1:AAAA:AAAA")
+    clock.set(questioned.tender_deadline + timedelta(minutes=5))
+    OpeningRecord.objects.create(calloff=questioned, started_by=agency_procurer, started_at=clock.now(),
+                                 confirmed_by=agency_colleague, opened_at=clock.now(),
+                                 tenders=[{"tender": tender.pk, "supplier": supplier_org.name, "verified": False},
+                                          {"tender": 0, "supplier": "Återkallat AB", "withdrawn": True}])
+    export = _export(agency_procurer, questioned, django_capture_on_commit_callbacks)
+    assert export.finished_at and not export.failed
+    files = _files(export)
+    recorded = json.loads(next(data for name, data in files.items() if name.endswith("/tender.json")))
+    assert recorded["verified"] is False and recorded["sha256"] == tender.submissions.get().sha256
+    opening_record = json.loads(files["opening_record.json"])
+    assert opening_record["withdrawn"] == 1
+    assert "Återkallat AB" not in files["opening_record.json"].decode()
 
 
 def _seal(calloff, supplier_org, user) -> Tender:
@@ -167,7 +212,7 @@ def test_an_unfinished_export_shows_its_progress_and_polls(questioned, agency_pr
     url = reverse("calloffs:record_export_status", args=[questioned.pk, export.pk])
     page = client.get(url).content.decode()
     assert '<progress class="innokop-progress" max="100" value="40"' in page
-    assert 'http-equiv="refresh"' in page  # without JavaScript the page reloads itself
+    assert "Check the progress again" in page  # without JavaScript, a link reloads it (no timed refresh)
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in partial and 'hx-trigger="every 1s"' in partial
     assert client.get(reverse("calloffs:record_export_download", args=[questioned.pk, export.pk])).status_code == 404

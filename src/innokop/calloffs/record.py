@@ -35,7 +35,8 @@ from innokop.core.models import AuditEvent, Document
 from . import sealing
 from .models import CallOff, CallOffStatus, ConsensusScore, RecordExport, Score, Tender
 from .permissions import is_agency_member
-from .tender_content import TenderContent
+from .services import opening
+from .tender_content import TenderContent, TenderContentError
 
 File = tuple[str, bytes]
 
@@ -213,13 +214,19 @@ def _opening_record(calloff: CallOff):
     return record if record is not None and record.opened_at else None
 
 
+def _opened_ids(record) -> list[int]:
+    return [entry["tender"] for entry in opening.opened_entries(record)]
+
+
 def _opening(calloff: CallOff) -> list[File]:
     record = _opening_record(calloff)
     if record is None:
         return []
+    # Withdrawn tenders are only counted, as on the opening page: a supplier that withdrew did not tender.
     return [("opening_record.json", _json({
         "started_by": record.started_by.full_name, "started_at": record.started_at,
-        "confirmed_by": record.confirmed_by.full_name, "opened_at": record.opened_at, "tenders": record.tenders}))]
+        "confirmed_by": record.confirmed_by.full_name, "opened_at": record.opened_at,
+        "tenders": opening.opened_entries(record), "withdrawn": opening.withdrawn_count(record)}))]
 
 
 def _tenders(calloff: CallOff) -> list[File]:
@@ -230,19 +237,26 @@ def _tenders(calloff: CallOff) -> list[File]:
     key = sealing.unwrap_for_opening(calloff.data_key, deadline=calloff.tender_deadline, now=clock.now(),
                                      openers=record.openers)
     files = []
-    opened = {row.get("tender") for row in record.tenders}
-    for tender in Tender.objects.filter(calloff=calloff, pk__in=opened).select_related("supplier"):
+    for tender in Tender.objects.filter(calloff=calloff, pk__in=_opened_ids(record)).select_related("supplier"):
         submission = tender.submissions.filter(superseded_at__isnull=True, withdrawn_at__isnull=True).first()
         if submission is None:
             continue
-        plaintext = sealing.open_sealed(key, sealing.SealedBlob(submission.sealed, submission.sha256),
-                                        calloff_id=calloff.pk, tender_id=tender.pk)
-        content = TenderContent.from_bytes(plaintext)
         folder = f"tenders/{_folder(tender.supplier.name)}"
+        try:
+            plaintext = sealing.open_sealed(key, sealing.SealedBlob(submission.sealed, submission.sha256),
+                                            calloff_id=calloff.pk, tender_id=tender.pk)
+            content = TenderContent.from_bytes(plaintext)
+        except (sealing.SealingError, TenderContentError) as error:
+            # As at the opening: a tender that does not verify is recorded as such, and the record goes on.
+            files.append((f"{folder}/tender.json", _json({
+                "supplier": tender.supplier.name, "submission": submission.number, "sha256": submission.sha256,
+                "verified": False, "reason": str(error), "sealed": submission.sealed,
+                "status": tender.get_status_display(), "rejection_reason": tender.rejection_reason})))
+            continue
         files.append((f"{folder}/sealed_content.json", plaintext))
         files.append((f"{folder}/tender.json", _json({
             "supplier": tender.supplier.name, "submission": submission.number, "submitted_at": submission.submitted_at,
-            "sha256": submission.sha256, "status": tender.get_status_display(),
+            "sha256": submission.sha256, "verified": True, "status": tender.get_status_display(),
             "rejection_reason": tender.rejection_reason,
             "requirements": {pk: {"meets": a.meets, "evidence": a.evidence} for pk, a in content.requirements.items()},
             "criteria": content.criteria, "total_price": content.total_price, "prices": content.prices,
@@ -299,9 +313,15 @@ def _decision(calloff: CallOff) -> list[File]:
 
 
 def _audit(calloff: CallOff) -> list[File]:
-    """Every audit event about the call-off or anything in it, in the order of the hash chain."""
+    """Every audit event about the call-off or anything in it, in the order of the hash chain.
+
+    Before opening, the events about tenders are left out: they would show who has tendered.
+    """
     related = Q(object_type="calloffs.calloff", object_id=str(calloff.pk))
-    for model_label, ids in (("calloffs.tender", calloff.tenders.values_list("pk", flat=True)),
+    # Events about tenders name the bidders: sealed until the tenders are opened (rule 6), and then
+    # only those opened; a draft never submitted, or a tender withdrawn, was no tender.
+    tenders = _opened_ids(_opening_record(calloff))
+    for model_label, ids in (("calloffs.tender", tenders),
                              ("calloffs.calloffquestion", calloff.questions.values_list("pk", flat=True)),
                              ("calloffs.clarification", calloff.clarifications.values_list("pk", flat=True)),
                              ("calloffs.dialogueslot", calloff.slots.values_list("pk", flat=True)),

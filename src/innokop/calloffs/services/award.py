@@ -1,0 +1,347 @@
+"""The award decision (rule 9) and the call-off contract.
+
+The decision is sent to every tenderer with the reasons and the winner's relative advantages; a
+rejected tenderer is also told why its tender was rejected. An optional standstill ends at least
+10 days after sending (day 0 is the sending day), rolled to the next working day; the contract
+cannot be signed until the end of its last day. In ranking order the contract follows the accepted
+offer instead. The contract inherits the call-off's requirements for follow-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from innokop.accounts.models import Organisation
+from innokop.accounts.permissions import actor_for
+from innokop.core import clock
+from innokop.core.audit import audit_log
+from innokop.core.calendar import end_of_day, local_date, start_of_day, statutory_period_end
+from innokop.core.notifications import notify
+from innokop.core.templatetags.innokop import sek
+
+from .. import evaluation
+from ..models import (
+    AwardDecision,
+    CallOff,
+    CallOffStatus,
+    Contract,
+    Evaluation,
+    OfferStatus,
+    OpeningRecord,
+    Tender,
+    TenderStatus,
+)
+from ..permissions import is_team_member
+from . import CallOffError, _supplier_representatives
+from .evaluating import figure
+from .opening import opened_entries
+
+STANDSTILL_DAYS = 10  # sent electronically (rule 9)
+
+
+def _require_team(actor, calloff: CallOff, message: str) -> None:
+    if not is_team_member(actor_for(actor), calloff):
+        raise CallOffError(message)
+
+
+def tenderer_supplier_ids(calloff: CallOff) -> set[int]:
+    """Every supplier whose tender was opened: the tenderers the decision goes to, rejected ones included."""
+    record = OpeningRecord.objects.filter(calloff=calloff).first()
+    return {entry["supplier_id"] for entry in opened_entries(record)}
+
+
+def _long_date(day: date) -> str:
+    return date_format(day, "l j F Y")
+
+
+# --- the text the team starts from ----------------------------------------------------------------
+
+
+def _points(value) -> str:
+    return number_format(Decimal(value), 2)
+
+
+def _advantage_sentence(method: str, first: dict, second: dict) -> str:
+    params = {"winner": first["supplier"], "next": second["supplier"]}
+    if method in ("price_quality", "fixed_price"):
+        lead = Decimal(first["total_points"]) - Decimal(second["total_points"])
+        better = [c["name"] for c, d in zip(first["criterion_points"], second["criterion_points"], strict=False)
+                  if Decimal(c["points"]) > Decimal(d["points"])]
+        text = _("%(winner)s has %(lead)s points more than %(next)s (%(a)s against %(b)s).") % (params | {
+            "lead": _points(lead), "a": _points(first["total_points"]), "b": _points(second["total_points"])})
+        if first.get("price_points") and Decimal(first["price_points"]) > Decimal(second["price_points"] or 0):
+            better.insert(0, _("price"))
+        if better:
+            text += " " + _("Its tender is better on: %(criteria)s.") % {"criteria": ", ".join(better)}
+        return text
+    key = "comparison_price" if method == "value_added" else "price"
+    lead = Decimal(second[key]) - Decimal(first[key])
+    return _("%(winner)s's evaluated price is %(lead)s lower than that of %(next)s.") % (params | {"lead": sek(lead)})
+
+
+def decision_prefill(calloff: CallOff) -> dict[str, str]:
+    """Reasons and the winner's relative advantages, written out from the stored evaluation."""
+    stored = Evaluation.objects.select_related("winner__supplier").get(calloff=calloff)
+    rows, method = stored.ranking, calloff.evaluation_model
+    tie_rules = ", ".join(evaluation.TieRule(r).label for r in calloff.tie_rules) or "–"
+    lines = [_("The tenders were evaluated with the evaluation model stated in the call-off: %(model)s. Tie rules, "
+               "in order: %(rules)s.") % {"model": calloff.get_evaluation_model_display().lower(), "rules": tie_rules}]
+    opened = len(opened_entries(OpeningRecord.objects.get(calloff=calloff)))
+    rejected = Tender.objects.filter(calloff=calloff, status=TenderStatus.REJECTED).count()
+    counts = {"opened": opened, "ranked": len(rows), "rejected": rejected}
+    lines.append(_("Tenders opened: %(opened)s. Evaluated, having met every mandatory requirement: %(ranked)s. "
+                   "Rejected: %(rejected)s.") % counts
+                 + (" " + _("Each rejected tenderer is told the reason.") if rejected else ""))
+    lines.append(_("The tender from %(winner)s has the best result and is awarded the contract. The ranking:")
+                 % {"winner": stored.winner.supplier.name})
+    lines += [f"{row['position']}. {row['supplier']} – {figure(method, row)}" for row in rows]
+    for note in stored.notes:
+        if isinstance(note, dict) and note.get("kind") == "lot_draw":
+            lines.append(_("A tie was decided by drawing lots, witnessed by %(witness)s: %(order)s.") % {
+                "witness": note["witness"], "order": ", ".join(note["order"])})
+    advantages = [rows[0]["explanation"]]
+    if len(rows) > 1:
+        advantages.append(_advantage_sentence(method, rows[0], rows[1]))
+    else:
+        advantages.append(_("It was the only tender that met every mandatory requirement."))
+    return {"reasons": "\n".join(lines), "advantages": "\n".join(advantages)}
+
+
+# --- sending the decision -------------------------------------------------------------------------
+
+
+def standstill_end(sent_at: datetime) -> date:
+    """Rule 9: day 0 is the sending day; a last day that is not a working day moves to the next one."""
+    return statutory_period_end(local_date(sent_at), STANDSTILL_DAYS)
+
+
+def evaluation_version(calloff: CallOff) -> str:
+    """Names the completed evaluation a decision is written from (reopening and completing again changes it)."""
+    stored = Evaluation.objects.filter(calloff=calloff).values_list("pk", "completed_at").first()
+    return f"{stored[0]}:{stored[1].isoformat()}" if stored else ""
+
+
+def award_decision_send(*, actor, calloff: CallOff, reasons: str, advantages: str, standstill: bool,
+                        evaluation: str = "") -> AwardDecision:
+    """Rule 9: sent to every tenderer. `evaluation` (from `evaluation_version`), when given, must still be
+    the completed evaluation: a decision written for one winner is never sent after the ranking changed."""
+    _require_team(actor, calloff, _("Only the call-off's team can send the award decision."))
+    errors = {}
+    if not reasons.strip():
+        errors["reasons"] = _("Give the reasons for the decision; every tenderer is sent them.")
+    if not advantages.strip():
+        errors["advantages"] = _("Describe the winning tender's relative advantages; every tenderer is sent them.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        calloff = CallOff.objects.select_for_update().select_related("agency").get(pk=calloff.pk)
+        if calloff.status in (CallOffStatus.AWARDED, CallOffStatus.CONTRACTED):
+            raise CallOffError(_("The award decision is already sent."))
+        if calloff.status != CallOffStatus.EVALUATED:
+            raise CallOffError(_("Complete the evaluation before you send the award decision."))
+        stored = Evaluation.objects.select_related("winner__supplier").get(calloff=calloff)
+        if evaluation and evaluation != f"{stored.pk}:{stored.completed_at.isoformat()}":
+            raise CallOffError(_("The evaluation has been reopened and completed again since you wrote the decision. "
+                                 "Check the ranking and the decision again before you send it."))
+        now = clock.now()
+        decision = AwardDecision.objects.create(
+            calloff=calloff, winner=stored.winner, reasons=reasons.strip(), advantages=advantages.strip(),
+            standstill=standstill, standstill_ends=standstill_end(now) if standstill else None, sent_by=actor,
+            sent_at=now)
+        calloff.status = CallOffStatus.AWARDED
+        calloff.save(update_fields=["status", "updated_at"])
+        tenderers = tenderer_supplier_ids(calloff)
+        audit_log(actor=actor, verb="calloff.award_decision_sent", obj=calloff, organisation=calloff.agency,
+                  payload={"decision": decision.pk, "winner": stored.winner_id, "tenderers": sorted(tenderers),
+                           "standstill_ends": decision.standstill_ends})
+        notify(recipients=_supplier_representatives(tenderers), kind="calloff.award_decision",
+               subject=gettext_lazy("Award decision in %(reference)s"),
+               body=gettext_lazy("%(agency)s has decided who is awarded the call-off “%(title)s”: %(winner)s. "
+                                 "Read the decision, with the reasons, in Innoköp."),
+               params={"reference": calloff.reference, "agency": calloff.agency.name, "title": calloff.title,
+                       "winner": stored.winner.supplier.name},
+               url=reverse("calloffs:award_decision", args=[calloff.pk]))
+    return decision
+
+
+# --- the contract ---------------------------------------------------------------------------------
+
+
+def signing_opens_at(decision: AwardDecision) -> datetime:
+    """The first moment the contract may be signed: right after sending, or after the standstill's last day."""
+    if not decision.standstill or decision.standstill_ends is None:
+        return decision.sent_at
+    return start_of_day(decision.standstill_ends + timedelta(days=1))
+
+
+def signing_locked(decision: AwardDecision, now: datetime) -> bool:
+    return bool(decision.standstill and decision.standstill_ends and now <= end_of_day(decision.standstill_ends))
+
+
+def contract_supplier(calloff: CallOff) -> Organisation | None:
+    """The party: the winner of the award decision, or in ranking order the supplier that accepted."""
+    if calloff.status == CallOffStatus.AWARDED:
+        return calloff.decision.winner.supplier
+    if calloff.status == CallOffStatus.ACCEPTED:
+        return calloff.offers.select_related("supplier").get(status=OfferStatus.ACCEPTED).supplier
+    return None
+
+
+def contract_defaults(calloff: CallOff) -> dict:
+    """The form's starting point: the winner's tendered price (or the estimate) and the call-off's period."""
+    value = calloff.estimated_value
+    stored = Evaluation.objects.filter(calloff=calloff).first()
+    if calloff.status == CallOffStatus.AWARDED and stored is not None:
+        value = next((Decimal(r["price"]) for r in stored.ranking if r["tender"] == stored.winner_id), value)
+    return {"value": value, "starts_on": calloff.contract_start, "ends_on": calloff.contract_end}
+
+
+def _check_contract(calloff: CallOff, value: Decimal | None, starts_on: date | None, ends_on: date | None) -> None:
+    agreement = calloff.lot.agreement
+    errors = {}
+    if value is None or value <= 0:
+        errors["value"] = _("Give the contract value in SEK excluding VAT, above 0.")
+    if starts_on is None:
+        errors["starts_on"] = _("Give the day the contract starts.")
+    if ends_on is None:
+        errors["ends_on"] = _("Give the day the contract ends.")
+    elif starts_on is not None and ends_on < starts_on:
+        errors["ends_on"] = _("The contract cannot end before it starts.")
+    elif starts_on is not None and (starts_on < agreement.start_date or ends_on > agreement.end_date):
+        errors["ends_on"] = _("The contract period must lie within the framework agreement's period, %(start)s to "
+                              "%(end)s.") % {"start": _long_date(agreement.start_date),
+                                             "end": _long_date(agreement.end_date)}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_signable(calloff: CallOff, now: datetime) -> None:
+    if calloff.status == CallOffStatus.CONTRACTED:
+        raise CallOffError(_("The contract is already signed."))
+    if calloff.status not in (CallOffStatus.AWARDED, CallOffStatus.ACCEPTED):
+        raise CallOffError(_("The contract is signed after the award decision is sent (or, in ranking order, "
+                             "after a supplier accepts the offer)."))
+    if calloff.status == CallOffStatus.AWARDED and signing_locked(calloff.decision, now):
+        decision = calloff.decision
+        raise CallOffError(_("Signing is locked by the standstill period, which ends at the end of %(end)s. The "
+                             "contract can be signed from %(opens)s.") % {
+            "end": _long_date(decision.standstill_ends),
+            "opens": _long_date(decision.standstill_ends + timedelta(days=1))})
+
+
+def contract_sign(*, actor, calloff: CallOff, value: Decimal, starts_on: date, ends_on: date) -> Contract:
+    """The call-off contract: parties, value, period and the call-off's requirements, ready for follow-up."""
+    _require_team(actor, calloff, _("Only the call-off's team can sign the contract."))
+    with transaction.atomic():
+        calloff = (CallOff.objects.select_for_update().select_related("agency", "lot__agreement")
+                   .get(pk=calloff.pk))
+        now = clock.now()
+        _require_signable(calloff, now)
+        _check_contract(calloff, value, starts_on, ends_on)
+        supplier = contract_supplier(calloff)
+        contract = Contract.objects.create(calloff=calloff, agency=calloff.agency, supplier=supplier, value=value,
+                                           starts_on=starts_on, ends_on=ends_on, signed_by=actor, signed_at=now)
+        requirements = list(calloff.requirements.all())
+        contract.requirements.set(requirements)
+        calloff.status = CallOffStatus.CONTRACTED
+        calloff.save(update_fields=["status", "updated_at"])
+        audit_log(actor=actor, verb="calloff.contract_signed", obj=calloff, organisation=calloff.agency,
+                  payload={"contract": contract.pk, "supplier": supplier.pk, "value": value, "starts_on": starts_on,
+                           "ends_on": ends_on, "requirements": sorted(r.pk for r in requirements)})
+        notify(recipients=_supplier_representatives([supplier.pk]), kind="calloff.contract_signed",
+               subject=gettext_lazy("Contract signed: %(reference)s"),
+               body=gettext_lazy("%(agency)s has signed the call-off contract “%(title)s” with %(supplier)s, "
+                                 "%(value)s excluding VAT, %(start)s – %(end)s. Its requirements are followed up in "
+                                 "Innoköp."),
+               params={"reference": calloff.reference, "agency": calloff.agency.name, "title": calloff.title,
+                       "supplier": supplier.name, "value": sek(value), "start": starts_on.isoformat(),
+                       "end": ends_on.isoformat()},
+               url=reverse("calloffs:contract_detail", args=[calloff.pk]))
+    return contract
+
+
+# --- the decision as each reader sees it ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankRow:
+    position: int
+    supplier: str
+    figure: str
+    price: Decimal
+    is_winner: bool
+
+
+@dataclass(frozen=True)
+class DecisionContent:
+    """The award decision as one reader sees it: the page, the PDF, the DOCX and the API share it."""
+
+    reference: str
+    title: str
+    agency: str
+    agreement: str
+    lot: str
+    sent_at: datetime
+    sent_by: str
+    model: str
+    tie_rules: list[str]
+    winner: str
+    rows: list[RankRow]
+    reasons: str
+    advantages: str
+    standstill: bool
+    standstill_ends: date | None
+    signing_from: date | None
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    rejected_count: int = 0
+    own_rejection: str = ""
+
+
+def _content(calloff: CallOff, actor, *, winner: Tender, reasons: str, advantages: str, standstill: bool,
+             standstill_ends: date | None, sent_at: datetime, sent_by: str) -> DecisionContent:
+    stored = Evaluation.objects.get(calloff=calloff)
+    method = calloff.evaluation_model
+    rejected = list(Tender.objects.filter(calloff=calloff, status=TenderStatus.REJECTED)
+                    .select_related("supplier").order_by("supplier__name"))
+    agency_reader = calloff.agency_id in actor.organisation_ids
+    own = next((t.rejection_reason for t in rejected if t.supplier_id in actor.organisation_ids), "")
+    agreement = calloff.lot.agreement
+    return DecisionContent(
+        reference=calloff.reference, title=calloff.title, agency=calloff.agency.name,
+        agreement=f"{agreement.reference} {agreement.title}", lot=f"{calloff.lot.number}: {calloff.lot.title}",
+        sent_at=sent_at, sent_by=sent_by, model=calloff.get_evaluation_model_display(),
+        tie_rules=[evaluation.TieRule(r).label for r in calloff.tie_rules],
+        winner=winner.supplier.name,
+        rows=[RankRow(r["position"], r["supplier"], figure(method, r), Decimal(r["price"]), r["tender"] == winner.pk)
+              for r in stored.ranking],
+        reasons=reasons, advantages=advantages, standstill=standstill, standstill_ends=standstill_ends,
+        signing_from=(standstill_ends + timedelta(days=1)) if standstill_ends else None,
+        rejected=[(t.supplier.name, t.rejection_reason) for t in rejected] if agency_reader else [],
+        rejected_count=len(rejected), own_rejection=own)
+
+
+def decision_content(calloff: CallOff, actor) -> DecisionContent:
+    """The sent decision for `actor` (an Actor): the agency sees every rejection reason, a rejected tenderer
+    its own only, the purchasing body none."""
+    decision = AwardDecision.objects.select_related("winner__supplier", "sent_by").get(calloff=calloff)
+    return _content(calloff, actor, winner=decision.winner, reasons=decision.reasons, advantages=decision.advantages,
+                    standstill=decision.standstill, standstill_ends=decision.standstill_ends,
+                    sent_at=decision.sent_at, sent_by=decision.sent_by.full_name)
+
+
+def decision_preview(calloff: CallOff, actor, *, reasons: str, advantages: str, standstill: bool) -> DecisionContent:
+    """The decision as it would read if the team sent it now (the check-your-answers page)."""
+    stored = Evaluation.objects.select_related("winner__supplier").get(calloff=calloff)
+    now = clock.now()
+    return _content(calloff, actor, winner=stored.winner, reasons=reasons, advantages=advantages,
+                    standstill=standstill, standstill_ends=standstill_end(now) if standstill else None, sent_at=now,
+                    sent_by=actor.user.full_name)
