@@ -4,6 +4,8 @@ from dataclasses import asdict
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from innokop.agreements.models import CallOffMethod
 from innokop.calloffs import rules, services
@@ -11,6 +13,14 @@ from innokop.core.calendar import local_date
 
 from ..agreements.conftest import agreement, published  # noqa: F401  (fixtures)
 from ..agreements.factories import LotFactory, LotSupplierFactory
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Call-off tests read English text: the client's language cookie and the test's own translations."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

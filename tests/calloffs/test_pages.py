@@ -3,26 +3,18 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from innokop.calloffs.models import CallOff, CallOffStatus
 
 from ..agreements.factories import LotSupplierFactory
-from ..factories import OrganisationFactory, member
+from ..factories import OrganisationFactory
 from .conftest import prepare, start
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 def test_an_agency_procurer_publishes_in_four_pages(login, lot, agency_procurer, supplier, clock,

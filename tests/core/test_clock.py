@@ -31,3 +31,10 @@ def test_travelling_ends_even_when_the_block_fails():
 def test_a_naive_moment_is_refused():
     with pytest.raises(ValueError), clock.travel_to(datetime(2027, 1, 1)):
         pass
+
+
+def test_the_travelled_clock_reads_in_utc_like_the_real_one():
+    from zoneinfo import ZoneInfo
+
+    with clock.travel_to(datetime(2027, 3, 16, 9, tzinfo=ZoneInfo("Europe/Stockholm"))):
+        assert clock.now().utcoffset() == timedelta(0) and clock.now().hour == 8

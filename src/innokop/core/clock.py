@@ -8,6 +8,7 @@ services and rules a user goes through. Never used by a request.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.utils import timezone
 
@@ -23,7 +24,8 @@ def travel_to(moment: datetime) -> Iterator[None]:
     global _travelled_to
     if moment.tzinfo is None:
         raise ValueError("travel_to needs a timezone-aware moment.")
-    before, _travelled_to = _travelled_to, moment
+    # In UTC, as timezone.now() gives it: stored times come back in UTC, and audit hashes cover them.
+    before, _travelled_to = _travelled_to, moment.astimezone(dt_timezone.utc)
     try:
         yield
     finally:

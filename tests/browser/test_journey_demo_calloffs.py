@@ -1,0 +1,75 @@
+"""The demo's call-offs in every state, seen by the agency and by a supplier; the procurement record; the CPB's summary.
+
+The demo plays each call-off through the services with the clock moved, so these pages show real
+sealed tenders, an opening record, an evaluation, a decision in its standstill and a signed contract.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from innokop.calloffs.models import RecordExport
+from innokop.core import clock
+from innokop.core.demo import DEMO_PASSWORD, load_demo
+
+STATES = ["open", "tendering", "awaiting_opening", "opened", "evaluated", "awarded", "contracted", "cancelled",
+          "offered", "accepted"]
+
+
+def _log_in(page, email: str) -> None:
+    page.goto("/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/"))
+
+
+def test_every_demo_call_off_reads_well_for_the_agency_and_the_supplier(page, checker, migration_data):
+    scenario = load_demo()
+    _log_in(page, "maria.upphandlare@mdss.example")
+    for state in STATES:
+        calloff = scenario.objects[f"calloff:{state}"]
+        page.goto(f"/call-offs/{calloff.pk}/")
+        expect(page.locator("h1")).to_have_text(calloff.title)
+        checker.check(page, f"demo-agency-{state.replace('_', '-')}")
+
+    page.goto(f"/call-offs/{scenario.objects['calloff:contracted'].pk}/")
+    page.get_by_role("link", name=re.compile("Exportera upphandlingsdokumentationen|Export the procurement record")).click()
+    expect(page).to_have_url(re.compile(r"/record/$"))
+    checker.check(page, "record-export")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/record/\d+/$"))
+    expect(page.locator(".govuk-panel__title")).to_be_visible()
+    checker.check(page, "record-ready")
+    with page.expect_download() as download:
+        page.locator("a[download]").click()
+    assert download.value.suggested_filename.endswith("-upphandlingsdokumentation.zip")
+
+    running = RecordExport.objects.create(calloff=scenario.objects["calloff:awarded"],
+                                          requested_by=scenario.objects["user:maria.upphandlare"],
+                                          requested_at=clock.now(), progress=45, step="Anbud")
+    page.goto(f"/call-offs/{running.calloff_id}/record/{running.pk}/")
+    expect(page.locator("progress")).to_have_attribute("value", "45")
+    checker.check(page, "record-progress")
+
+    # A supplier that tendered reads its invitations: its booked meeting, its sealed tender, the decision.
+    page.context.clear_cookies()
+    _log_in(page, "nils@klartext.example")
+    for state in ("open", "tendering", "awarded", "contracted", "cancelled"):
+        calloff = scenario.objects[f"calloff:{state}"]
+        page.goto(f"/call-offs/{calloff.pk}/")
+        expect(page.locator("h1")).to_have_text(calloff.title)
+        checker.check(page, f"demo-supplier-{state.replace('_', '-')}")
+    page.context.clear_cookies()
+    _log_in(page, "tiina@tillganglig.example")
+    page.goto(f"/call-offs/{scenario.objects['calloff:accepted'].pk}/")
+    checker.check(page, "demo-supplier-ranking-accepted")
+
+    # The purchasing body's summary: no drafts, nothing about tenders.
+    page.context.clear_cookies()
+    _log_in(page, "anna.ramstrom@inkopscentralen.example")
+    agreement = scenario.objects["calloff:open"].lot.agreement
+    page.goto(f"/agreements/{agreement.pk}/")
+    page.get_by_role("link", name=re.compile("Avrop från avtalet|Call-offs from this agreement")).click()
+    expect(page.locator("tbody tr")).to_have_count(10)  # every published call-off of MDSS, not the draft
+    checker.check(page, "cpb-calloff-summary")
