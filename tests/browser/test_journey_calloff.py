@@ -57,7 +57,7 @@ def test_an_agency_procurer_publishes_a_renewed_competition_in_four_pages(page, 
 
     expect(page).to_have_url(re.compile(r"/check/$"))
     pages += 1
-    expect(page.locator(".ik-timeline li")).to_have_count(7)
+    expect(page.locator(".ik-timeline li")).to_have_count(8)  # with the standstill end of the planned decision
     expect(page.locator("main")).to_contain_text("Klartext AI AB")
     checker.check(page, "calloff-check")
     page.locator("main form button[type=submit]").click()

@@ -350,3 +350,19 @@ def test_a_colleague_outside_the_team_is_not_led_to_write_the_decision(login, wo
     prepare = reverse("calloffs:decision_prepare", args=[world.calloff.pk])
     assert prepare in login(agency_procurer).get(url).content.decode()
     assert prepare not in login(member(world.calloff.agency, "procurer")).get(url).content.decode()
+
+
+def test_the_procurement_record_holds_the_decision_as_sent(sent, agency_procurer, django_capture_on_commit_callbacks):
+    import io
+    import zipfile
+
+    from innokop.calloffs import record
+
+    with django_capture_on_commit_callbacks(execute=True):
+        export = record.record_export_request(actor=agency_procurer, calloff=sent.calloff)
+    export.refresh_from_db()
+    with export.file.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
+        names = {name.split("/", 1)[1] for name in archive.namelist()}
+        pdf = archive.read(f"{sent.calloff.reference}/decision.pdf")
+    assert {"decision.pdf", "decision.docx", "decision.json", "opening_record.json", "evaluation.json"} <= names
+    assert pdf.startswith(b"%PDF-") and sent.calloff.reference.encode() in pdf_text(pdf)

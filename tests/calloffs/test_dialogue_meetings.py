@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from innokop.accounts.models import Role
 from innokop.calloffs.models import CallOff, DialogueSlot
@@ -442,7 +443,8 @@ def _race(calls) -> list:
     def run(index, call):
         try:
             barrier.wait(timeout=10)
-            outcomes[index] = call()
+            with translation.override("en"):  # the active language is per thread
+                outcomes[index] = call()
         except Exception as error:  # noqa: BLE001 - the test inspects every outcome
             outcomes[index] = error
         finally:

@@ -148,6 +148,14 @@ def test_the_dashboard_panels(login, open_calloff, agency_procurer, supplier, su
     assert open_calloff.title not in login(supplier_off_lot).get(reverse("core:dashboard")).content.decode()
 
 
+def test_the_framework_manager_finds_the_call_offs_of_its_agreements_on_the_dashboard(login, open_calloff, lot,
+                                                                                       agency_procurer, cpb_manager):
+    start(agency_procurer, lot, title="Ett utkast")  # drafts are not counted
+    page = login(cpb_manager).get(reverse("core:dashboard")).content.decode()
+    assert reverse("calloffs:agreement_calloffs", args=[lot.agreement.pk]) in page
+    assert "1 published call-off" in page
+
+
 def test_cancel_through_the_page(login, open_calloff, agency_procurer):
     client = login(agency_procurer)
     url = reverse("calloffs:calloff_cancel", args=[open_calloff.pk])
@@ -181,3 +189,25 @@ def test_the_tie_rules_are_stated_before_opening(login, open_calloff, persona, r
     text = re.sub(r"\s+", " ", page.content.decode())
     assert "If tenders tie" in text
     assert "1. the higher quality wins; 2. the lower price wins; 3. drawing lots" in text
+
+
+def test_the_timeline_shows_every_date_in_order(open_calloff, agency_procurer, supplier, clock,
+                                                 django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from innokop.calloffs.services import dialogue
+    from innokop.calloffs.views import timeline
+    from innokop.core.calendar import statutory_period_end
+
+    first = open_calloff.published_at + timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        dialogue.dialogue_slots_offer(actor=agency_procurer, calloff=open_calloff, slots=[
+            dialogue.SlotTime(first + timedelta(hours=h), first + timedelta(hours=h, minutes=45), "Rum 3")
+            for h in range(3)])
+    rows = timeline(open_calloff)
+    labels = [str(row["label"]) for row in rows]
+    assert labels == ["Published, every supplier on the lot invited", "Dialogue meetings", "Last time for questions",
+                      "Last time for answers", "Tender deadline", "Opening of tenders", "Planned award decision",
+                      "Standstill ends", "Contract starts"]
+    assert rows[1]["moment"] == first
+    assert rows[7]["day"] == statutory_period_end(open_calloff.decision_on, 10)

@@ -4,7 +4,6 @@ from datetime import datetime, timezone
 
 import pytest
 from django.core import mail
-from django.utils import translation
 
 from innokop.calloffs import services
 from innokop.calloffs.models import CallOffInvitation, CallOffStatus
@@ -13,12 +12,6 @@ from innokop.core.models import AuditEvent, Notification
 from ..agreements.factories import LotSupplierFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def test_publish_invites_every_admitted_supplier_and_no_other(open_calloff, supplier_org, supplier_org_b,

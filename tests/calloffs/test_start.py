@@ -5,8 +5,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from innokop.accounts.models import Role
 from innokop.calloffs import rules, services
@@ -19,12 +19,6 @@ from ..factories import member
 from .conftest import prepare, start
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def test_it_starts_a_draft_prefilled_from_the_lot(draft, lot, agency, agency_procurer):
@@ -219,3 +213,40 @@ def test_the_team_is_the_agency_only(draft, agency_procurer, agency_colleague, o
     with pytest.raises(services.CallOffError, match="Only people in Myndigheten för test"):
         services.calloff_team_add(actor=agency_procurer, calloff=draft, user=other_agency_procurer)
     assert AuditEvent.objects.filter(verb="calloff.team_member_added").count() == 1
+
+
+# Starting from a solution in the catalogue
+
+@pytest.fixture
+def offered_solution(lot, supplier_org):
+    from ..catalogue.factories import PublishedSolutionFactory
+
+    solution = PublishedSolutionFactory(supplier=supplier_org, title="Sorteringsassistenten",
+                                        problem="<p>Handläggare sorterar ansökningar för hand.</p>")
+    solution.lots.add(lot)
+    return solution
+
+
+def test_an_entitled_procurer_starts_a_call_off_from_a_solution(login, offered_solution, lot, agency_procurer,
+                                                                clock):
+    client = login(agency_procurer)
+    solution_page = client.get(reverse("catalogue:solution_detail", args=[offered_solution.pk])).content.decode()
+    start_url = f"{reverse('calloffs:calloff_start', args=[lot.pk])}?solution={offered_solution.pk}"
+    assert start_url in solution_page
+    page = client.get(start_url).content.decode()
+    assert "Handläggare sorterar ansökningar för hand." in page  # the problem it solves, as a start
+    assert "Describe your need, not a product" in page and "Sorteringsassistenten" in page
+
+
+@pytest.mark.parametrize("persona", ["supplier", "cpb_manager"])
+def test_those_who_may_not_call_off_are_not_offered_to_start_a_call_off_from_the_solution(login, offered_solution, persona, request):
+    page = login(request.getfixturevalue(persona)).get(
+        reverse("catalogue:solution_detail", args=[offered_solution.pk])).content.decode()
+    assert "/call-off/?solution=" not in page
+
+
+def test_a_solution_not_offered_through_the_lot_is_ignored(login, offered_solution, lot, published, agency_procurer):
+    other_lot = published.lots.get(number=2)
+    page = login(agency_procurer).get(
+        f"{reverse('calloffs:calloff_start', args=[other_lot.pk])}?solution={offered_solution.pk}").content.decode()
+    assert "Sorteringsassistenten" not in page

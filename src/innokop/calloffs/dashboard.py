@@ -1,3 +1,6 @@
+from django.db.models import Count, Q
+
+from innokop.agreements.permissions import agreements_managed, is_framework_manager
 from innokop.core import clock
 from innokop.core.dashboard import Panel
 
@@ -5,7 +8,7 @@ from .models import CallOff
 
 
 def panels(request) -> list[Panel]:
-    """'My call-offs' for agencies; 'Invitations to tender' for suppliers."""
+    """'My call-offs' for agencies; 'Invitations to tender' for suppliers; call-offs per agreement for the CPB."""
     actor = request.actor
     now = clock.now()
     found = []
@@ -16,4 +19,9 @@ def panels(request) -> list[Panel]:
         invited = CallOff.objects.invitations_of(actor.organisation_ids).select_related("agency")[:20]
         found.append(Panel("calloffs/dashboard/invitations.html",
                            {"rows": [(c, c.state_label(now)) for c in invited]}))
+    if is_framework_manager(actor):
+        agreements = (agreements_managed(actor).filter(published_at__isnull=False)
+                      .annotate(published_calloffs=Count("lots__calloffs", filter=Q(
+                          lots__calloffs__published_at__isnull=False))).order_by("reference"))
+        found.append(Panel("calloffs/dashboard/agreements.html", {"agreements": agreements}))
     return found

@@ -9,40 +9,18 @@ fpdf2's core fonts, which cover Latin-1 only: Swedish letters are in it, typogra
 from __future__ import annotations
 
 import io
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from innokop.core.exports import latin1
 from innokop.core.templatetags.innokop import sek, when
 
 from .services.award import DecisionContent
 
 PDF_CONTENT_TYPE = "application/pdf"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-LATIN1_EQUIVALENTS = {
-    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": "\u00ab", "\u2018": "'", "\u2019": "'", "\u201a": "'",
-    "\u2026": "...", "\u2022": "*", "\u2192": "->", "\u2264": "<=", "\u2265": ">=", "\u20ac": "EUR",
-    "\u202f": "\u00a0", "\u2009": " ", "\u2007": " ", "\u200b": "",
-}
-
-
-def latin1(text: str) -> str:
-    """Text the PDF core fonts can show: Latin-1 as is, typographic characters mapped, others approximated."""
-    out = []
-    for char in str(text):
-        char = LATIN1_EQUIVALENTS.get(char, char)
-        try:
-            char.encode("latin-1")
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char)[:1]
-            char = base if base and base.encode("latin-1", "ignore") else "?"
-        out.append(char)
-    return "".join(out)
-
 
 @dataclass(frozen=True)
 class Block:

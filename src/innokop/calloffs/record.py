@@ -32,10 +32,10 @@ from innokop.core.documents import TEXT, safe_filename
 from innokop.core.exports import Report, csv_bytes
 from innokop.core.models import AuditEvent, Document
 
-from . import sealing
+from . import decision_documents, sealing
 from .models import CallOff, CallOffStatus, ConsensusScore, RecordExport, Score, Tender
 from .permissions import is_agency_member
-from .services import opening
+from .services import award, opening
 from .tender_content import TenderContent, TenderContentError
 
 File = tuple[str, bytes]
@@ -83,7 +83,8 @@ def _build(export: RecordExport) -> None:
         (_("Questions and answers"), _questions), (_("Clarifications"), _clarifications),
         (_("Dialogue meetings"), _meetings), (_("Ranking order offers"), _offers),
         (_("Opening record"), _opening), (_("Tenders"), _tenders), (_("Evaluation"), _evaluation),
-        (_("Award decision and contract"), _decision), (_("Audit trail"), _audit),
+        (_("Award decision and contract"), lambda c: _decision(c, actor_for(export.requested_by))),
+        (_("Audit trail"), _audit),
     ]
     files: list[File] = []
     for number, (label, build) in enumerate(parts):
@@ -153,7 +154,8 @@ def _summary(calloff: CallOff) -> list[File]:
     report.heading(_("Contents of the record"))
     report.paragraph(_("questions_and_answers.csv, clarifications.csv and the documents folder, "
                        "dialogue_meetings.csv, ranking_offers.csv, opening_record.json, the tenders folder, "
-                       "evaluation.json and scores.csv, decision.json and contract.json, audit_trail.csv. "
+                       "evaluation.json and scores.csv, decision.pdf, decision.docx, decision.json and "
+                       "contract.json, audit_trail.csv. "
                        "manifest.json lists the SHA-256 of every file."))
     return [("summary.pdf", report.output())]
 
@@ -294,10 +296,14 @@ def _scores(calloff: CallOff):
         "tender__supplier", "criterion__lot_criterion", "evaluator").order_by("tender__supplier__name", "criterion")
 
 
-def _decision(calloff: CallOff) -> list[File]:
+def _decision(calloff: CallOff, actor) -> list[File]:
+    """The decision as sent (its PDF and DOCX, as the agency reads them) and the contract."""
     files = []
     decision = getattr(calloff, "decision", None)
     if decision is not None:
+        content = award.decision_content(calloff, actor)
+        files.append(("decision.pdf", decision_documents.decision_pdf(content)))
+        files.append(("decision.docx", decision_documents.decision_docx(content)))
         files.append(("decision.json", _json({
             "winner": decision.winner.supplier.name, "reasons": decision.reasons, "advantages": decision.advantages,
             "standstill": decision.standstill, "standstill_ends": decision.standstill_ends,

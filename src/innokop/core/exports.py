@@ -9,17 +9,12 @@ characters outside it are written as their nearest Latin-1 form rather than fail
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from fpdf import FPDF
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-_LATIN1 = str.maketrans({
-    "–": "-", "—": "-", "‒": "-", "−": "-", "“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'",
-    "…": "...", "•": "*", "€": "EUR", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "≤": "<=", "≥": ">=",
-    "→": "->", "✓": "v",
-})
 
 
 def safe_cell(value) -> str:
@@ -37,9 +32,26 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def latin1(text) -> str:
-    """Text the PDF core fonts can show: typographic characters mapped, anything else replaced by '?'."""
-    return str(text).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+LATIN1_EQUIVALENTS = {
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": "\u00ab", "\u2018": "'", "\u2019": "'", "\u201a": "'",
+    "\u2026": "...", "\u2022": "*", "\u2192": "->", "\u2264": "<=", "\u2265": ">=", "\u20ac": "EUR",
+    "\u202f": "\u00a0", "\u2009": " ", "\u2007": " ", "\u200b": "",
+}
+
+
+def latin1(text: str) -> str:
+    """Text the PDF core fonts can show: Latin-1 as is, typographic characters mapped, others approximated."""
+    out = []
+    for char in str(text):
+        char = LATIN1_EQUIVALENTS.get(char, char)
+        try:
+            char.encode("latin-1")
+        except UnicodeEncodeError:
+            base = unicodedata.normalize("NFKD", char)[:1]
+            char = base if base and base.encode("latin-1", "ignore") else "?"
+        out.append(char)
+    return "".join(out)
 
 
 class Report:

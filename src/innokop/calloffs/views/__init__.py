@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from innokop.agreements.models import RequirementKind
 from innokop.agreements.permissions import get_lot_for_actor
 from innokop.core.forms import add_service_errors
+from innokop.core.html import html_to_text
 from innokop.core import clock
-from innokop.core.calendar import local_date
+from innokop.core.calendar import at_local, local_date, statutory_period_end
 
 from .. import rules, services
 from ..forms import (
@@ -35,6 +36,7 @@ from ..services import ranking as ranking_services
 from ..permissions import get_calloff_for_actor, is_agency_member, is_team_member, may_start
 
 STEP_COUNT = 4
+DECIDED = {CallOffStatus.AWARDED, CallOffStatus.CONTRACTED}
 
 
 def _today():
@@ -48,7 +50,8 @@ def calloff_start(request, pk: int):
     lot = get_lot_for_actor(request.actor, pk)
     if not may_start(request.actor, lot, _today()):
         raise PermissionDenied
-    form = NeedForm(request.POST or None)
+    solution = _solution_of(request, lot)
+    form = NeedForm(request.POST or None, initial={"need": html_to_text(solution.problem)} if solution else None)
     if request.method == "POST" and form.is_valid():
         try:
             calloff = services.calloff_start(actor=request.user, lot=lot, **form.cleaned_data)
@@ -57,7 +60,18 @@ def calloff_start(request, pk: int):
         else:
             messages.success(request, _("The draft %(reference)s is saved.") % {"reference": calloff.reference})
             return redirect("calloffs:calloff_evaluation", pk=calloff.pk)
-    return render(request, "calloffs/step_need.html", {"form": form, "lot": lot, "step": 1, "steps": STEP_COUNT})
+    return render(request, "calloffs/step_need.html", {"form": form, "lot": lot, "step": 1, "steps": STEP_COUNT,
+                                                       "solution": solution})
+
+
+def _solution_of(request, lot):
+    """A published solution offered through the lot, when the call-off is started from the catalogue."""
+    from innokop.catalogue.models import Solution
+
+    pk = request.GET.get("solution", "")
+    if not pk.isdigit():
+        return None
+    return Solution.objects.published().filter(pk=pk, lots=lot).select_related("supplier").first()
 
 
 def _detail_queryset_parts(calloff: CallOff) -> dict:
@@ -109,21 +123,36 @@ def _sections(request, calloff: CallOff, now, *, agency: bool) -> dict:
 
 
 def timeline(calloff: CallOff) -> list[dict]:
-    """The call-off's steps in order, with their dates: the picture and its text are the same list."""
+    """The call-off's steps in order, with their dates: the picture and its text are the same list.
+
+    Dialogue meetings appear once offered (from the first to the last time); the standstill end is
+    the real one once the decision is sent, else the one the planned decision day would give.
+    """
     now = clock.now()
     published = calloff.published_at
+    slots = list(calloff.slots.order_by("starts_at").values_list("starts_at", flat=True)) if published else []
+    decision = getattr(calloff, "decision", None) if calloff.status in DECIDED else None
+    if decision is not None:
+        decided_on, standstill_ends = local_date(decision.sent_at), decision.standstill_ends
+    else:
+        decided_on = calloff.decision_on
+        standstill_ends = statutory_period_end(decided_on, 10) if decided_on and calloff.is_renewed_competition else None
     rows = [
         (gettext_lazy("Published, every supplier on the lot invited"), published, calloff.publish_on),
+        (gettext_lazy("Dialogue meetings"), slots[0] if slots else None, None),
         (gettext_lazy("Last time for questions"), calloff.questions_close, None),
         (gettext_lazy("Last time for answers"), calloff.answers_by, None),
         (gettext_lazy("Tender deadline"), calloff.tender_deadline, None),
         (gettext_lazy("Opening of tenders"), calloff.opening_at, None),
-        (gettext_lazy("Planned award decision"), None, calloff.decision_on),
+        (gettext_lazy("Award decision") if decision else gettext_lazy("Planned award decision"), None, decided_on),
+        (gettext_lazy("Standstill ends"), None, standstill_ends),
         (gettext_lazy("Contract starts"), None, calloff.contract_start),
     ]
+    rows = [(label, moment, day) for label, moment, day in rows if moment or day]
+    rows.sort(key=lambda row: row[1] if row[1] else at_local(row[2], 0))
     return [{"label": label, "moment": moment, "day": day,
              "past": bool(moment and moment <= now) or bool(day and not moment and day < local_date(now))}
-            for label, moment, day in rows if moment or day]
+            for label, moment, day in rows]
 
 
 def _step(request, pk: int, *, step, form_for, initial, template: str, number: int, next_name: str):

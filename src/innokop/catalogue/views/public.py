@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from innokop.accounts.models import Organisation, OrganisationKind
+from innokop.calloffs.permissions import may_start
+from innokop.core import clock
+from innokop.core.calendar import local_date
 from innokop.core.html import html_to_text
 from innokop.core.models import Document
 from innokop.core.permissions import get_for_actor
@@ -89,6 +92,8 @@ def _detail_context(request: HttpRequest, solution: Solution) -> dict:
 def solution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     solution = get_solution_for_actor(request.actor, pk)
     context = _detail_context(request, solution)
+    today = local_date(clock.now())
+    context["startable"] = {lot.pk for lot in context["lots"] if may_start(request.actor, lot, today)}
     context["description"] = solution.summary or html_to_text(solution.problem)[:300]
     if context["images"]:
         image = context["images"][0]
