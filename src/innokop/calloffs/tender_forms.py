@@ -54,11 +54,11 @@ class NeededToSubmit:
 
 
 class AnswerChoiceField(NeededToSubmit, forms.ChoiceField):
-    pass
+    """A yes/no answer to a requirement: empty in a draft, needed to submit."""
 
 
 class AnswerField(NeededToSubmit, forms.CharField):
-    pass
+    """A written answer (a criterion, a price): empty in a draft, needed to submit."""
 
 
 class AmountField(NeededToSubmit, forms.Field):
