@@ -7,7 +7,6 @@ to `world.extra`.
 """
 
 import importlib
-
 import uuid
 from dataclasses import dataclass
 

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import factory
 
-from innokop.agreements.models import CallOffMethod, EvaluationModel, FrameworkAgreement, Lot, LotSupplier
 from innokop.accounts.models import OrganisationKind
+from innokop.agreements.models import CallOffMethod, EvaluationModel, FrameworkAgreement, Lot, LotSupplier
 
 from ..factories import OrganisationFactory, UserFactory
 

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from innokop.accounts.models import Sector
+from innokop.accounts.permissions import actor_for
 from innokop.agreements import services
 from innokop.agreements.models import AgreementStatus, CallOffMethod, Lot
 from innokop.agreements.permissions import entitled_organisations_of, is_entitled
-from innokop.accounts.permissions import actor_for
 from innokop.core.models import AuditEvent, Notification
 from innokop.reference.models import CpvCode
 
@@ -195,8 +195,9 @@ def test_questions_are_asked_by_entitled_agencies_and_answers_notify(
 
 
 def test_another_purchasing_body_cannot_change_the_agreement(published, cpb_manager):
-    from ..factories import OrganisationFactory, member
     from innokop.accounts.models import OrganisationKind, Role
+
+    from ..factories import OrganisationFactory, member
 
     rival = member(OrganisationFactory(kind=OrganisationKind.CPB), Role.FRAMEWORK_MANAGER)
     with pytest.raises(services.AgreementError):

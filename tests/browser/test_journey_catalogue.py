@@ -3,7 +3,6 @@ visitor finds it with a Swedish word and a facet. Every page passes axe-core."""
 
 import re
 
-import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 

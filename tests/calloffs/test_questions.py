@@ -11,8 +11,8 @@ from django.utils import translation
 
 from innokop.calloffs import services
 from innokop.calloffs.models import CallOffQuestion
+from innokop.core.formats import when
 from innokop.core.models import AuditEvent, Notification
-from innokop.core.templatetags.innokop import when
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,9 @@ OLD, NEW = sealing.new_kek(), sealing.new_kek()
 @pytest.fixture
 def under_old_kek(monkeypatch, lot, agency_procurer, supplier, clock, django_capture_on_commit_callbacks):
     """A published call-off whose key, and a supplier's draft key, are wrapped by the old KEK."""
-    from .conftest import prepare, start
-
     from innokop.calloffs import services
+
+    from .conftest import prepare, start
 
     monkeypatch.setenv(sealing.KEK_ENV, sealing.encode_kek(OLD))
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,8 +5,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from innokop.accounts.models import Role
 from innokop.calloffs import rules, services

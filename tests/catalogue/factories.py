@@ -3,8 +3,8 @@
 import factory
 
 from innokop.accounts.models import OrganisationKind
-from innokop.core import clock
 from innokop.catalogue.models import Collection, Evidence, EvidenceKind, ReferenceCase, Solution, SolutionStatus
+from innokop.core import clock
 
 from ..factories import OrganisationFactory, UserFactory
 

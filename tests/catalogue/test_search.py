@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from innokop.accounts.models import OrganisationKind, Role
-from innokop.catalogue import indexing, services
+from innokop.agreements.indexing import agreement_index
+from innokop.catalogue import services
 from innokop.catalogue.finder import Criteria, solution_search, tie_breaker
 from innokop.catalogue.models import ReviewStatus
 
@@ -149,7 +150,7 @@ def test_a_better_match_beats_the_shuffle(publish):
 
 
 def test_suppliers_and_agreements_are_found_in_their_own_sections(client, catalogue, lot):
-    indexing.agreement_index(lot.agreement)
+    agreement_index(lot.agreement)
     response = client.get(reverse("catalogue:solution_list"), {"q": "smarta städer"})
     page = response.content.decode()
     assert "IK-2027-001" in page

@@ -44,5 +44,20 @@ def entitled_organisations_of(actor, agreement: FrameworkAgreement, today: date)
     return [org for org in actor.organisations if is_entitled(agreement, org)]
 
 
+BUYER_ROLES = {Role.PROCURER, Role.BUSINESS_DEVELOPER}
+
+
+def calling_off_organisations(actor) -> list[Organisation]:
+    """The actor's agencies where they are a procurer or business developer: who may start a call-off."""
+    return list({m.organisation_id: m.organisation for m in actor.memberships
+                 if m.role in BUYER_ROLES and m.organisation.kind == OrganisationKind.AGENCY}.values())
+
+
+def may_start(actor, lot: Lot, today: date) -> bool:
+    """An agency procurer or business developer whose agency is entitled, while the agreement is active."""
+    buyers = {org.pk for org in calling_off_organisations(actor)}
+    return any(org.pk in buyers for org in entitled_organisations_of(actor, lot.agreement, today))
+
+
 def agreements_managed(actor) -> QuerySet[FrameworkAgreement]:
     return FrameworkAgreement.objects.managed_by(actor)

@@ -15,6 +15,7 @@ from innokop.core.audit import audit_log
 from innokop.core.html import sanitise_html
 from innokop.core.notifications import notify
 
+from .indexing import agreement_index
 from .models import (
     AgreementQuestion,
     CallOffMethod,
@@ -26,6 +27,7 @@ from .models import (
     Requirement,
 )
 from .permissions import is_entitled, is_framework_manager
+from .signals import lot_supplier_removed
 
 MAX_YEARS_WITHOUT_REASONS = 4
 
@@ -179,10 +181,8 @@ def agreement_publish(*, actor, agreement: FrameworkAgreement) -> FrameworkAgree
 
 
 def _reindex(agreement: FrameworkAgreement) -> None:
-    """Keep the public search in step; the catalogue owns what goes into the search index."""
-    from innokop.catalogue.indexing import index_agreement
-
-    index_agreement(agreement)
+    """Keep the public search in step with the agreement."""
+    agreement_index(agreement)
 
 
 def agreement_terminate(*, actor, agreement: FrameworkAgreement, reason: str) -> FrameworkAgreement:
@@ -300,12 +300,11 @@ def _remove(actor, thing, lot: Lot, verb: str, payload: dict) -> None:
 
 
 def lot_supplier_remove(*, actor, admission: LotSupplier) -> None:
-    """The supplier leaves the lot, and its solutions stop saying they can be bought through it."""
-    from innokop.catalogue.services import solutions_unlink_lot
-
+    """The supplier leaves the lot; the catalogue, told by a signal in the same transaction, stops its
+    solutions saying they can be bought through it."""
     with transaction.atomic():
         _remove(actor, admission, admission.lot, "lot.supplier_removed", {"supplier": admission.supplier_id})
-        solutions_unlink_lot(actor=actor, lot=admission.lot, supplier=admission.supplier)
+        lot_supplier_removed.send(sender=LotSupplier, actor=actor, lot=admission.lot, supplier=admission.supplier)
 
 
 def criterion_remove(*, actor, criterion: LotCriterion) -> None:

@@ -4,8 +4,8 @@ from ninja import Router
 from innokop.core import clock
 
 from .models import CallOff, CallOffKind, CallOffQuestion
-from .services.ranking import ranking_offers_advance
 from .schemas import CallOffDetailOut, CallOffOut
+from .services.ranking import ranking_offers_advance
 
 router = Router(tags=["call-offs"])
 

@@ -25,8 +25,7 @@ from innokop.core import clock
 
 from . import services
 from .models import CallOff, CallOffStatus, TenderStatus, TenderSubmission
-from .services import CallOffError
-from .services import tenders
+from .services import CallOffError, tenders
 from .tender_content import Attachment, RequirementAnswer, TenderContent
 
 DECIDED = {CallOffStatus.AWARDED, CallOffStatus.CONTRACTED}

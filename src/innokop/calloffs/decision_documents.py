@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from innokop.core.exports import latin1
-from innokop.core.templatetags.innokop import sek, when
+from innokop.core.formats import sek, when
 
 from .services.award import DecisionContent
 

@@ -21,7 +21,7 @@ from innokop.core.calendar import (
     roll_to_working_day,
     warns_non_working,
 )
-from innokop.core.templatetags.innokop import sek, when
+from innokop.core.formats import sek, when
 
 from .models import WEIGHTED_MODELS, CallOffKind
 

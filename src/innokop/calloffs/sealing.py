@@ -43,6 +43,11 @@ MIN_OPENERS = 2
 _WRAP_CONTEXT = b"innokop/data-key/v1"
 
 
+def audit_scope(calloff_id: int) -> str:
+    """The audit scope of a call-off's tender events: sealed from all but the supplier until opening."""
+    return f"calloff:{calloff_id}"
+
+
 class SealingError(Exception):
     """Something about sealed content or its keys is wrong (base class)."""
 

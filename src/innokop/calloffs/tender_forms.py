@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from innokop.core.templatetags.innokop import sek
+from innokop.core.formats import sek
 
 from .services.tenders import ATTACHMENT_MAX_BYTES, Scope
 from .tender_content import RequirementAnswer, TenderContent

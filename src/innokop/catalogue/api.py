@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-
 from django.urls import reverse
 from ninja import Query, Router, Status
 from ninja.errors import HttpError

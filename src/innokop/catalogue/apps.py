@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CatalogueConfig(AppConfig):
     name = "innokop.catalogue"
     verbose_name = _("Catalogue of good solutions")
+
+    def ready(self) -> None:
+        from innokop.agreements.signals import lot_supplier_removed
+
+        from .receivers import unlink_solutions_from_lot
+
+        lot_supplier_removed.connect(unlink_solutions_from_lot, dispatch_uid="catalogue.unlink_solutions_from_lot")

@@ -1,18 +1,19 @@
-"""What the search engine (innokop.core.search) knows about solutions, suppliers and framework agreements.
+"""What the search engine (innokop.core.search) knows about solutions and suppliers.
 
-Only what the public may see is indexed: published solutions, suppliers, published agreements. Services
-call these functions inside their transactions, so the index changes with the data or not at all.
+Only what the public may see is indexed: published solutions and suppliers (published framework
+agreements are indexed by innokop.agreements.indexing). Services call these functions inside their
+transactions, so the index changes with the data or not at all.
 """
 
 from django.utils import translation
 
 from innokop.accounts.models import Organisation, OrganisationKind
+from innokop.agreements.indexing import AGREEMENT, agreement_index
 from innokop.agreements.models import FrameworkAgreement
 from innokop.core.html import html_to_text
 
 SOLUTION = "solution"
 SUPPLIER = "supplier"
-AGREEMENT = "agreement"
 
 
 def _engine():
@@ -58,25 +59,6 @@ def supplier_index(supplier: Organisation) -> None:
     titles = list(supplier.solutions.published().values_list("title", flat=True))
     body = "\n".join([supplier.description, *titles])
     _engine().search_index(kind=SUPPLIER, object_id=supplier.pk, title=supplier.name, body=body)
-
-
-def agreement_index(agreement: FrameworkAgreement) -> None:
-    """Index a published framework agreement (reference, title, summary, description, lot titles).
-
-    The agreements services call this when an agreement is published or changed; an unpublished one
-    is removed from the index.
-    """
-    if agreement.published_at is None:
-        _engine().search_remove(kind=AGREEMENT, object_id=agreement.pk)
-        return
-    lots = [f"{lot.number}. {lot.title}" for lot in agreement.lots.all()]
-    body = "\n".join([agreement.reference, agreement.summary, html_to_text(agreement.description), *lots])
-    _engine().search_index(kind=AGREEMENT, object_id=agreement.pk, title=f"{agreement.reference} {agreement.title}",
-                           body=body)
-
-
-# The name the agreements services call (agreements/services.py `_reindex`).
-index_agreement = agreement_index
 
 
 def reindex() -> dict[str, int]:

@@ -25,9 +25,9 @@ from innokop.core.notifications import notify
 
 from . import indexing
 from .models import (
+    AttachmentKind,
     Collection,
     CollectionItem,
-    AttachmentKind,
     Evidence,
     ReferenceCase,
     ReviewDecision,
@@ -604,7 +604,8 @@ def collection_move_solution(*, actor: User, collection: Collection, solution_id
 
 def solutions_unlink_lot(*, actor: User, lot: Lot, supplier: Organisation) -> int:
     """A supplier that leaves a lot can no longer be called off through it: its solutions (and their
-    pending changes) stop naming the lot. Called by the agreements service inside its transaction."""
+    pending changes) stop naming the lot. Called inside the agreements service's transaction, through
+    the signal agreements.signals.lot_supplier_removed (catalogue/receivers.py)."""
     unlinked = 0
     for solution in Solution.objects.select_for_update().filter(supplier=supplier, lots=lot):
         solution.lots.remove(lot)

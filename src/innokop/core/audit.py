@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models, transaction
 
 from . import clock
-from .models import AuditChainHead, AuditEvent
+from .models import AuditChainHead, AuditEvent, AuditRelease
 
 GENESIS_HASH = "0" * 64
 
@@ -22,8 +22,9 @@ def _canonical(value: Any) -> str:
 
 
 def compute_hash(event: AuditEvent) -> str:
+    sealed = {"sealed": event.sealed_scope} if event.sealed_scope else {}  # older events hash as before
     material = _canonical(
-        {
+        sealed | {
             "prev": event.prev_hash,
             "at": event.created_at.isoformat(timespec="microseconds"),
             "actor": event.actor_id,
@@ -52,8 +53,12 @@ def audit_log(
     obj: models.Model | None = None,
     organisation: Any = None,
     payload: dict | None = None,
+    sealed_scope: str = "",
 ) -> AuditEvent:
-    """Append one event. Call it inside the transaction of the change it records."""
+    """Append one event. Call it inside the transaction of the change it records.
+
+    `sealed_scope` keeps the event from everyone but its own organisation until `audit_release(scope)`.
+    """
     object_type, object_id, object_repr = _describe(obj)
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
@@ -69,6 +74,7 @@ def audit_log(
             object_repr=object_repr,
             # Stored exactly as hashed: a round trip through JSON first.
             payload=json.loads(_canonical(payload or {})),
+            sealed_scope=sealed_scope,
             prev_hash=head.last_hash,
         )
         event.hash = compute_hash(event)
@@ -76,6 +82,11 @@ def audit_log(
         head.last_hash = event.hash
         head.save(update_fields=["last_hash"])
     return event
+
+
+def audit_release(scope: str) -> None:
+    """Makes a sealed scope's events readable from now on (idempotent)."""
+    AuditRelease.objects.get_or_create(scope=scope, defaults={"released_at": clock.now()})
 
 
 class AuditChainError(Exception):

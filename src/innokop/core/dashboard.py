@@ -1,13 +1,13 @@
 """The personal dashboard is made of panels that each domain app contributes.
 
-An app adds a `dashboard.py` with `panels(request) -> list[Panel]`; nothing in core needs to know
-about agreements or call-offs.
+An app adds a `dashboard.py` with `panels(request) -> list[Panel]`; it is found by Django's
+autodiscovery (core.discovery), and panels appear in INSTALLED_APPS order. Nothing in core needs
+to know about agreements or call-offs.
 """
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-DASHBOARD_APPS = ["innokop.agreements", "innokop.catalogue", "innokop.calloffs"]
+from .discovery import app_functions
 
 
 @dataclass
@@ -18,10 +18,6 @@ class Panel:
 
 def panels_for(request) -> list[Panel]:
     found: list[Panel] = []
-    for app in DASHBOARD_APPS:
-        try:
-            module = import_module(f"{app}.dashboard")
-        except ModuleNotFoundError:
-            continue
-        found.extend(module.panels(request))
+    for panels in app_functions("dashboard", "panels"):
+        found.extend(panels(request))
     return found

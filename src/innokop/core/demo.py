@@ -1,12 +1,17 @@
-"""The demo scenario: each domain app contributes a `demo.load(scenario)` in dependency order."""
+"""The demo scenario: each app contributes a `demo.load(scenario)` in its `demo.py`.
+
+The loaders are found by Django's autodiscovery (core.discovery) and run in INSTALLED_APPS order,
+which lists the apps from the bottom layer up: accounts (the people), core (a document and a
+welcome for them), agreements, catalogue, call-offs.
+"""
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.db import transaction
 
+from .discovery import app_functions
+
 DEMO_PASSWORD = "demo-innokop-2026"
-DEMO_APPS = ["innokop.accounts", "innokop.core", "innokop.agreements", "innokop.catalogue", "innokop.calloffs"]
 
 
 @dataclass
@@ -41,8 +46,8 @@ def demo_logins() -> list[tuple[str, str]]:
 def load_demo() -> Scenario:
     scenario = Scenario()
     with transaction.atomic():
-        for app in DEMO_APPS:
-            import_module(f"{app}.demo").load(scenario)
+        for load_part in app_functions("demo", "load"):
+            load_part(scenario)
     return scenario
 
 

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,8 +12,21 @@ class AppendOnlyError(Exception):
     """An attempt to change or delete an audit event."""
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def readable_by(self, actor) -> "AuditEventQuerySet":
+        """Events an actor may read in the trail: a sealed event only by its own organisation until its
+        scope is released (rule 6: nobody, platform staff included, learns who tendered before opening)."""
+        released = AuditRelease.objects.values("scope")
+        own = Q(organisation_id__in=list(getattr(actor, "organisation_ids", []) or []))
+        return self.filter(Q(sealed_scope="") | Q(sealed_scope__in=released) | own)
+
+
 class AuditEvent(models.Model):
-    """One state change. Append-only; each event's hash covers the previous event's hash."""
+    """One state change. Append-only; each event's hash covers the previous event's hash.
+
+    A sealed event (`sealed_scope` set, e.g. "calloff:12" for a tender event) is kept from every reader
+    but its own organisation until an `AuditRelease` for its scope exists.
+    """
 
     created_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -27,8 +41,11 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True, db_index=True)
     object_repr = models.CharField(max_length=255, blank=True)
     payload = models.JSONField(default=dict, blank=True)
+    sealed_scope = models.CharField(max_length=64, blank=True, db_index=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -45,6 +62,16 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events cannot be deleted")
+
+
+class AuditRelease(models.Model):
+    """The moment a sealed scope's events became readable (the tenders of a call-off were opened)."""
+
+    scope = models.CharField(max_length=64, unique=True)
+    released_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.scope
 
 
 class AuditChainHead(models.Model):
@@ -116,6 +143,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Readable by its recipient only: not listed to platform staff, nor its e-mail in the outbox.
+    confidential = models.BooleanField(default=False)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -134,6 +163,7 @@ class OutboxMessage(models.Model):
     to = models.TextField()
     subject = models.CharField(max_length=998)
     body = models.TextField()
+    confidential = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,10 +13,13 @@ from django.utils import translation
 from .models import Notification
 
 
-def notify(*, recipients: Iterable, kind: str, subject, body, url: str = "", params: dict | None = None) -> None:
+def notify(*, recipients: Iterable, kind: str, subject, body, url: str = "", params: dict | None = None,
+           confidential: bool = False) -> None:
     """Queue one notification per recipient; nothing is created if the transaction rolls back.
 
     `subject` and `body` are (lazy) translatable strings with %(name)s placeholders filled from `params`.
+    A `confidential` notification (a tender receipt) is readable by its recipient only: platform staff
+    do not see it, nor its e-mail in the outbox.
     """
     users = list({user.pk: user for user in recipients if user.is_active}.values())
     params = params or {}
@@ -32,6 +35,7 @@ def notify(*, recipients: Iterable, kind: str, subject, body, url: str = "", par
                     subject=str(subject) % params,
                     body=str(body) % params,
                     url=url,
+                    confidential=confidential,
                 )
             send_notification_email.enqueue(notification.pk)
 

@@ -1,11 +1,14 @@
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.utils import translation
 from django.utils.translation import gettext
 from django_tasks import task
 
 from . import clock
 from .models import Notification
+
+
+CONFIDENTIAL_HEADER = "X-Innokop-Confidential"
 
 
 @task()
@@ -19,7 +22,10 @@ def send_notification_email(notification_id: int) -> None:
         footer = "\n\n-- \n" + gettext("Innoköp. You can read all your notifications in your inbox: %(url)s") % {
             "url": f"{settings.SITE_URL}/inbox/"
         }
-        send_mail(notification.subject, notification.body + link + footer, None, [user.email])
+        message = EmailMessage(notification.subject, notification.body + link + footer, None, [user.email])
+        if notification.confidential:
+            message.extra_headers[CONFIDENTIAL_HEADER] = "1"
+        message.send()
     Notification.objects.filter(pk=notification.pk).update(emailed_at=clock.now())
 
 

@@ -90,14 +90,16 @@ def _require_staff(request) -> None:
 @require_GET
 def outbox(request):
     _require_staff(request)
-    return render(request, "core/outbox.html", {"messages_sent": OutboxMessage.objects.all()[:200]})
+    return render(request, "core/outbox.html",
+                  {"messages_sent": OutboxMessage.objects.filter(confidential=False)[:200]})
 
 
 @login_required
 @require_GET
 def outbox_message(request, pk: int):
     _require_staff(request)
-    return render(request, "core/outbox_message.html", {"message": get_object_or_404(OutboxMessage, pk=pk)})
+    message = get_object_or_404(OutboxMessage, pk=pk, confidential=False)
+    return render(request, "core/outbox_message.html", {"message": message})
 
 
 def documents_visible_to(request):
@@ -179,13 +181,12 @@ def document_download(request, pk, number: int):
 @login_required
 @require_GET
 def audit_trail(request):
-    if request.user.is_staff:
-        events = AuditEvent.objects.all()
-    else:
+    events = AuditEvent.objects.readable_by(request.actor)
+    if not request.user.is_staff:
         admin_of = [o.pk for o in request.actor.admin_organisations()]
         if not admin_of:
             raise PermissionDenied
-        events = AuditEvent.objects.filter(organisation_id__in=admin_of)
+        events = events.filter(organisation_id__in=admin_of)
     events = events.select_related("organisation").order_by("-id")[:300]
     return render(request, "core/audit_trail.html", {"events": events})
 

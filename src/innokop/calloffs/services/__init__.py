@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from innokop.accounts.models import Membership, Role
 from innokop.accounts.permissions import actor_for
 from innokop.agreements.models import AgreementStatus, EvaluationModel, Lot, Requirement, RequirementKind
-from innokop.agreements.permissions import is_entitled
+from innokop.agreements.permissions import calling_off_organisations, is_entitled
 from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.calendar import local_date
@@ -23,7 +23,7 @@ from innokop.core.notifications import notify
 
 from .. import rules, sealing
 from ..models import CallOff, CallOffCriterion, CallOffInvitation, CallOffKind, CallOffQuestion, CallOffStatus
-from ..permissions import calling_off_organisations, is_team_member
+from ..permissions import is_team_member
 
 
 class CallOffError(Exception):

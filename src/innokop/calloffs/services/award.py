@@ -25,8 +25,8 @@ from innokop.accounts.permissions import actor_for
 from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.calendar import end_of_day, local_date, start_of_day, statutory_period_end
+from innokop.core.formats import sek
 from innokop.core.notifications import notify
-from innokop.core.templatetags.innokop import sek
 
 from .. import evaluation
 from ..models import (

@@ -23,7 +23,7 @@ from innokop.accounts.permissions import actor_for
 from innokop.agreements.models import EvaluationModel, RequirementKind
 from innokop.core import clock
 from innokop.core.audit import audit_log
-from innokop.core.templatetags.innokop import sek, when
+from innokop.core.formats import sek, when
 
 from .. import evaluation, rules
 from ..models import (

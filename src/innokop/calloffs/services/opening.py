@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from innokop.accounts.models import User
 from innokop.accounts.permissions import actor_for
 from innokop.core import clock
-from innokop.core.audit import audit_log
+from innokop.core.audit import audit_log, audit_release
+from innokop.core.formats import when
 from innokop.core.notifications import notify
-from innokop.core.templatetags.innokop import when
 
 from .. import sealing
 from ..models import CallOff, CallOffStatus, OpeningRecord, Tender, TenderSubmission
@@ -50,15 +51,9 @@ class OpenedTender:
         return self.tender.pk
 
 
-def _require_team(actor, calloff: CallOff) -> None:
+def _require_team(actor: User, calloff: CallOff) -> None:
     if not is_team_member(actor_for(actor), calloff):
         raise CallOffError(_("Only the call-off's team can open the tenders. Ask a team member to add you."))
-
-
-def may_open(calloff: CallOff, now: datetime) -> bool:
-    """Opening is possible once the deadline has passed (not at the deadline: tenders may still arrive)."""
-    return (calloff.status == CallOffStatus.OPEN and calloff.tender_deadline is not None
-            and now > calloff.tender_deadline)
 
 
 def _require_openable(calloff: CallOff, now: datetime) -> None:
@@ -66,12 +61,12 @@ def _require_openable(calloff: CallOff, now: datetime) -> None:
         raise CallOffError(_("The tenders are already opened."))
     if calloff.status != CallOffStatus.OPEN:
         raise CallOffError(_("Only a published call-off that is not cancelled has tenders to open."))
-    if not may_open(calloff, now):
+    if not calloff.may_open(now):
         raise CallOffError(_("The tenders are sealed until the tender deadline, %(deadline)s, has passed. Open "
                              "them after that.") % {"deadline": when(calloff.tender_deadline)})
 
 
-def opening_start(*, actor, calloff: CallOff) -> OpeningRecord:
+def opening_start(*, actor: User, calloff: CallOff) -> OpeningRecord:
     """The first of the two openers: recorded, and the team is asked for a second person."""
     _require_team(actor, calloff)
     with transaction.atomic():
@@ -143,7 +138,7 @@ def _unwrap(calloff: CallOff, openers, now: datetime) -> bytes:
                            % {"why": error}) from error
 
 
-def opening_confirm(*, actor, calloff: CallOff) -> OpeningRecord:
+def opening_confirm(*, actor: User, calloff: CallOff) -> OpeningRecord:
     """The second opener: the tenders are decrypted, verified against their receipts and listed."""
     _require_team(actor, calloff)
     with transaction.atomic():
@@ -165,13 +160,14 @@ def opening_confirm(*, actor, calloff: CallOff) -> OpeningRecord:
                      for t in _withdrawn_tenders(calloff)]
         record.tenders = entries + withdrawn
         record.save(update_fields=["confirmed_by", "opened_at", "tenders"])
-        calloff.status = CallOffStatus.OPENED
+        calloff.move_to(CallOffStatus.OPENED)
         calloff.save(update_fields=["status", "updated_at"])
         audit_log(actor=actor, verb="calloff.opened", obj=calloff, organisation=calloff.agency,
                   payload={"openers": record.openers, "tenders": [e["tender"] for e in entries],
                            "sha256": [e["sha256"] for e in entries],
                            "not_verified": [e["tender"] for e in entries if not e["verified"]],
                            "withdrawn": len(withdrawn)})
+        audit_release(sealing.audit_scope(calloff.pk))
         notify(recipients=calloff.team.all(), kind="calloff.opened",
                subject=gettext_lazy("The tenders in %(reference)s are opened"),
                body=gettext_lazy("%(first)s and %(second)s have opened the tenders in “%(title)s”. Read the "

@@ -28,15 +28,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from innokop.accounts.models import User
 from innokop.agreements.models import EvaluationModel, RequirementKind
-from innokop.core import clock
+from innokop.core import clock, refusals
 from innokop.core.audit import audit_log
 from innokop.core.calendar import STOCKHOLM
 from innokop.core.documents import safe_filename, validate_upload
+from innokop.core.formats import sek, when
 from innokop.core.notifications import notify
-from innokop.core.templatetags.innokop import sek, when
 
-from .. import sealing
+from .. import rules, sealing
 from ..models import CallOff, CallOffStatus, Tender, TenderStatus, TenderSubmission
 from ..tender_content import Attachment, RequirementAnswer, TenderContent
 from . import CallOffError, _supplier_representatives, asking_supplier
@@ -54,18 +55,16 @@ CURRENT = Q(superseded_at__isnull=True, withdrawn_at__isnull=True)
 class TenderIncomplete(CallOffError):
     """The draft cannot be submitted yet; `problems` says what is missing, field by field."""
 
+    code = "tender_incomplete"
+
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
         super().__init__(_("The tender cannot be submitted yet: %(problems)s") % {
-            "problems": " ".join(p.message for p in problems)})
+            "problems": " ".join(p.message for p in problems)}, problems=problems)
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(refusals.Problem):
     """Something that stops submission, or a warning; `field` names the form field it concerns."""
-
-    field: str
-    message: str
 
     @property
     def anchor(self) -> str:
@@ -99,18 +98,12 @@ def tender_scope(calloff: CallOff) -> Scope:
 # --- who may tender, and when ---------------------------------------------------------------------
 
 
-def tendering_supplier(actor, calloff: CallOff):
+def tendering_supplier(actor: User, calloff: CallOff):
     """The invited supplier the actor represents, or a refusal: only its representatives tender."""
     supplier = asking_supplier(actor, calloff)
     if supplier is None:
         raise CallOffError(_("Only representatives of the suppliers invited to the call-off can tender in it."))
     return supplier
-
-
-def may_tender(calloff: CallOff, now: datetime) -> bool:
-    """Tenders are taken, changed and withdrawn while the call-off is open, up to and at the deadline."""
-    return (calloff.status == CallOffStatus.OPEN and calloff.tender_deadline is not None
-            and now <= calloff.tender_deadline)
 
 
 def _require_tendering(calloff: CallOff, now: datetime) -> None:
@@ -156,13 +149,13 @@ def _write_draft(tender: Tender, content: TenderContent, now: datetime) -> None:
     tender.save(update_fields=["draft", "draft_saved_at"])
 
 
-def _locked_tender(*, actor, calloff: CallOff, supplier) -> Tender:
+def _locked_tender(*, actor: User, calloff: CallOff, supplier) -> Tender:
     """The supplier's tender, locked; made (with its own draft key) the first time anything is saved."""
     tender, created = Tender.objects.select_for_update().get_or_create(
         calloff=calloff, supplier=supplier, defaults={"draft_key": sealing.new_draft_key()})
     if created:
         audit_log(actor=actor, verb="tender.started", obj=tender, organisation=supplier,
-                  payload={"calloff": calloff.pk, "tender": tender.pk})
+                  payload={"calloff": calloff.pk, "tender": tender.pk}, sealed_scope=sealing.audit_scope(calloff.pk))
     return tender
 
 
@@ -188,7 +181,7 @@ def _check_ids(scope: Scope, content: TenderContent) -> None:
         raise ValidationError(errors)
 
 
-def tender_save_draft(*, actor, calloff: CallOff, content: TenderContent,
+def tender_save_draft(*, actor: User, calloff: CallOff, content: TenderContent,
                       attachments: tuple[Attachment, ...] | None = None) -> Tender:
     """Saves the supplier's answers as its encrypted draft; the stored attachments stay unless given.
 
@@ -248,7 +241,7 @@ def attachment_from_upload(uploaded, existing: tuple[Attachment, ...] = ()) -> A
     return Attachment(name=name, content_type=kind.content_type, data=data)
 
 
-def tender_attachment_add(*, actor, calloff: CallOff, uploaded) -> Attachment:
+def tender_attachment_add(*, actor: User, calloff: CallOff, uploaded) -> Attachment:
     """Adds a file to the draft; it is sealed with the rest of the tender when it is submitted."""
     supplier = tendering_supplier(actor, calloff)
     with transaction.atomic():
@@ -272,7 +265,7 @@ def attachment_from_base64(name: str, data: bytes, existing: tuple[Attachment, .
     return attachment_from_upload(upload_of(name, data), existing)
 
 
-def tender_attachment_remove(*, actor, calloff: CallOff, sha256: str) -> Attachment:
+def tender_attachment_remove(*, actor: User, calloff: CallOff, sha256: str) -> Attachment:
     supplier = tendering_supplier(actor, calloff)
     with transaction.atomic():
         now = clock.now()
@@ -318,25 +311,19 @@ def _price_problems(scope: Scope, content: TenderContent) -> list[Problem]:
         problems.append(Problem("total_price", _("The total price must be more than 0 kr.")))
     for row in scope.price_rows:
         price = content.prices.get(row.pk)
+        refusal = rules.ceiling_price_refusal(row, price)
         if price is None:
             problems.append(Problem(f"price_{row.pk}", _("Give a price for %(item)s (per %(unit)s).") % {
                 "item": row.label, "unit": row.unit}))
-        elif price > row.ceiling_price:
-            problems.append(Problem(f"price_{row.pk}", ceiling_message(row, price)))
+        elif refusal:
+            problems.append(Problem(f"price_{row.pk}", refusal))
     return problems
 
 
-def ceiling_message(row, price: Decimal) -> str:
-    """Rule 4: prices above the framework agreement's ceiling prices are refused."""
-    return _("The price for %(item)s, %(price)s per %(unit)s, is above the framework agreement's ceiling price of "
-             "%(ceiling)s. Give at most %(ceiling)s.") % {
-        "item": row.label, "price": sek(price), "unit": row.unit, "ceiling": sek(row.ceiling_price)}
-
-
 def price_refusals(scope: Scope, content: TenderContent) -> list[Problem]:
-    """The prices above their ceiling: shown at once when a draft is saved, and refused at submission."""
-    return [Problem(f"price_{row.pk}", ceiling_message(row, content.prices[row.pk])) for row in scope.price_rows
-            if row.pk in content.prices and content.prices[row.pk] > row.ceiling_price]
+    """The prices above their ceiling (rule 4): shown at once when a draft is saved, and refused at submission."""
+    refusals = [(row, rules.ceiling_price_refusal(row, content.prices.get(row.pk))) for row in scope.price_rows]
+    return [Problem(f"price_{row.pk}", refusal) for row, refusal in refusals if refusal]
 
 
 def submission_warnings(scope: Scope, content: TenderContent) -> list[Problem]:
@@ -356,7 +343,7 @@ def current_submission(tender: Tender | None) -> TenderSubmission | None:
     return None if tender is None else tender.submissions.filter(CURRENT).first()
 
 
-def tender_submit(*, actor, calloff: CallOff, expected_sha256: str | None = None) -> TenderSubmission:
+def tender_submit(*, actor: User, calloff: CallOff, expected_sha256: str | None = None) -> TenderSubmission:
     """Seals the saved draft with the call-off's key and gives the receipt; a second submission replaces the first.
 
     `expected_sha256` is the checksum of the draft the supplier checked: if the draft has changed
@@ -379,7 +366,7 @@ def tender_submit(*, actor, calloff: CallOff, expected_sha256: str | None = None
     return submission
 
 
-def _seal(*, actor, calloff: CallOff, tender: Tender, content: TenderContent, now: datetime) -> TenderSubmission:
+def _seal(*, actor: User, calloff: CallOff, tender: Tender, content: TenderContent, now: datetime) -> TenderSubmission:
     plaintext = content.to_bytes()
     try:
         blob = sealing.seal_tender(calloff.data_key, plaintext, calloff_id=calloff.pk, tender_id=tender.pk,
@@ -394,11 +381,12 @@ def _seal(*, actor, calloff: CallOff, tender: Tender, content: TenderContent, no
     submission = TenderSubmission.objects.create(
         tender=tender, number=number, sealed=blob.ciphertext, sha256=blob.sha256, size=len(plaintext),
         submitted_by=actor, submitted_at=now)
-    tender.status = TenderStatus.SUBMITTED
+    tender.move_to(TenderStatus.SUBMITTED)
     tender.save(update_fields=["status"])
     audit_log(actor=actor, verb="tender.replaced" if previous else "tender.submitted", obj=tender,
               organisation=tender.supplier, payload={"tender": tender.pk, "number": number, "sha256": blob.sha256,
-                                                     "replaces": previous.number if previous else None})
+                                                     "replaces": previous.number if previous else None},
+              sealed_scope=sealing.audit_scope(calloff.pk))
     _tell_supplier(tender, submission, kind="tender.submitted",
                    subject=gettext_lazy("Receipt for your tender in %(reference)s"),
                    body=gettext_lazy("Your tender no. %(number)s in the call-off “%(title)s” was sealed at "
@@ -407,7 +395,7 @@ def _seal(*, actor, calloff: CallOff, tender: Tender, content: TenderContent, no
     return submission
 
 
-def tender_withdraw(*, actor, calloff: CallOff) -> TenderSubmission:
+def tender_withdraw(*, actor: User, calloff: CallOff) -> TenderSubmission:
     """Withdraws the current submission before the deadline; the supplier may submit again until then."""
     supplier = tendering_supplier(actor, calloff)
     with transaction.atomic():
@@ -420,10 +408,11 @@ def tender_withdraw(*, actor, calloff: CallOff) -> TenderSubmission:
             raise CallOffError(_("You have no submitted tender in this call-off to withdraw."))
         submission.withdrawn_at, submission.withdrawn_by = now, actor
         submission.save(update_fields=["withdrawn_at", "withdrawn_by"])
-        tender.status = TenderStatus.WITHDRAWN
+        tender.move_to(TenderStatus.WITHDRAWN)
         tender.save(update_fields=["status"])
         audit_log(actor=actor, verb="tender.withdrawn", obj=tender, organisation=supplier,
-                  payload={"tender": tender.pk, "number": submission.number, "sha256": submission.sha256})
+                  payload={"tender": tender.pk, "number": submission.number, "sha256": submission.sha256},
+                  sealed_scope=sealing.audit_scope(calloff.pk))
         _tell_supplier(tender, submission, kind="tender.withdrawn",
                        subject=gettext_lazy("Your tender in %(reference)s is withdrawn"),
                        body=gettext_lazy("Your tender no. %(number)s in the call-off “%(title)s” is withdrawn. It "
@@ -438,7 +427,7 @@ def _tell_supplier(tender: Tender, submission: TenderSubmission, *, kind: str, s
     notify(recipients=_supplier_representatives([tender.supplier_id]), kind=kind, subject=subject, body=body,
            params={"reference": calloff.reference, "title": calloff.title, "number": submission.number,
                    "sha256": submission.sha256, "moment": f"{local:%Y-%m-%d %H:%M:%S}"},
-           url=reverse("calloffs:tender_receipt", args=[calloff.pk, submission.number]))
+           url=reverse("calloffs:tender_receipt", args=[calloff.pk, submission.number]), confidential=True)
 
 
 def receipt(submission: TenderSubmission) -> dict:

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from innokop.agreements.models import RequirementKind
-from innokop.agreements.permissions import get_lot_for_actor
-from innokop.core.forms import add_service_errors
-from innokop.core.html import html_to_text
+from innokop.agreements.permissions import get_lot_for_actor, may_start
 from innokop.core import clock
 from innokop.core.calendar import at_local, local_date, statutory_period_end
+from innokop.core.forms import add_service_errors
+from innokop.core.html import html_to_text
 
 from .. import rules, services
 from ..forms import (
@@ -32,8 +32,8 @@ from ..forms import (
     TimetableForm,
 )
 from ..models import CallOff, CallOffKind, CallOffStatus
+from ..permissions import get_calloff_for_actor, is_agency_member, is_team_member
 from ..services import ranking as ranking_services
-from ..permissions import get_calloff_for_actor, is_agency_member, is_team_member, may_start
 
 STEP_COUNT = 4
 DECIDED = {CallOffStatus.AWARDED, CallOffStatus.CONTRACTED}

@@ -25,9 +25,8 @@ from .. import decision_documents, evaluation
 from ..award_forms import ContractForm, DecisionForm, DeclarationForm, LotDrawForm, RejectForm, ReopenForm, ScoresForm
 from ..models import AwardDecision, CallOff, CallOffStatus, ConsensusScore, Contract, Evaluation, OpeningRecord, Score
 from ..permissions import get_calloff_for_actor, is_agency_member, is_team_member
-from ..services import CallOffError
+from ..services import CallOffError, evaluating, opening
 from ..services import award as awarding
-from ..services import evaluating, opening
 
 REFUSED = (ValidationError, CallOffError)
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from innokop.core import clock
 from innokop.core.calendar import warns_non_working
+from innokop.core.formats import when
 from innokop.core.forms import add_service_errors
-from innokop.core.templatetags.innokop import when
 
 from ..dialogue_forms import OfferAnswerForm, RankingPublishForm
 from ..models import CallOff, CallOffKind, CallOffStatus, OfferStatus

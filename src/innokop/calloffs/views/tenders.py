@@ -21,8 +21,7 @@ from innokop.core.forms import add_service_errors
 from .. import services
 from ..models import CallOff, CallOffStatus, TenderSubmission
 from ..permissions import get_calloff_for_actor, is_agency_member
-from ..services import CallOffError
-from ..services import tenders
+from ..services import CallOffError, tenders
 from ..tender_forms import AttachmentForm, SubmitForm, TenderForm
 
 

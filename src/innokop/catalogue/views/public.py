@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from innokop.accounts.models import Organisation, OrganisationKind
-from innokop.calloffs.permissions import may_start
+from innokop.agreements.permissions import may_start
 from innokop.core import clock
 from innokop.core.calendar import local_date
 from innokop.core.html import html_to_text

@@ -38,9 +38,11 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Innoköp's apps from the bottom layer up (docs/architecture.md): dashboard panels and demo loaders
+# are found per app and taken in this order, so the demo's people exist before anything else.
 INSTALLED_APPS = [
-    "innokop.core",
     "innokop.accounts",
+    "innokop.core",
     "innokop.reference",
     "innokop.agreements",
     "innokop.catalogue",
