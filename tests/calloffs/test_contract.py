@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from innokop.agreements.models import FrameworkAgreement
 from innokop.calloffs import services
 from innokop.calloffs.models import CallOff, CallOffStatus, Contract, OfferStatus, RankingOffer
 from innokop.calloffs.services import award
@@ -86,7 +87,8 @@ def test_the_contract_has_the_parties_value_period_and_inherited_requirements(
         awarded, agency_procurer, supplier_org_b, clock, django_capture_on_commit_callbacks):
     clock.set(UNLOCKED)
     defaults = award.contract_defaults(awarded)
-    assert defaults == {"value": Decimal(80), "starts_on": awarded.contract_start, "ends_on": awarded.contract_end}
+    assert defaults == {"value": Decimal(80), "starts_on": awarded.contract_start, "ends_on": awarded.contract_end,
+                        "long_contract_reason": ""}
     with django_capture_on_commit_callbacks(execute=True):
         contract = sign(awarded, agency_procurer, value=Decimal("950000"))
     assert (contract.agency, contract.supplier, contract.value) == (awarded.agency, supplier_org_b, Decimal(950000))
@@ -110,8 +112,8 @@ def test_signing_is_audited_and_the_supplier_told(awarded, agency_procurer, supp
 @pytest.mark.parametrize(("changes", "field"), [
     ({"value": Decimal(0)}, "value"),
     ({"ends_on": date(2027, 4, 1), "starts_on": date(2027, 5, 1)}, "ends_on"),
-    ({"ends_on": date(2031, 6, 30)}, "ends_on"),  # the agreement ends on 31 December 2030
-    ({"starts_on": date(2026, 12, 1)}, "ends_on"),  # and starts on 1 January 2027
+    ({"starts_on": date(2026, 12, 1)}, "starts_on"),  # the agreement starts on 1 January 2027
+    ({"starts_on": date(2027, 4, 1), "ends_on": date(2031, 4, 1)}, "long_contract_reason"),  # over four years
 ])
 def test_a_contract_outside_the_rules_is_refused(awarded, agency_procurer, clock, changes, field):
     clock.set(UNLOCKED)
@@ -120,6 +122,42 @@ def test_a_contract_outside_the_rules_is_refused(awarded, agency_procurer, clock
     assert field in refused.value.error_dict
     awarded.refresh_from_db()
     assert awarded.status == CallOffStatus.AWARDED
+
+
+def test_a_contract_may_run_past_the_agreement_when_awarded_in_force(awarded, agency_procurer, clock):
+    """Rule 1 (recital 62 of directive 2014/24): the agreement ends on 31 December 2030; a contract awarded
+    while it is in force may run past that."""
+    clock.set(UNLOCKED)
+    contract = sign(awarded, agency_procurer, starts_on=date(2029, 4, 1), ends_on=date(2031, 6, 30))
+    assert contract.ends_on == date(2031, 6, 30)
+
+
+def test_an_award_decision_after_the_agreement_has_ended_is_refused(evaluated, agency_procurer, clock):
+    clock.set(datetime(2031, 1, 2, 10, 0, tzinfo=STOCKHOLM))  # the agreement ended on 31 December 2030
+    with pytest.raises(services.CallOffError, match="awarded while the framework agreement is in force"):
+        award.award_decision_send(actor=agency_procurer, calloff=evaluated, reasons="R", advantages="A",
+                                  standstill=False)
+    evaluated.refresh_from_db()
+    assert evaluated.status == CallOffStatus.EVALUATED
+
+
+def test_a_contract_over_four_years_needs_recorded_reasons(awarded, agency_procurer, clock):
+    clock.set(UNLOCKED)
+    contract = sign(awarded, agency_procurer, starts_on=date(2027, 4, 1), ends_on=date(2032, 3, 31),
+                    long_contract_reason="Systemet kräver en avskrivningstid på fem år.")
+    assert contract.long_contract_reason.startswith("Systemet")
+
+
+@pytest.mark.parametrize(("limits", "ends_on", "message"), [
+    ({"latest_contract_end": date(2031, 6, 30)}, date(2031, 7, 1), "until 30 June 2031 at the latest"),
+    ({"max_contract_months": 24}, date(2031, 4, 1), "at most 24 months"),
+])
+def test_the_agreement_limits_how_long_its_contracts_may_run(awarded, agency_procurer, clock, limits, ends_on,
+                                                             message):
+    FrameworkAgreement.objects.filter(pk=awarded.lot.agreement_id).update(**limits)
+    clock.set(UNLOCKED)
+    with pytest.raises(ValidationError, match=message):
+        sign(awarded, agency_procurer, starts_on=date(2029, 4, 1), ends_on=ends_on)
 
 
 def test_the_contract_waits_for_the_decision(evaluated, agency_procurer):

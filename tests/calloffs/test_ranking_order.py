@@ -441,7 +441,7 @@ def test_a_contract_period_outside_the_agreement_or_in_the_past_is_refused(ranki
     calloff = start(agency_procurer, ranking_lot, estimated_value=Decimal(400_000))
     for start_day, end_day, field in ((date(2027, 3, 1), date(2027, 12, 31), "contract_start"),
                                       (date(2027, 4, 1), date(2027, 3, 31), "contract_end"),
-                                      (date(2027, 4, 1), date(2099, 1, 1), "contract_end")):
+                                      (date(2027, 4, 1), date(2099, 1, 1), "long_contract_reason")):
         with pytest.raises(ValidationError) as refused:
             calloff_services.calloff_update_step(actor=agency_procurer, calloff=calloff, step="contract_period",
                                                  data={"contract_start": start_day, "contract_end": end_day})

@@ -174,10 +174,20 @@ def test_a_tender_period_shorter_than_the_lots_minimum_is_refused(draft, agency_
     assert "tender_deadline" in refused.value.error_dict
 
 
-def test_a_contract_period_outside_the_agreement_is_refused(draft, agency_procurer):
-    with pytest.raises(ValidationError, match="within the framework agreement's period"):
+def test_a_contract_period_over_four_years_needs_reasons_but_may_outlive_the_agreement(draft, agency_procurer):
+    with pytest.raises(ValidationError, match="at most four years as a main rule"):
         services.calloff_update_step(actor=agency_procurer, calloff=draft, step="timetable",
-                                     data=_timetable(draft.lot, contract_end=date(2031, 6, 30)))
+                                     data=_timetable(draft.lot, contract_end=date(2035, 6, 30)))
+    saved = services.calloff_update_step(actor=agency_procurer, calloff=draft, step="timetable",
+                                         data=_timetable(draft.lot, contract_end=date(2031, 1, 31)))
+    assert saved.contract_end == date(2031, 1, 31)  # the agreement ends on 31 December 2030
+
+
+def test_an_award_planned_after_the_agreement_has_ended_is_refused(draft, agency_procurer):
+    with pytest.raises(ValidationError, match="awarded while the framework agreement is in force"):
+        services.calloff_update_step(actor=agency_procurer, calloff=draft, step="timetable", data=_timetable(
+            draft.lot, decision_on=date(2031, 1, 7), contract_start=date(2031, 2, 1),
+            contract_end=date(2032, 1, 31)))
 
 
 def test_dates_out_of_order_are_refused(draft, agency_procurer):

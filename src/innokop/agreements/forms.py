@@ -37,7 +37,16 @@ class AgreementForm(forms.Form):
     special_reasons = forms.CharField(label=_("Special reasons for a period over four years"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
     max_value = forms.DecimalField(label=_("Maximum value, SEK excluding VAT"), min_value=1, max_digits=14,
-                                   decimal_places=0)
+                                   decimal_places=0,
+                                   help_text=_("It binds: once the call-off contracts reach it, the agreement can no "
+                                               "longer be used."))
+    latest_contract_end = forms.DateField(
+        label=_("Call-off contracts may run until (optional)"), required=False, widget=DateInput(),
+        help_text=_("A contract awarded while the agreement is in force may run past its end. State the latest day "
+                    "a call-off contract may run to, or leave empty."))
+    max_contract_months = forms.IntegerField(
+        label=_("Longest call-off contract, in months (optional)"), required=False, min_value=1, max_value=240,
+        help_text=_("A call-off contract runs for at most four years as a main rule."))
     entitled_categories = forms.MultipleChoiceField(
         label=_("Who may call off: categories"), required=False, choices=BuyerCategory.choices,
         widget=forms.CheckboxSelectMultiple)

@@ -79,11 +79,7 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(Q(published_at__isnull=False) | Q(owner_id__in=actor.organisation_ids))
 
     def managed_by(self, actor):
-        from innokop.accounts.models import Role
-
-        owners = [m.organisation_id for m in actor.memberships
-                  if m.role == Role.FRAMEWORK_MANAGER and m.organisation.kind == OrganisationKind.CPB]
-        return self.filter(owner_id__in=owners)
+        return self.filter(owner_id__in=actor.managed_organisation_ids)
 
 
 class FrameworkAgreement(models.Model):
@@ -97,6 +93,10 @@ class FrameworkAgreement(models.Model):
     end_date = models.DateField(_("valid until"))
     special_reasons = models.TextField(_("special reasons for a period over four years"), blank=True)
     max_value = models.DecimalField(_("maximum value (SEK, excluding VAT)"), max_digits=14, decimal_places=0)
+    # How long call-off contracts may run (rule 1): they may outlive the agreement, within these limits.
+    latest_contract_end = models.DateField(_("call-off contracts may run until at the latest"), null=True, blank=True)
+    max_contract_months = models.PositiveSmallIntegerField(_("longest call-off contract period (months)"), null=True,
+                                                           blank=True)
     entitled_categories = models.JSONField(_("entitled categories of buyers"), default=list, blank=True)
     entitled_organisations = models.ManyToManyField(
         Organisation, blank=True, related_name="entitled_agreements", verbose_name=_("entitled organisations"),
@@ -253,3 +253,22 @@ class AgreementQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.question[:80]
+
+
+class Commitment(models.Model):
+    """Value taken from an agreement's maximum (rule 1, C-216/17): a signed call-off contract, and later
+    its options and changes. Append-only; the consumption is their sum, read under a lock on the agreement."""
+
+    agreement = models.ForeignKey(FrameworkAgreement, on_delete=models.PROTECT, related_name="commitments")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    # What the value comes from, e.g. "calloffs.contract:12": one commitment per source.
+    source = models.CharField(max_length=100, unique=True)
+    label = models.CharField(max_length=255)
+    buyer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.amount}"

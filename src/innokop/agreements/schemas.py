@@ -1,7 +1,10 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from innokop.core import clock
+from innokop.core.calendar import local_date
 
 
 class CpvOut(Schema):
@@ -68,10 +71,18 @@ class AgreementSummaryOut(Schema):
     status: str
     max_value: Decimal
 
+    @staticmethod
+    def resolve_status(obj) -> str:
+        """Active and expired follow the dates: the status is computed for today, never stored."""
+        return obj.status(local_date(clock.now()))
+
 
 class AgreementOut(AgreementSummaryOut):
     description: str
     call_off_guidance: str
+    latest_contract_end: date | None = Field(None, description="Call-off contracts may run until this day at the "
+                                                                "latest (they may outlive the agreement).")
+    max_contract_months: int | None = Field(None, description="The longest call-off contract, in months.")
     entitled_categories: list[str]
     cpv_codes: list[CpvOut]
     lots: list[LotOut]

@@ -12,13 +12,17 @@ from django.utils.translation import gettext_lazy
 from innokop.accounts.models import Membership, Organisation, OrganisationKind, Role
 from innokop.core import clock
 from innokop.core.audit import audit_log
+from innokop.core.formats import sek
 from innokop.core.html import sanitise_html
 from innokop.core.notifications import notify
+from innokop.core.refusals import Refused
 
+from .consumption import Consumption, agreement_consumption
 from .indexing import agreement_index
 from .models import (
     AgreementQuestion,
     CallOffMethod,
+    Commitment,
     FrameworkAgreement,
     Lot,
     LotCriterion,
@@ -26,14 +30,16 @@ from .models import (
     PriceListRow,
     Requirement,
 )
-from .permissions import is_entitled, is_framework_manager
+from .permissions import is_entitled
 from .signals import lot_supplier_removed
 
 MAX_YEARS_WITHOUT_REASONS = 4
 
 
-class AgreementError(Exception):
+class AgreementError(Refused):
     """A refused change; the message says why and what to do."""
+
+    code = "agreement_refused"
 
 
 def _require_lot_manager(actor, lot: Lot) -> None:
@@ -45,7 +51,7 @@ def _require_manager(actor, agreement: FrameworkAgreement | None = None) -> None
     from innokop.accounts.permissions import actor_for
 
     who = actor_for(actor)
-    if not is_framework_manager(who):
+    if not who.is_framework_manager:
         raise AgreementError(_("Only framework managers at the purchasing body can do this."))
     if agreement is not None and agreement.owner_id not in who.organisation_ids:
         raise AgreementError(_("Only the purchasing body that owns the agreement can change it."))
@@ -72,7 +78,23 @@ def validate_period(start: date, end: date, special_reasons: str) -> None:
 
 
 AGREEMENT_FIELDS = ("reference", "title", "summary", "description", "start_date", "end_date", "special_reasons",
-                    "max_value", "entitled_categories", "call_off_guidance")
+                    "max_value", "latest_contract_end", "max_contract_months", "entitled_categories",
+                    "call_off_guidance")
+
+
+def _check_contract_limits(agreement: FrameworkAgreement, data: dict) -> None:
+    """Call-off contracts may end no earlier than the agreement begins; the maximum value stays above what is
+    already contracted."""
+    latest, start = data.get("latest_contract_end"), data.get("start_date", agreement.start_date)
+    if latest is not None and latest <= start:
+        raise ValidationError({"latest_contract_end": _("The latest end of call-off contracts must be after the "
+                                                        "agreement's start.")})
+    if agreement.pk and "max_value" in data:
+        committed = agreement_consumption(agreement).committed
+        if data["max_value"] < committed:
+            raise ValidationError({"max_value": _(
+                "Call-off contracts of %(committed)s are already signed on the agreement: the maximum value cannot be "
+                "lower than that.") % {"committed": sek(committed)}})
 
 
 def _apply(agreement: FrameworkAgreement, data: dict) -> list[str]:
@@ -93,8 +115,9 @@ def agreement_create(*, actor, owner: Organisation, cpv_codes, entitled_organisa
     if owner.kind != OrganisationKind.CPB or not Membership.objects.filter(user=actor, organisation=owner).exists():
         raise AgreementError(_("Agreements belong to the purchasing body you work for."))
     validate_period(data["start_date"], data["end_date"], data.get("special_reasons", ""))
+    agreement = FrameworkAgreement(owner=owner, created_by=actor)
+    _check_contract_limits(agreement, data)
     with transaction.atomic():
-        agreement = FrameworkAgreement(owner=owner, created_by=actor)
         _apply(agreement, data)
         try:
             with transaction.atomic():
@@ -114,6 +137,7 @@ def agreement_update(*, actor, agreement: FrameworkAgreement, cpv_codes=None, en
     _require_draft_or_active(agreement)
     validate_period(data.get("start_date", agreement.start_date), data.get("end_date", agreement.end_date),
                     data.get("special_reasons", agreement.special_reasons))
+    _check_contract_limits(agreement, data)
     with transaction.atomic():
         changed = _apply(agreement, data)
         try:
@@ -380,3 +404,47 @@ def question_answer(*, actor, item: AgreementQuestion, answer: str) -> Agreement
                params={"reference": item.agreement.reference},
                url=reverse("agreements:agreement_questions", args=[item.agreement.pk]))
     return item
+
+
+def agreement_commit(*, actor, agreement: FrameworkAgreement, amount: Decimal, source: str, label: str,
+                     buyer: Organisation) -> Consumption:
+    """Takes `amount` from the agreement's maximum value, or refuses when it would go over (rule 1, C-216/17).
+
+    Call it inside the transaction that makes the commitment (a contract being signed): the agreement row
+    is locked, so two contracts signed at once cannot both fit in what remains. The purchasing body's
+    framework managers are told when the consumption reaches 80 % and when it reaches the maximum.
+    """
+    with transaction.atomic():
+        agreement = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
+        before = agreement_consumption(agreement)
+        if amount <= 0 or not before.allows(amount):
+            raise AgreementError(_(
+                "The contract would take the framework agreement %(reference)s over its maximum value. Maximum "
+                "%(max)s, already contracted %(committed)s, remaining %(remaining)s. Once the maximum is reached "
+                "the agreement can no longer be used; contact the purchasing body.") % {
+                "reference": agreement.reference, "max": sek(before.max_value), "committed": sek(before.committed),
+                "remaining": sek(before.remaining)})
+        Commitment.objects.create(agreement=agreement, amount=amount, source=source, label=label[:255], buyer=buyer,
+                                  created_at=clock.now())
+        after = before.after(amount)
+        audit_log(actor=actor, verb="agreement.value_committed", obj=agreement, organisation=agreement.owner,
+                  payload={"source": source, "amount": amount, "buyer": buyer.pk, "committed": after.committed,
+                           "max_value": after.max_value})
+        if after.warning and not before.warning or after.exhausted and not before.exhausted:
+            managers = Membership.objects.filter(organisation=agreement.owner, role=Role.FRAMEWORK_MANAGER)
+            consumption_notify(agreement=agreement, consumption=after,
+                               recipients=[m.user for m in managers.select_related("user")])
+    return after
+
+
+def consumption_notify(*, agreement: FrameworkAgreement, consumption: Consumption, recipients) -> None:
+    """Tells `recipients` how much of the agreement's maximum value is used and what remains."""
+    notify(recipients=recipients, kind="agreement.consumption",
+           subject=gettext_lazy("%(reference)s has used %(percent)s %% of its maximum value"),
+           body=gettext_lazy("Call-off contracts of %(committed)s have been signed on “%(title)s”, whose maximum "
+                             "value is %(max)s. %(remaining)s remains. Once the maximum is reached, the agreement "
+                             "can no longer be used."),
+           params={"reference": agreement.reference, "title": agreement.title, "percent": consumption.percent,
+                   "committed": sek(consumption.committed), "max": sek(consumption.max_value),
+                   "remaining": sek(consumption.remaining)},
+           url=reverse("agreements:agreement_detail", args=[agreement.pk]))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innokop.agreements.forms import DateInput
 
+from .forms import CONTRACT_END_HELP, LONG_REASON_LABEL
 from .services.evaluating import MAX_SCORE
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(MAX_SCORE + 1)]
@@ -102,5 +103,6 @@ class ContractForm(forms.Form):
     value = forms.DecimalField(label=_("Contract value, SEK excluding VAT"), min_value=0, max_digits=14,
                                decimal_places=2, help_text=_("Prefilled with the winner's tendered price."))
     starts_on = forms.DateField(label=_("Contract starts"), widget=DateInput())
-    ends_on = forms.DateField(label=_("Contract ends"), widget=DateInput(),
-                              help_text=_("Within the framework agreement's period."))
+    ends_on = forms.DateField(label=_("Contract ends"), widget=DateInput(), help_text=CONTRACT_END_HELP)
+    long_contract_reason = forms.CharField(label=LONG_REASON_LABEL, required=False,
+                                           widget=forms.Textarea(attrs={"rows": 2}))

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from innokop.agreements.forms import DateInput
 from innokop.agreements.models import EvaluationModel, Lot
 
+from . import rules
+
 
 class DateTimeInput(forms.DateTimeInput):
     """A date and a time in one field, read as Swedish time (TIME_ZONE is Europe/Stockholm)."""
@@ -72,29 +74,20 @@ class EvaluationForm(forms.Form):
         return [(r, self[f"value_kind_{r.pk}"], self[f"value_{r.pk}"]) for r in self.evaluated]
 
     def clean(self):
+        """A pre-check with the service's own rules, so every field's problem shows at once; the service decides."""
         data = super().clean()
         model = data.get("evaluation_model")
+        problems = {}
         if model == EvaluationModel.VALUE_ADDED:
             for requirement in self.evaluated:
-                self._clean_value(data, requirement)
-        if model == EvaluationModel.FIXED_PRICE and "fixed_price" in self.fields and not data.get("fixed_price") \
-                and "fixed_price" not in self.errors:
-            self.add_error("fixed_price", _("State the fixed price in SEK excluding VAT, above 0."))
+                problems |= rules.requirement_value_problems(requirement, data.get(f"value_kind_{requirement.pk}"),
+                                                             data.get(f"value_{requirement.pk}"))
+        if model == EvaluationModel.FIXED_PRICE and "fixed_price" in self.fields:
+            problems |= rules.fixed_price_problems(data.get("fixed_price"))
+        for field, message in problems.items():
+            if field not in self.errors:  # a figure that could not be read already says so
+                self.add_error(field, message)
         return data
-
-    def _clean_value(self, data: dict, requirement) -> None:
-        names = {"identifier": requirement.identifier}
-        kind_name, value_name = f"value_kind_{requirement.pk}", f"value_{requirement.pk}"
-        kind, value = data.get(kind_name), data.get(value_name)
-        if not kind:
-            self.add_error(kind_name, _("Choose whether %(identifier)s is worth an amount or a percentage.")
-                           % names)
-        if value_name in self.errors:
-            return
-        if value is None or value <= 0:
-            self.add_error(value_name, _("Give what %(identifier)s is worth, above 0.") % names)
-        elif kind == "percent" and value > 100:
-            self.add_error(value_name, _("A percentage of the price can be at most 100."))
 
     def service_data(self) -> dict:
         data = self.cleaned_data
@@ -108,6 +101,11 @@ class EvaluationForm(forms.Form):
                 "requirement_values": values, "fixed_price": data.get("fixed_price")}
 
 
+CONTRACT_END_HELP = _("Awarded while the framework agreement is in force, the contract may run past its end, within "
+                      "the limits the agreement states; at most four years as a main rule.")
+LONG_REASON_LABEL = _("Reasons for a contract over four years (only if it is longer)")
+
+
 class TimetableForm(forms.Form):
     publish_on = forms.DateField(label=_("Publication date"), widget=DateInput(),
                                  help_text=_("The tender period is counted from the day you publish."))
@@ -118,16 +116,18 @@ class TimetableForm(forms.Form):
     opening_at = forms.DateTimeField(label=_("Opening of tenders"), widget=DateTimeInput())
     decision_on = forms.DateField(label=_("Planned award decision"), widget=DateInput())
     contract_start = forms.DateField(label=_("Contract starts"), widget=DateInput())
-    contract_end = forms.DateField(label=_("Contract ends"), widget=DateInput(),
-                                   help_text=_("Within the framework agreement's period."))
+    contract_end = forms.DateField(label=_("Contract ends"), widget=DateInput(), help_text=CONTRACT_END_HELP)
+    long_contract_reason = forms.CharField(label=LONG_REASON_LABEL, required=False,
+                                           widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ContractPeriodForm(forms.Form):
     """Ranking order has no tender period: the timetable step asks only for the contract period."""
 
     contract_start = forms.DateField(label=_("Contract starts"), widget=DateInput())
-    contract_end = forms.DateField(label=_("Contract ends"), widget=DateInput(),
-                                   help_text=_("Within the framework agreement's period."))
+    contract_end = forms.DateField(label=_("Contract ends"), widget=DateInput(), help_text=CONTRACT_END_HELP)
+    long_contract_reason = forms.CharField(label=LONG_REASON_LABEL, required=False,
+                                           widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TeamForm(forms.Form):

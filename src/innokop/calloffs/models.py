@@ -1,7 +1,8 @@
 """Call-offs from a lot of a framework agreement, and the suppliers invited to them.
 
-The stored status only moves through services (see `TRANSITIONS`); the time-driven states are
-derived from the clock when read (`CallOff.effective_state(now)`), so they never depend on a
+The stored status only moves through `move_to`, which checks `CallOff.TRANSITIONS`; the services
+call it. The time-driven states, and what the clock allows in each (`may_ask`, `may_tender`,
+`may_open` ...), are derived when read (`CallOff.effective_state(now)`), so they never depend on a
 scheduler having run.
 """
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innokop.accounts.models import Organisation
 from innokop.agreements.models import EvaluationModel, Lot, LotCriterion, Requirement
+from innokop.core.states import StateMachine
 
 
 class CallOffKind(models.TextChoices):
@@ -38,23 +40,6 @@ class CallOffStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# Stored transitions and the service that makes each one. Tendering and awaiting opening are not
-# stored: they follow from the clock (see `effective_state`). Cancelled is allowed from every state
-# before contracted (rule 10).
-TRANSITIONS: dict[str, set[str]] = {
-    # calloff_publish (renewed competition) or ranking_offer_first (ranking order), calloff_cancel
-    CallOffStatus.DRAFT: {CallOffStatus.OPEN, CallOffStatus.OFFERED, CallOffStatus.CANCELLED},
-    CallOffStatus.OPEN: {CallOffStatus.OPENED, CallOffStatus.CANCELLED},  # opening_confirm
-    CallOffStatus.OPENED: {CallOffStatus.EVALUATED, CallOffStatus.CANCELLED},  # evaluation_complete
-    # evaluation_reopen goes back; award_decision_send moves on
-    CallOffStatus.EVALUATED: {CallOffStatus.OPENED, CallOffStatus.AWARDED, CallOffStatus.CANCELLED},
-    CallOffStatus.AWARDED: {CallOffStatus.CONTRACTED, CallOffStatus.CANCELLED},  # contract_sign
-    CallOffStatus.OFFERED: {CallOffStatus.ACCEPTED, CallOffStatus.CANCELLED},  # ranking_offer_accept
-    CallOffStatus.ACCEPTED: {CallOffStatus.CONTRACTED, CallOffStatus.CANCELLED},  # contract_sign
-    CallOffStatus.CONTRACTED: set(),
-    CallOffStatus.CANCELLED: set(),
-}
-
 # Evaluation models whose criteria carry weights that, with the price weight, sum to 100.
 WEIGHTED_MODELS = {EvaluationModel.PRICE_QUALITY, EvaluationModel.FIXED_PRICE}
 
@@ -77,7 +62,7 @@ class CallOffQuerySet(models.QuerySet):
         return self.filter(team=actor.user) if actor.user.is_authenticated else self.none()
 
 
-class CallOff(models.Model):
+class CallOff(StateMachine, models.Model):
     agency = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="calloffs")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="calloffs")
     reference = models.CharField(_("reference"), max_length=20, unique=True)
@@ -102,6 +87,7 @@ class CallOff(models.Model):
     decision_on = models.DateField(_("planned award decision"), null=True, blank=True)
     contract_start = models.DateField(_("contract starts"), null=True, blank=True)
     contract_end = models.DateField(_("contract ends"), null=True, blank=True)
+    long_contract_reason = models.TextField(_("reasons for a contract over four years"), blank=True)
     # Value-added method: what each evaluated requirement is worth, {requirement pk: {"amount"|"percent": "…"}}.
     requirement_values = models.JSONField(_("value of evaluated requirements"), default=dict, blank=True)
     fixed_price = models.DecimalField(_("fixed price (SEK, excluding VAT)"), max_digits=14, decimal_places=2,
@@ -117,6 +103,23 @@ class CallOff(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CallOffQuerySet.as_manager()
+
+    # Stored transitions and the service that makes each one. Tendering and awaiting opening are not
+    # stored: they follow from the clock (see `effective_state`). Cancelled is allowed from every state
+    # before contracted (rule 10).
+    TRANSITIONS = {
+        # calloff_publish (renewed competition) or ranking_offer_first (ranking order), calloff_cancel
+        CallOffStatus.DRAFT: {CallOffStatus.OPEN, CallOffStatus.OFFERED, CallOffStatus.CANCELLED},
+        CallOffStatus.OPEN: {CallOffStatus.OPENED, CallOffStatus.CANCELLED},  # opening_confirm
+        CallOffStatus.OPENED: {CallOffStatus.EVALUATED, CallOffStatus.CANCELLED},  # evaluation_complete
+        # evaluation_reopen goes back; award_decision_send moves on
+        CallOffStatus.EVALUATED: {CallOffStatus.OPENED, CallOffStatus.AWARDED, CallOffStatus.CANCELLED},
+        CallOffStatus.AWARDED: {CallOffStatus.CONTRACTED, CallOffStatus.CANCELLED},  # contract_sign
+        CallOffStatus.OFFERED: {CallOffStatus.ACCEPTED, CallOffStatus.CANCELLED},  # ranking_offer_accept
+        CallOffStatus.ACCEPTED: {CallOffStatus.CONTRACTED, CallOffStatus.CANCELLED},  # contract_sign
+        CallOffStatus.CONTRACTED: set(),
+        CallOffStatus.CANCELLED: set(),
+    }
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -139,8 +142,32 @@ class CallOff(models.Model):
     def state_label(self, now: datetime) -> str:
         return CallOffStatus(self.effective_state(now)).label
 
-    def can_move_to(self, status: str) -> bool:
-        return status in TRANSITIONS.get(self.status, set())
+    # What the clock allows, beside the state it moves on. At the deadline itself a tender is still
+    # taken (the server clock decides, rule 6) while the state already reads "awaiting opening";
+    # opening needs the deadline to have passed.
+
+    def is_past_deadline(self, now: datetime) -> bool:
+        return self.tender_deadline is not None and now > self.tender_deadline
+
+    def may_ask(self, now: datetime) -> bool:
+        """Questions are taken while the call-off is open, up to (not at) the last time for questions."""
+        return self.effective_state(now) == CallOffStatus.OPEN
+
+    def may_answer(self, now: datetime) -> bool:
+        """Answers are given while the call-off is published and not cancelled, before the last time for answers."""
+        return self.status == CallOffStatus.OPEN and (self.answers_by is None or now < self.answers_by)
+
+    def may_clarify(self, now: datetime) -> bool:
+        """Clarifications (and a new deadline) are published while the call-off is open, before the tender deadline."""
+        return self.status == CallOffStatus.OPEN and self.tender_deadline is not None and now < self.tender_deadline
+
+    def may_tender(self, now: datetime) -> bool:
+        """Tenders are taken, changed and withdrawn while the call-off is open, up to and at the deadline."""
+        return self.status == CallOffStatus.OPEN and self.tender_deadline is not None and not self.is_past_deadline(now)
+
+    def may_open(self, now: datetime) -> bool:
+        """Opening is possible once the deadline has passed (not at the deadline: tenders may still arrive)."""
+        return self.status == CallOffStatus.OPEN and self.is_past_deadline(now)
 
     @property
     def is_renewed_competition(self) -> bool:
@@ -302,8 +329,18 @@ class OfferStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn (call-off cancelled)")
 
 
-class RankingOffer(models.Model):
+class RankingOffer(StateMachine, models.Model):
     """The call-off offered to one ranked supplier; a decline or a missed deadline passes it to the next."""
+
+    # ranking_offer_accept, ranking_offer_decline; ranking_offers_advance marks an unanswered offer
+    # expired, or withdrawn when the call-off was cancelled. Every answer is final.
+    TRANSITIONS = {
+        OfferStatus.OFFERED: {OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.EXPIRED, OfferStatus.WITHDRAWN},
+        OfferStatus.ACCEPTED: set(),
+        OfferStatus.DECLINED: set(),
+        OfferStatus.EXPIRED: set(),
+        OfferStatus.WITHDRAWN: set(),
+    }
 
     calloff = models.ForeignKey(CallOff, on_delete=models.CASCADE, related_name="offers")
     supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="ranking_offers")
@@ -335,13 +372,25 @@ class TenderStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Tender(models.Model):
+class Tender(StateMachine, models.Model):
     """One supplier's tender in one call-off.
 
     The draft is the supplier's working copy, encrypted with a key of its own (`draft_key`) that the
     application uses only for that supplier. What is submitted is sealed with the call-off's key in
     a `TenderSubmission`, which nobody can read before the deadline has passed and two people open.
     """
+
+    TRANSITIONS = {
+        TenderStatus.DRAFT: {TenderStatus.SUBMITTED},  # tender_submit
+        # A replacement (tender_submit again) keeps it submitted; tender_withdraw; after opening,
+        # tender_qualify and tender_reject.
+        TenderStatus.SUBMITTED: {TenderStatus.SUBMITTED, TenderStatus.WITHDRAWN, TenderStatus.QUALIFIED,
+                                 TenderStatus.REJECTED},
+        TenderStatus.WITHDRAWN: {TenderStatus.SUBMITTED},  # submitted again before the deadline
+        # Qualification may be decided again, with new reasons, until the evaluation is completed.
+        TenderStatus.QUALIFIED: {TenderStatus.QUALIFIED, TenderStatus.REJECTED},
+        TenderStatus.REJECTED: {TenderStatus.REJECTED, TenderStatus.QUALIFIED},
+    }
 
     calloff = models.ForeignKey(CallOff, on_delete=models.CASCADE, related_name="tenders")
     supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tenders")
@@ -489,6 +538,7 @@ class Contract(models.Model):
     value = models.DecimalField(_("contract value (SEK, excluding VAT)"), max_digits=14, decimal_places=2)
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
+    long_contract_reason = models.TextField(_("reasons for a contract over four years"), blank=True)
     requirements = models.ManyToManyField(Requirement, related_name="contracts", verbose_name=_("requirements"))
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField()

@@ -4,6 +4,7 @@ Each check raises `ValidationError` keyed by the form field it concerns, with a 
 why and what to do. `timetable_warnings` only warns: a deadline on a weekend or holiday is allowed.
 """
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ from innokop.core.calendar import (
     is_working_day,
     local_date,
     roll_to_working_day,
+    statutory_period_end,
     warns_non_working,
 )
 from innokop.core.formats import sek, when
@@ -128,12 +130,59 @@ class Timetable:
     contract_end: date
 
 
-def _two_years_from(day: date) -> date:
-    """The last day of a two-year contract starting on `day`."""
-    try:
-        return day.replace(year=day.year + 2) - timedelta(days=1)
-    except ValueError:  # 29 February
-        return date(day.year + 2, 2, 28)
+def _months_after(day: date, months: int) -> date:
+    """The last day of a period of `months` months starting on `day` (a missing day counts as the month's last)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1])) - timedelta(days=1)
+
+
+MAX_CONTRACT_YEARS = 4  # a call-off contract, as a main rule (rule 1)
+
+
+def award_after_agreement_message(agreement) -> str:
+    return _("A call-off contract must be awarded while the framework agreement is in force, which is until "
+             "%(end)s. Plan the award decision for that day or earlier.") % {
+        "end": date_format(agreement.end_date, "j F Y")}
+
+
+def contract_period_problems(agreement, start: date | None, end: date | None, *, long_reason: str = "",
+                             today: date | None = None) -> dict[str, str]:
+    """Rule 1 for a call-off contract's period, keyed "contract_start", "contract_end" or "long_contract_reason".
+
+    The contract starts once the agreement has begun and ends after it starts. Awarded while the agreement is
+    in force, it may run past the agreement's end (recital 62 of directive 2014/24), but not past the latest end
+    the agreement states for its contracts, nor longer than its longest contract period; and as a main rule for
+    at most four years, longer only with recorded reasons. A contract still being planned (`today` given)
+    starts today or later.
+    """
+    if start is None or end is None:
+        return {"contract_start" if start is None else "contract_end": _("Give the contract period.")}
+    if today is not None and start < today:
+        return {"contract_start": _("The contract cannot start before today. Choose a later date.")}
+    if end < start:
+        return {"contract_end": _("The contract must end after it starts.")}
+    if start < agreement.start_date:
+        return {"contract_start": _("The contract cannot start before the framework agreement does, on %(start)s.")
+                % {"start": date_format(agreement.start_date, "j F Y")}}
+    latest = agreement.latest_contract_end
+    if latest and end > latest:
+        return {"contract_end": _("Contracts called off from this framework agreement may run until %(latest)s at "
+                                  "the latest. End the contract on that day or earlier.") % {
+            "latest": date_format(latest, "j F Y")}}
+    months = agreement.max_contract_months
+    if months and end > _months_after(start, months):
+        return {"contract_end": _("Contracts called off from this framework agreement may run for at most "
+                                  "%(months)s months: starting on %(start)s, the contract can end on %(last)s at "
+                                  "the latest.") % {"months": months, "start": date_format(start, "j F Y"),
+                                                    "last": date_format(_months_after(start, months), "j F Y")}}
+    if end > _months_after(start, 12 * MAX_CONTRACT_YEARS) and not long_reason.strip():
+        return {"long_contract_reason": _(
+            "A call-off contract runs for at most four years as a main rule: starting on %(start)s it would end on "
+            "%(last)s. Shorten the contract, or record the reasons for a longer contract.") % {
+            "start": date_format(start, "j F Y"),
+            "last": date_format(_months_after(start, 12 * MAX_CONTRACT_YEARS), "j F Y")}}
+    return {}
 
 
 def suggest_timetable(lot: Lot, today: date) -> Timetable:
@@ -144,15 +193,20 @@ def suggest_timetable(lot: Lot, today: date) -> Timetable:
     answers_day = min(add_working_days(questions_day, 2), deadline_day)
     opening_day = add_working_days(deadline_day, 1)
     decision = add_working_days(opening_day, 5)
-    # Ten days' standstill after the decision (rule 9), then the contract.
-    start = min(roll_to_working_day(decision + timedelta(days=11)), lot.agreement.end_date)
-    end = min(_two_years_from(start), lot.agreement.end_date)
+    # The standstill after the decision (rule 9), then the contract.
+    start = roll_to_working_day(decision + timedelta(days=STANDSTILL_DAYS + 1))
+    end = _months_after(start, 24)
+    if lot.agreement.latest_contract_end:
+        end = min(end, lot.agreement.latest_contract_end)
+    if lot.agreement.max_contract_months:
+        end = min(end, _months_after(start, lot.agreement.max_contract_months))
     return Timetable(publish, at_local(questions_day, 12), at_local(answers_day, 12), at_local(deadline_day, 12),
                      at_local(opening_day, 10), decision, start, end)
 
 
-def check_timetable(lot: Lot, t: Timetable) -> None:
-    """Rule 3: a tender period of at least the lot's minimum; dates in order; the contract within the agreement."""
+def check_timetable(lot: Lot, t: Timetable, *, long_reason: str = "") -> None:
+    """Rule 3: a tender period of at least the lot's minimum; dates in order; the award while the agreement is in
+    force and the contract period as rule 1 allows (`contract_period_problems`)."""
     days = (local_date(t.tender_deadline) - t.publish_on).days
     if days < lot.min_tender_days:
         raise ValidationError({"tender_deadline": _(
@@ -172,11 +226,11 @@ def check_timetable(lot: Lot, t: Timetable) -> None:
             raise ValidationError({field: _(
                 "This date comes before the step before it. Put the dates in the order of the timeline.")})
     agreement = lot.agreement
-    if t.contract_start < agreement.start_date or t.contract_end > agreement.end_date:
-        raise ValidationError({"contract_end": _(
-            "The contract period must lie within the framework agreement's period, %(start)s to %(end)s. "
-            "Shorten the contract period.") % {"start": date_format(agreement.start_date, "j F Y"),
-                                               "end": date_format(agreement.end_date, "j F Y")}})
+    if t.decision_on > agreement.end_date:
+        raise ValidationError({"decision_on": award_after_agreement_message(agreement)})
+    problems = contract_period_problems(agreement, t.contract_start, t.contract_end, long_reason=long_reason)
+    if problems:
+        raise ValidationError(problems)
 
 
 def timetable_warnings(t: Timetable) -> list[str]:
@@ -193,3 +247,64 @@ def timetable_warnings(t: Timetable) -> list[str]:
             warnings.append(_("%(what)s falls on a weekend or public holiday (%(when)s).") % {
                 "what": label, "when": date_format(day, "l j F Y")})
     return warnings
+
+
+# --- evaluation settings: the value-added method and fixed price (rule 8) ------------------------------
+
+VALUE_KINDS = ("amount", "percent")
+
+
+def _number(figure) -> Decimal | None:
+    try:
+        number = Decimal(str(figure))
+    except (ArithmeticError, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def requirement_value_problems(requirement, kind: str | None, figure) -> dict[str, str]:
+    """The value-added method: what an evaluated requirement is worth when a tender meets it, an amount in
+    SEK or a percentage of the tender price, above 0 (a percentage at most 100). Keyed by the form's fields."""
+    names = {"identifier": requirement.identifier}
+    problems = {}
+    if kind not in VALUE_KINDS:
+        problems[f"value_kind_{requirement.pk}"] = _(
+            "Choose whether %(identifier)s is worth an amount or a percentage.") % names
+    number = _number(figure)
+    if number is None or number <= 0:
+        problems[f"value_{requirement.pk}"] = _("Give what %(identifier)s is worth, above 0.") % names
+    elif kind == "percent" and number > 100:
+        problems[f"value_{requirement.pk}"] = _("A percentage of the price can be at most 100.")
+    return problems
+
+
+def fixed_price_problems(price) -> dict[str, str]:
+    """Fixed price, best quality: the agency states the price every tender is for, above 0."""
+    number = _number(price)
+    if number is None or number <= 0:
+        return {"fixed_price": _("State the fixed price in SEK excluding VAT, above 0.")}
+    return {}
+
+
+# --- prices in a tender (rule 4) ---------------------------------------------------------------------
+
+
+def ceiling_price_refusal(row, price: Decimal | None) -> str | None:
+    """Rule 4: a price above the framework agreement's ceiling price is refused; None when it is within."""
+    if price is None or price <= row.ceiling_price:
+        return None
+    return _("The price for %(item)s, %(price)s per %(unit)s, is above the framework agreement's ceiling price of "
+             "%(ceiling)s. Give at most %(ceiling)s.") % {
+        "item": row.label, "price": sek(price), "unit": row.unit, "ceiling": sek(row.ceiling_price)}
+
+
+# --- standstill (rule 9) -------------------------------------------------------------------------------
+
+STANDSTILL_DAYS = 10  # after sending the award decision electronically, as Innoköp does
+
+
+def standstill_end(sent: date | datetime) -> date:
+    """The standstill's last day: day 0 is the sending day (in Swedish time), and a last day that is not a
+    working day moves to the next one (lag 1930:173). Signing is locked until the end of that day."""
+    day = local_date(sent) if isinstance(sent, datetime) else sent
+    return statutory_period_end(day, STANDSTILL_DAYS)

@@ -12,29 +12,33 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from innokop.accounts.models import Membership, Role
+from innokop.accounts.models import Membership, Organisation, Role, User
 from innokop.accounts.permissions import actor_for
+from innokop.agreements.consumption import agreement_consumption
 from innokop.agreements.models import AgreementStatus, EvaluationModel, Lot, Requirement, RequirementKind
 from innokop.agreements.permissions import calling_off_organisations, is_entitled
 from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.calendar import local_date
 from innokop.core.notifications import notify
+from innokop.core.refusals import Refused
 
 from .. import rules, sealing
 from ..models import CallOff, CallOffCriterion, CallOffInvitation, CallOffKind, CallOffQuestion, CallOffStatus
-from ..permissions import is_team_member
+from ..permissions import is_team_member, represented_supplier
 
 
-class CallOffError(Exception):
+class CallOffError(Refused):
     """A refused change; the message says why and what to do."""
+
+    code = "calloff_refused"
 
 
 def _today() -> date:
     return local_date(clock.now())
 
 
-def _organisation_for(actor, lot: Lot, organisation=None):
+def _organisation_for(actor: User, lot: Lot, organisation=None):
     """The agency the actor calls off for: one where they are a procurer or business developer, entitled."""
     who = actor_for(actor)
     candidates = calling_off_organisations(who)
@@ -77,7 +81,7 @@ def _save_new(calloff: CallOff) -> None:
     raise CallOffError(_("The call-off could not be given a reference number. Try again."))
 
 
-def calloff_start(*, actor, lot: Lot, title: str, need: str, estimated_value: Decimal | None,
+def calloff_start(*, actor: User, lot: Lot, title: str, need: str, estimated_value: Decimal | None,
                   method: str | None = None, organisation=None) -> CallOff:
     """A draft call-off prefilled from the lot: its method, criteria (middle weights) and requirements."""
     agency = _organisation_for(actor, lot, organisation)
@@ -105,7 +109,7 @@ def lot_requirements(lot: Lot):
     return Requirement.objects.filter(Q(lot__isnull=True) | Q(lot=lot), agreement_id=lot.agreement_id)
 
 
-def _require_team_draft(actor, calloff: CallOff) -> None:
+def _require_team_draft(actor: User, calloff: CallOff) -> None:
     if not is_team_member(actor_for(actor), calloff):
         raise CallOffError(_("Only the call-off's team can change it. Ask a team member to add you."))
     if calloff.status != CallOffStatus.DRAFT:
@@ -149,23 +153,28 @@ def _requirement_values(calloff: CallOff, values: dict) -> dict:
             "Choose another evaluation model.")})
     errors, stored = {}, {}
     for requirement in evaluated:
-        value = values.get(str(requirement.pk)) or values.get(requirement.pk) or {}
-        if _valid_value(value):
-            (kind, figure), = value.items()
+        kind, figure = _value_entry(values.get(str(requirement.pk)) or values.get(requirement.pk))
+        problems = rules.requirement_value_problems(requirement, kind, figure)
+        errors |= problems
+        if not problems:
             stored[str(requirement.pk)] = {kind: str(figure)}
-        else:
-            errors[f"value_{requirement.pk}"] = _(
-                "Give what a tender meeting %(identifier)s is worth: an amount in SEK above 0, or a percentage of the "
-                "price above 0 and at most 100.") % {"identifier": requirement.identifier}
     if errors:
         raise ValidationError(errors)
     return stored
 
 
+def _value_entry(value) -> tuple[str | None, object]:
+    """A stored value, {"amount" | "percent": figure}, as (kind, figure); anything else has neither."""
+    if isinstance(value, dict) and len(value) == 1:
+        (kind, figure), = value.items()
+        return kind, figure
+    return None, None
+
+
 def _fixed_price(price) -> Decimal:
-    if price is None or Decimal(price) <= 0:
-        raise ValidationError({"fixed_price": _("State the fixed price in SEK excluding VAT, above 0; the tenders "
-                                                "compete on quality at that price.")})
+    problems = rules.fixed_price_problems(price)
+    if problems:
+        raise ValidationError(problems)
     return Decimal(price)
 
 
@@ -182,34 +191,30 @@ def _save_timetable(calloff: CallOff, data: dict) -> list[str]:
     timetable = rules.Timetable(**{field: data[field] for field in TIMETABLE_FIELDS})
     if timetable.publish_on < _today():
         raise ValidationError({"publish_on": _("The publication date has passed. Publish today or later.")})
-    rules.check_timetable(calloff.lot, timetable)
+    long_reason = data.get("long_contract_reason", "")
+    rules.check_timetable(calloff.lot, timetable, long_reason=long_reason)
     for field in TIMETABLE_FIELDS:
         setattr(calloff, field, data[field])
-    return list(TIMETABLE_FIELDS)
+    calloff.long_contract_reason = long_reason
+    return [*TIMETABLE_FIELDS, "long_contract_reason"]
 
 
 def _save_contract_period(calloff: CallOff, data: dict) -> list[str]:
-    """Ranking order has no tender period; only the contract period, within the agreement (rule 1)."""
-    start, end = data["contract_start"], data["contract_end"]
-    agreement = calloff.lot.agreement
-    if start < _today():
-        raise ValidationError({"contract_start": _("The contract cannot start before today. Choose a later date.")})
-    if end < start:
-        raise ValidationError({"contract_end": _("The contract must end after it starts.")})
-    if start < agreement.start_date or end > agreement.end_date:
-        raise ValidationError({"contract_end": _(
-            "The contract period must lie within the framework agreement's period, %(start)s to %(end)s. "
-            "Shorten the contract period.") % {"start": date_format(agreement.start_date, "j F Y"),
-                                               "end": date_format(agreement.end_date, "j F Y")}})
-    calloff.contract_start, calloff.contract_end = start, end
-    return ["contract_start", "contract_end"]
+    """Ranking order has no tender period; only the contract period (rule 1)."""
+    start, end, long_reason = data["contract_start"], data["contract_end"], data.get("long_contract_reason", "")
+    problems = rules.contract_period_problems(calloff.lot.agreement, start, end, long_reason=long_reason,
+                                              today=_today())
+    if problems:
+        raise ValidationError(problems)
+    calloff.contract_start, calloff.contract_end, calloff.long_contract_reason = start, end, long_reason
+    return ["contract_start", "contract_end", "long_contract_reason"]
 
 
 STEPS = {"need": _save_need, "evaluation": _save_evaluation, "timetable": _save_timetable,
          "contract_period": _save_contract_period}
 
 
-def calloff_update_step(*, actor, calloff: CallOff, step: str, data: dict) -> CallOff:
+def calloff_update_step(*, actor: User, calloff: CallOff, step: str, data: dict) -> CallOff:
     """Saves one step of the draft; a refused step leaves the draft as it was."""
     _require_team_draft(actor, calloff)
     with transaction.atomic():
@@ -220,7 +225,7 @@ def calloff_update_step(*, actor, calloff: CallOff, step: str, data: dict) -> Ca
     return calloff
 
 
-def calloff_team_add(*, actor, calloff: CallOff, user) -> None:
+def calloff_team_add(*, actor: User, calloff: CallOff, user) -> None:
     if not is_team_member(actor_for(actor), calloff):
         raise CallOffError(_("Only the call-off's team can add people to it."))
     if not Membership.objects.filter(user=user, organisation=calloff.agency).exists():
@@ -239,6 +244,9 @@ def publication_problems(calloff: CallOff) -> list[str]:
     ranking = calloff.method == CallOffKind.RANKING
     if lot.agreement.status(_today()) != AgreementStatus.ACTIVE:
         problems.append(_("The framework agreement is not in force."))
+    elif agreement_consumption(lot.agreement).exhausted:
+        problems.append(_("The framework agreement's maximum value is reached, so it can no longer be used. Contact "
+                          "the purchasing body."))
     if not calloff.steps_done()["need"]:
         problems.append(_("Describe the need, the title and the estimated value."))
     checks = [lambda: rules.check_method(lot, calloff.method, calloff.estimated_value)]
@@ -257,7 +265,8 @@ def publication_problems(calloff: CallOff) -> list[str]:
         if timetable is None:
             problems.append(_("Set the timetable and the contract period."))
         else:
-            checks.append(lambda: rules.check_timetable(lot, replace(timetable, publish_on=_today())))
+            checks.append(lambda: rules.check_timetable(lot, replace(timetable, publish_on=_today()),
+                                                        long_reason=calloff.long_contract_reason))
     for check in checks:
         try:
             check()
@@ -271,44 +280,29 @@ def _ranking_problems(calloff: CallOff) -> list[str]:
     if not calloff.lot.lot_suppliers.filter(rank__isnull=False).exists():
         problems.append(_("No supplier on the lot has a rank, so there is nobody to offer the call-off to. Contact "
                           "the purchasing body."))
-    start, end = calloff.contract_start, calloff.contract_end
-    agreement = calloff.lot.agreement
-    if start is None or end is None:
+    if calloff.contract_start is None or calloff.contract_end is None:
         problems.append(_("Set the contract period in the timetable step."))
-    elif start < _today() or end < start:
-        problems.append(_("The contract period must start today or later and end after it starts. Change the "
-                          "contract period in the timetable step."))
-    elif start < agreement.start_date or end > agreement.end_date:
-        problems.append(_("The contract period must lie within the framework agreement's period. Change it in the "
-                          "timetable step."))
+    else:
+        problems.extend(f"{message} " + _("Change it in the timetable step.") for message in rules.contract_period_problems(
+            calloff.lot.agreement, calloff.contract_start, calloff.contract_end,
+            long_reason=calloff.long_contract_reason, today=_today()).values())
     return problems
 
 
 def _model_problems(calloff: CallOff) -> list[str]:
     """The value-added method needs the value of every evaluated requirement; fixed price needs the price."""
     if calloff.evaluation_model == EvaluationModel.VALUE_ADDED:
-        evaluated = {str(pk) for pk in calloff.requirements.filter(kind=RequirementKind.EVALUATED)
-                     .values_list("pk", flat=True)}
+        evaluated = list(calloff.requirements.filter(kind=RequirementKind.EVALUATED))
         if not evaluated:
             return [_("The value-added method needs evaluated requirements to give value to, and this call-off has "
                       "none. Choose another evaluation model.")]
         values = calloff.requirement_values or {}
-        if not evaluated <= {pk for pk, value in values.items() if _valid_value(value)}:
+        if any(rules.requirement_value_problems(requirement, *_value_entry(values.get(str(requirement.pk))))
+               for requirement in evaluated):
             return [_("Give the value of every evaluated requirement (the value-added method).")]
-    if calloff.evaluation_model == EvaluationModel.FIXED_PRICE and not calloff.fixed_price:
+    if calloff.evaluation_model == EvaluationModel.FIXED_PRICE and rules.fixed_price_problems(calloff.fixed_price):
         return [_("State the fixed price (fixed price, best quality).")]
     return []
-
-
-def _valid_value(value) -> bool:
-    if not isinstance(value, dict) or len(value) != 1:
-        return False
-    (kind, figure), = value.items()
-    try:
-        number = Decimal(str(figure))
-    except (ArithmeticError, ValueError):
-        return False
-    return (kind == "amount" and number > 0) or (kind == "percent" and 0 < number <= 100)
 
 
 def _supplier_representatives(supplier_ids):
@@ -316,7 +310,7 @@ def _supplier_representatives(supplier_ids):
         organisation_id__in=supplier_ids, role=Role.SUPPLIER_REPRESENTATIVE).select_related("user")]
 
 
-def calloff_publish(*, actor, calloff: CallOff) -> CallOff:
+def calloff_publish(*, actor: User, calloff: CallOff) -> CallOff:
     """Rule 3: every supplier admitted on the lot is invited in writing; none can be left out."""
     _require_team_draft(actor, calloff)
     if calloff.method == CallOffKind.RANKING:
@@ -330,7 +324,8 @@ def calloff_publish(*, actor, calloff: CallOff) -> CallOff:
         if not calloff.can_move_to(CallOffStatus.OPEN):
             raise CallOffError(_("The call-off is already published."))
         now = clock.now()
-        calloff.status, calloff.published_at, calloff.publish_on = CallOffStatus.OPEN, now, local_date(now)
+        calloff.move_to(CallOffStatus.OPEN)
+        calloff.published_at, calloff.publish_on = now, local_date(now)
         # The call-off's own data key, stored only wrapped by the KEK: tenders are sealed with it (rule 6).
         calloff.data_key = sealing.wrap_key(sealing.new_data_key(), sealing.load_kek())
         calloff.save(update_fields=["status", "published_at", "publish_on", "data_key", "updated_at"])
@@ -349,7 +344,7 @@ def calloff_publish(*, actor, calloff: CallOff) -> CallOff:
     return calloff
 
 
-def calloff_cancel(*, actor, calloff: CallOff, reason: str) -> CallOff:
+def calloff_cancel(*, actor: User, calloff: CallOff, reason: str) -> CallOff:
     """Rule 10: allowed before the contract, with the reason sent to every invited supplier."""
     if not is_team_member(actor_for(actor), calloff):
         raise CallOffError(_("Only the call-off's team can cancel it."))
@@ -362,7 +357,8 @@ def calloff_cancel(*, actor, calloff: CallOff, reason: str) -> CallOff:
                                  "End the contract according to its terms instead."))
         if not calloff.can_move_to(CallOffStatus.CANCELLED):
             raise CallOffError(_("The call-off is already cancelled."))
-        calloff.status, calloff.cancelled_at, calloff.cancel_reason = CallOffStatus.CANCELLED, clock.now(), reason
+        calloff.move_to(CallOffStatus.CANCELLED)
+        calloff.cancelled_at, calloff.cancel_reason = clock.now(), reason
         calloff.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
         audit_log(actor=actor, verb="calloff.cancelled", obj=calloff, organisation=calloff.agency,
                   payload={"reason": reason})
@@ -376,26 +372,12 @@ def calloff_cancel(*, actor, calloff: CallOff, reason: str) -> CallOff:
     return calloff
 
 
-def asking_supplier(actor, calloff: CallOff):
-    """The invited supplier the actor represents in this call-off, or None: only they may ask questions."""
-    who = actor_for(actor)
-    represented = {m.organisation_id for m in who.memberships if m.role == Role.SUPPLIER_REPRESENTATIVE}
-    invitation = (calloff.invitations.filter(supplier_id__in=represented).select_related("supplier")
-                  .order_by("supplier__name").first())
-    return invitation.supplier if invitation else None
+def asking_supplier(actor: User, calloff: CallOff) -> Organisation | None:
+    """The invited supplier the user represents in this call-off, or None: only they may ask questions."""
+    return represented_supplier(actor_for(actor), calloff)
 
 
-def may_ask(calloff: CallOff, now) -> bool:
-    """Questions are taken while the call-off is open, up to (not at) the last time for questions."""
-    return calloff.effective_state(now) == CallOffStatus.OPEN
-
-
-def may_answer(calloff: CallOff, now) -> bool:
-    """Answers are given while the call-off is published and not cancelled, before the last time for answers."""
-    return calloff.status == CallOffStatus.OPEN and (calloff.answers_by is None or now < calloff.answers_by)
-
-
-def question_ask(*, actor, calloff: CallOff, text: str) -> CallOffQuestion:
+def question_ask(*, actor: User, calloff: CallOff, text: str) -> CallOffQuestion:
     """Rule 5: a representative of an invited supplier asks; the call-off's team is told, not who else asked."""
     supplier = asking_supplier(actor, calloff)
     if supplier is None:
@@ -407,7 +389,7 @@ def question_ask(*, actor, calloff: CallOff, text: str) -> CallOffQuestion:
         now = clock.now()
         if calloff.status != CallOffStatus.OPEN:
             raise CallOffError(_("The call-off is not open for questions."))
-        if not may_ask(calloff, now):
+        if not calloff.may_ask(now):
             raise CallOffError(_("The last time for questions has passed, so no more questions can be asked. "
                                  "Contact the agency if something in the call-off is unclear."))
         question = CallOffQuestion.objects.create(calloff=calloff, supplier=supplier, asked_by=actor,
@@ -423,7 +405,7 @@ def question_ask(*, actor, calloff: CallOff, text: str) -> CallOffQuestion:
     return question
 
 
-def question_answer(*, actor, question: CallOffQuestion, answer: str) -> CallOffQuestion:
+def question_answer(*, actor: User, question: CallOffQuestion, answer: str) -> CallOffQuestion:
     """Rule 5: the team answers; the answer is published to every invited supplier without the asker."""
     calloff = question.calloff
     if not is_team_member(actor_for(actor), calloff):
@@ -435,7 +417,7 @@ def question_answer(*, actor, question: CallOffQuestion, answer: str) -> CallOff
         calloff = question.calloff
         if question.is_answered:
             raise CallOffError(_("The question is already answered, and the answer is published."))
-        if not may_answer(calloff, clock.now()):
+        if not calloff.may_answer(clock.now()):
             raise CallOffError(_("The last time for answers has passed, or the call-off is no longer open, so the "
                                  "question can no longer be answered."))
         question.answer, question.answered_by, question.answered_at = answer.strip(), actor, clock.now()

@@ -2,9 +2,9 @@
 
 The decision is sent to every tenderer with the reasons and the winner's relative advantages; a
 rejected tenderer is also told why its tender was rejected. An optional standstill ends at least
-10 days after sending (day 0 is the sending day), rolled to the next working day; the contract
-cannot be signed until the end of its last day. In ranking order the contract follows the accepted
-offer instead. The contract inherits the call-off's requirements for follow-up.
+`rules.STANDSTILL_DAYS` days after sending (day 0 is the sending day), rolled to the next working
+day; the contract cannot be signed until the end of its last day. In ranking order the contract
+follows the accepted offer instead. The contract inherits the call-off's requirements for follow-up.
 """
 
 from __future__ import annotations
@@ -20,15 +20,16 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from innokop.accounts.models import Organisation
-from innokop.accounts.permissions import actor_for
+from innokop.accounts.models import Organisation, User
+from innokop.accounts.permissions import Actor, actor_for
+from innokop.agreements.services import agreement_commit, consumption_notify
 from innokop.core import clock
 from innokop.core.audit import audit_log
-from innokop.core.calendar import end_of_day, local_date, start_of_day, statutory_period_end
+from innokop.core.calendar import end_of_day, local_date, start_of_day
 from innokop.core.formats import sek
 from innokop.core.notifications import notify
 
-from .. import evaluation
+from .. import evaluation, rules
 from ..models import (
     AwardDecision,
     CallOff,
@@ -40,23 +41,15 @@ from ..models import (
     Tender,
     TenderStatus,
 )
-from ..permissions import is_team_member
+from ..permissions import is_team_member, tenderer_supplier_ids
 from . import CallOffError, _supplier_representatives
 from .evaluating import figure
 from .opening import opened_entries
 
-STANDSTILL_DAYS = 10  # sent electronically (rule 9)
 
-
-def _require_team(actor, calloff: CallOff, message: str) -> None:
+def _require_team(actor: User, calloff: CallOff, message: str) -> None:
     if not is_team_member(actor_for(actor), calloff):
         raise CallOffError(message)
-
-
-def tenderer_supplier_ids(calloff: CallOff) -> set[int]:
-    """Every supplier whose tender was opened: the tenderers the decision goes to, rejected ones included."""
-    record = OpeningRecord.objects.filter(calloff=calloff).first()
-    return {entry["supplier_id"] for entry in opened_entries(record)}
 
 
 def _long_date(day: date) -> str:
@@ -119,18 +112,13 @@ def decision_prefill(calloff: CallOff) -> dict[str, str]:
 # --- sending the decision -------------------------------------------------------------------------
 
 
-def standstill_end(sent_at: datetime) -> date:
-    """Rule 9: day 0 is the sending day; a last day that is not a working day moves to the next one."""
-    return statutory_period_end(local_date(sent_at), STANDSTILL_DAYS)
-
-
 def evaluation_version(calloff: CallOff) -> str:
     """Names the completed evaluation a decision is written from (reopening and completing again changes it)."""
     stored = Evaluation.objects.filter(calloff=calloff).values_list("pk", "completed_at").first()
     return f"{stored[0]}:{stored[1].isoformat()}" if stored else ""
 
 
-def award_decision_send(*, actor, calloff: CallOff, reasons: str, advantages: str, standstill: bool,
+def award_decision_send(*, actor: User, calloff: CallOff, reasons: str, advantages: str, standstill: bool,
                         evaluation: str = "") -> AwardDecision:
     """Rule 9: sent to every tenderer. `evaluation` (from `evaluation_version`), when given, must still be
     the completed evaluation: a decision written for one winner is never sent after the ranking changed."""
@@ -143,11 +131,13 @@ def award_decision_send(*, actor, calloff: CallOff, reasons: str, advantages: st
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update().select_related("agency").get(pk=calloff.pk)
+        calloff = CallOff.objects.select_for_update().select_related("agency", "lot__agreement").get(pk=calloff.pk)
         if calloff.status in (CallOffStatus.AWARDED, CallOffStatus.CONTRACTED):
             raise CallOffError(_("The award decision is already sent."))
         if calloff.status != CallOffStatus.EVALUATED:
             raise CallOffError(_("Complete the evaluation before you send the award decision."))
+        if local_date(clock.now()) > calloff.lot.agreement.end_date:
+            raise CallOffError(rules.award_after_agreement_message(calloff.lot.agreement))
         stored = Evaluation.objects.select_related("winner__supplier").get(calloff=calloff)
         if evaluation and evaluation != f"{stored.pk}:{stored.completed_at.isoformat()}":
             raise CallOffError(_("The evaluation has been reopened and completed again since you wrote the decision. "
@@ -155,9 +145,9 @@ def award_decision_send(*, actor, calloff: CallOff, reasons: str, advantages: st
         now = clock.now()
         decision = AwardDecision.objects.create(
             calloff=calloff, winner=stored.winner, reasons=reasons.strip(), advantages=advantages.strip(),
-            standstill=standstill, standstill_ends=standstill_end(now) if standstill else None, sent_by=actor,
+            standstill=standstill, standstill_ends=rules.standstill_end(now) if standstill else None, sent_by=actor,
             sent_at=now)
-        calloff.status = CallOffStatus.AWARDED
+        calloff.move_to(CallOffStatus.AWARDED)
         calloff.save(update_fields=["status", "updated_at"])
         tenderers = tenderer_supplier_ids(calloff)
         audit_log(actor=actor, verb="calloff.award_decision_sent", obj=calloff, organisation=calloff.agency,
@@ -202,24 +192,18 @@ def contract_defaults(calloff: CallOff) -> dict:
     stored = Evaluation.objects.filter(calloff=calloff).first()
     if calloff.status == CallOffStatus.AWARDED and stored is not None:
         value = next((Decimal(r["price"]) for r in stored.ranking if r["tender"] == stored.winner_id), value)
-    return {"value": value, "starts_on": calloff.contract_start, "ends_on": calloff.contract_end}
+    return {"value": value, "starts_on": calloff.contract_start, "ends_on": calloff.contract_end,
+            "long_contract_reason": calloff.long_contract_reason}
 
 
-def _check_contract(calloff: CallOff, value: Decimal | None, starts_on: date | None, ends_on: date | None) -> None:
-    agreement = calloff.lot.agreement
+def _check_contract(calloff: CallOff, value: Decimal | None, starts_on: date | None, ends_on: date | None,
+                    long_reason: str) -> None:
     errors = {}
     if value is None or value <= 0:
         errors["value"] = _("Give the contract value in SEK excluding VAT, above 0.")
-    if starts_on is None:
-        errors["starts_on"] = _("Give the day the contract starts.")
-    if ends_on is None:
-        errors["ends_on"] = _("Give the day the contract ends.")
-    elif starts_on is not None and ends_on < starts_on:
-        errors["ends_on"] = _("The contract cannot end before it starts.")
-    elif starts_on is not None and (starts_on < agreement.start_date or ends_on > agreement.end_date):
-        errors["ends_on"] = _("The contract period must lie within the framework agreement's period, %(start)s to "
-                              "%(end)s.") % {"start": _long_date(agreement.start_date),
-                                             "end": _long_date(agreement.end_date)}
+    fields = {"contract_start": "starts_on", "contract_end": "ends_on", "long_contract_reason": "long_contract_reason"}
+    problems = rules.contract_period_problems(calloff.lot.agreement, starts_on, ends_on, long_reason=long_reason)
+    errors |= {fields[key]: message for key, message in problems.items()}
     if errors:
         raise ValidationError(errors)
 
@@ -238,21 +222,30 @@ def _require_signable(calloff: CallOff, now: datetime) -> None:
             "opens": _long_date(decision.standstill_ends + timedelta(days=1))})
 
 
-def contract_sign(*, actor, calloff: CallOff, value: Decimal, starts_on: date, ends_on: date) -> Contract:
-    """The call-off contract: parties, value, period and the call-off's requirements, ready for follow-up."""
+def contract_sign(*, actor: User, calloff: CallOff, value: Decimal, starts_on: date, ends_on: date,
+                  long_contract_reason: str = "") -> Contract:
+    """The call-off contract: parties, value, period and the call-off's requirements, ready for follow-up.
+
+    Its value is taken from the agreement's maximum (`agreement_commit`), which refuses a contract that would
+    go over it; from 80 % of the maximum the call-off's team is told what remains.
+    """
     _require_team(actor, calloff, _("Only the call-off's team can sign the contract."))
     with transaction.atomic():
         calloff = (CallOff.objects.select_for_update().select_related("agency", "lot__agreement")
                    .get(pk=calloff.pk))
         now = clock.now()
         _require_signable(calloff, now)
-        _check_contract(calloff, value, starts_on, ends_on)
+        _check_contract(calloff, value, starts_on, ends_on, long_contract_reason)
         supplier = contract_supplier(calloff)
         contract = Contract.objects.create(calloff=calloff, agency=calloff.agency, supplier=supplier, value=value,
-                                           starts_on=starts_on, ends_on=ends_on, signed_by=actor, signed_at=now)
+                                           starts_on=starts_on, ends_on=ends_on, signed_by=actor, signed_at=now,
+                                           long_contract_reason=long_contract_reason.strip())
+        consumption = agreement_commit(actor=actor, agreement=calloff.lot.agreement, amount=value,
+                                       source=f"calloffs.contract:{contract.pk}", buyer=calloff.agency,
+                                       label=f"{calloff.reference} {calloff.title}")
         requirements = list(calloff.requirements.all())
         contract.requirements.set(requirements)
-        calloff.status = CallOffStatus.CONTRACTED
+        calloff.move_to(CallOffStatus.CONTRACTED)
         calloff.save(update_fields=["status", "updated_at"])
         audit_log(actor=actor, verb="calloff.contract_signed", obj=calloff, organisation=calloff.agency,
                   payload={"contract": contract.pk, "supplier": supplier.pk, "value": value, "starts_on": starts_on,
@@ -266,6 +259,9 @@ def contract_sign(*, actor, calloff: CallOff, value: Decimal, starts_on: date, e
                        "supplier": supplier.name, "value": sek(value), "start": starts_on.isoformat(),
                        "end": ends_on.isoformat()},
                url=reverse("calloffs:contract_detail", args=[calloff.pk]))
+        if consumption.warning:
+            consumption_notify(agreement=calloff.lot.agreement, consumption=consumption,
+                               recipients=calloff.team.all())
     return contract
 
 
@@ -306,7 +302,7 @@ class DecisionContent:
     own_rejection: str = ""
 
 
-def _content(calloff: CallOff, actor, *, winner: Tender, reasons: str, advantages: str, standstill: bool,
+def _content(calloff: CallOff, actor: Actor, *, winner: Tender, reasons: str, advantages: str, standstill: bool,
              standstill_ends: date | None, sent_at: datetime, sent_by: str) -> DecisionContent:
     stored = Evaluation.objects.get(calloff=calloff)
     method = calloff.evaluation_model
@@ -329,7 +325,7 @@ def _content(calloff: CallOff, actor, *, winner: Tender, reasons: str, advantage
         rejected_count=len(rejected), own_rejection=own)
 
 
-def decision_content(calloff: CallOff, actor) -> DecisionContent:
+def decision_content(calloff: CallOff, actor: Actor) -> DecisionContent:
     """The sent decision for `actor` (an Actor): the agency sees every rejection reason, a rejected tenderer
     its own only, the purchasing body none."""
     decision = AwardDecision.objects.select_related("winner__supplier", "sent_by").get(calloff=calloff)
@@ -338,10 +334,11 @@ def decision_content(calloff: CallOff, actor) -> DecisionContent:
                     sent_at=decision.sent_at, sent_by=decision.sent_by.full_name)
 
 
-def decision_preview(calloff: CallOff, actor, *, reasons: str, advantages: str, standstill: bool) -> DecisionContent:
+def decision_preview(calloff: CallOff, actor: Actor, *, reasons: str, advantages: str,
+                     standstill: bool) -> DecisionContent:
     """The decision as it would read if the team sent it now (the check-your-answers page)."""
     stored = Evaluation.objects.select_related("winner__supplier").get(calloff=calloff)
     now = clock.now()
     return _content(calloff, actor, winner=stored.winner, reasons=reasons, advantages=advantages,
-                    standstill=standstill, standstill_ends=standstill_end(now) if standstill else None, sent_at=now,
-                    sent_by=actor.user.full_name)
+                    standstill=standstill, standstill_ends=rules.standstill_end(now) if standstill else None,
+                    sent_at=now, sent_by=actor.user.full_name)

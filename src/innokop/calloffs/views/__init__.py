@@ -6,7 +6,7 @@ timetable, and check your answers. Every step saves the draft; the call-off page
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,9 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from innokop.agreements.models import RequirementKind
 from innokop.agreements.permissions import get_lot_for_actor, may_start
 from innokop.core import clock
-from innokop.core.calendar import at_local, local_date, statutory_period_end
+from innokop.core.calendar import at_local, local_date
 from innokop.core.forms import add_service_errors
 from innokop.core.html import html_to_text
+from innokop.core.refusals import REFUSALS, refusal_message
 
 from .. import rules, services
 from ..forms import (
@@ -32,7 +33,14 @@ from ..forms import (
     TimetableForm,
 )
 from ..models import CallOff, CallOffKind, CallOffStatus
-from ..permissions import get_calloff_for_actor, is_agency_member, is_team_member
+from ..permissions import (
+    get_calloff_for_actor,
+    get_calloff_for_agency,
+    get_representing_supplier,
+    is_agency_member,
+    is_team_member,
+    represented_supplier,
+)
 from ..services import ranking as ranking_services
 
 STEP_COUNT = 4
@@ -55,7 +63,7 @@ def calloff_start(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             calloff = services.calloff_start(actor=request.user, lot=lot, **form.cleaned_data)
-        except (ValidationError, services.CallOffError) as error:
+        except REFUSALS as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The draft %(reference)s is saved.") % {"reference": calloff.reference})
@@ -92,15 +100,14 @@ def calloff_detail(request, pk: int):
         own = request.actor.organisation_ids
         context |= {"answered": calloff.questions.answered(),
                     "own_unanswered": calloff.questions.filter(supplier_id__in=own, answered_at__isnull=True),
-                    "may_ask": services.may_ask(calloff, now)
-                    and services.asking_supplier(request.user, calloff) is not None,
+                    "may_ask": calloff.may_ask(now) and represented_supplier(request.actor, calloff) is not None,
                     "question_form": QuestionForm()}
         context |= _sections(request, calloff, now, agency=False)
         return render(request, "calloffs/detail_supplier.html", context)
     is_team = is_team_member(request.actor, calloff)
     context |= {
         "questions": calloff.questions.select_related("supplier", "asked_by", "answered_by").unanswered_first(),
-        "may_answer": is_team and services.may_answer(calloff, now),
+        "may_answer": is_team and calloff.may_answer(now),
         "is_team": is_team, "steps_done": calloff.steps_done(),
         "team": calloff.team.all(), "invitations": calloff.invitations.select_related("supplier"),
         "team_form": TeamForm(agency=calloff.agency),
@@ -136,7 +143,7 @@ def timeline(calloff: CallOff) -> list[dict]:
         decided_on, standstill_ends = local_date(decision.sent_at), decision.standstill_ends
     else:
         decided_on = calloff.decision_on
-        standstill_ends = statutory_period_end(decided_on, 10) if decided_on and calloff.is_renewed_competition else None
+        standstill_ends = rules.standstill_end(decided_on) if decided_on and calloff.is_renewed_competition else None
     rows = [
         (gettext_lazy("Published, every supplier on the lot invited"), published, calloff.publish_on),
         (gettext_lazy("Dialogue meetings"), slots[0] if slots else None, None),
@@ -166,7 +173,7 @@ def _step(request, pk: int, *, step, form_for, initial, template: str, number: i
         try:
             services.calloff_update_step(actor=request.user, calloff=calloff,
                                          step=step(calloff) if callable(step) else step, data=data)
-        except (ValidationError, services.CallOffError) as error:
+        except REFUSALS as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Your answers are saved in the draft."))
@@ -215,7 +222,8 @@ def calloff_evaluation(request, pk: int):
 
 def _timetable_initial(calloff: CallOff) -> dict:
     suggested = rules.suggest_timetable(calloff.lot, _today())
-    return {field: getattr(calloff, field) or getattr(suggested, field) for field in services.TIMETABLE_FIELDS}
+    initial = {field: getattr(calloff, field) or getattr(suggested, field) for field in services.TIMETABLE_FIELDS}
+    return initial | {"long_contract_reason": calloff.long_contract_reason}
 
 
 @login_required
@@ -261,8 +269,8 @@ def calloff_check(request, pk: int):
 
 @login_required
 def calloff_published(request, pk: int):
-    calloff = get_calloff_for_actor(request.actor, pk)
-    if not is_agency_member(request.actor, calloff) or calloff.published_at is None:
+    calloff = get_calloff_for_agency(request.actor, pk)
+    if calloff.published_at is None:
         raise Http404
     return render(request, "calloffs/published.html", {"calloff": calloff,
                                                        "invited": calloff.invitations.count()})
@@ -293,7 +301,7 @@ def calloff_cancel(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.calloff_cancel(actor=request.user, calloff=calloff, reason=form.cleaned_data["reason"])
-        except (ValidationError, services.CallOffError) as error:
+        except REFUSALS as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The call-off is cancelled and the invited suppliers are told why."))
@@ -301,25 +309,19 @@ def calloff_cancel(request, pk: int):
     return render(request, "calloffs/cancel.html", {"calloff": calloff, "form": form})
 
 
-def _refusal(error: Exception) -> str:
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-
-
 @login_required
 @require_POST
 def question_ask(request, pk: int):
     """Rule 5: an invited supplier asks; the agency's own members may read the call-off but not ask (403)."""
-    calloff = get_calloff_for_actor(request.actor, pk)
-    if is_agency_member(request.actor, calloff) or services.asking_supplier(request.user, calloff) is None:
-        raise PermissionDenied
+    calloff, _supplier = get_representing_supplier(request.actor, pk)
     form = QuestionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write your question."))
     else:
         try:
             services.question_ask(actor=request.user, calloff=calloff, text=form.cleaned_data["text"])
-        except (ValidationError, services.CallOffError) as error:
-            messages.error(request, _refusal(error))
+        except REFUSALS as error:
+            messages.error(request, refusal_message(error))
         else:
             messages.success(request, _("Your question is sent. The answer is published to every invited supplier."))
     return redirect("calloffs:calloff_detail", pk=calloff.pk)
@@ -336,8 +338,8 @@ def question_answer(request, pk: int, question_pk: int):
     else:
         try:
             services.question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"])
-        except (ValidationError, services.CallOffError) as error:
-            messages.error(request, _refusal(error))
+        except REFUSALS as error:
+            messages.error(request, refusal_message(error))
         else:
             messages.success(request, _("The answer is published to every invited supplier."))
     return redirect("calloffs:calloff_detail", pk=calloff.pk)
