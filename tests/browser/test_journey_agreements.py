@@ -53,6 +53,7 @@ def test_a_framework_manager_creates_and_publishes_an_agreement_with_two_lots(pa
     page.fill("#id_start_date", "2027-04-01")
     page.fill("#id_end_date", "2031-03-31")
     page.fill("#id_max_value", "40000000")
+    page.fill("#id_latest_contract_end", "2033-03-31")
     page.check("#id_entitled_categories_3")  # municipalities
     checker.check(page, "agreement-create")
     _submit(page)

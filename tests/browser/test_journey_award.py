@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from innokop.accounts.models import OrganisationKind, Role
+from innokop.agreements.models import Commitment
 from innokop.calloffs import services
 from innokop.calloffs.models import CallOffStatus, Contract
 from innokop.core.calendar import STOCKHOLM
@@ -152,9 +153,13 @@ def test_the_agency_opens_evaluates_and_sends_the_decision_and_a_supplier_reads_
     expect(page.locator("main")).to_contain_text("72")
     checker.check(page, "supplier-decision")
 
-    # During the standstill the sign button is disabled; after it Maria signs the contract.
+    # During the standstill the sign button is disabled; after it Maria signs the contract. Earlier call-offs
+    # have used 82 % of the agreement's maximum value, so the page warns and says what remains.
+    Commitment.objects.create(agreement=calloff.lot.agreement, amount=8_200_000, source="earlier-calloffs",
+                              label="Tidigare avrop", buyer=calloff.agency, created_at=PUBLISHED_AT)
     _as(page, "maria@mdss.example")
     page.goto(f"/call-offs/{calloff.pk}/contract/sign/")
+    expect(page.locator(".ik-consumption")).to_contain_text("82 % av det högsta värdet är använt")
     expect(page.locator("main form button[type=submit]")).to_be_disabled()
     expect(page.locator("#signing-locked")).to_contain_text("20")
     checker.check(page, "contract-locked")
