@@ -13,6 +13,7 @@ def test_the_demo_catalogue(django_capture_on_commit_callbacks):
         load_demo()
     solutions = Solution.objects.all()
     assert solutions.count() >= 40
+    assert Solution.objects.published().count() >= 40  # besides drafts and ones under review
     assert set(solutions.values_list("trl", flat=True)) == set(range(1, 10))
     assert solutions.filter(verified_at__isnull=False).count() >= 5
     assert solutions.filter(featured=True).count() >= 3

@@ -261,10 +261,63 @@ SOLUTIONS = [
      "Sensorer på ventiler lyssnar efter läckljud och rapporterar misstänkta läckor.",
      "Validerat i labb och i ett avgränsat nät.",
      ["38430000", "45000000"], 5, "per_unit", "sweden", ["SE214"], "published"),
+    ("ekotrafik", "Laddstationer som delas mellan verksamheter",
+     "Laddplatser för tjänstebilar som grannar och besökare kan använda på kvällar och helger.",
+     "Myndigheters laddplatser står tomma när kontoret är stängt, samtidigt som boende i området saknar laddning.",
+     "Laddstationerna bokas i en app. Verksamheten har förtur på dagtid, andra betalar per kilowattimme resten av "
+     "tiden. Intäkterna redovisas per månad.",
+     "I en pilot med 24 laddplatser ökade användningen från 31 till 68 procent av tiden och täckte driftkostnaden.",
+     ["31158100", "45310000"], 8, "subscription", "sweden", ["SE110", "SE121"], "verified"),
+    ("cirkulara", "Återbruk av kontorsinredning mellan myndigheter",
+     "En tjänst som inventerar, lagrar och flyttar begagnade möbler till andra myndigheter.",
+     "När myndigheter flyttar köps nya möbler, fast fullt fungerande möbler finns hos andra.",
+     "Möblerna inventeras med foto och mått, lagras och erbjuds i en katalog. Tjänsten sköter transport och "
+     "enklare renovering.",
+     "Tre myndigheter återanvände 1 900 möbler på två år och minskade sina inköp av nya möbler med 60 procent.",
+     ["39100000", "50850000"], 9, "per_unit", "no_personal_data", "SE", "published"),
+    ("datahamnen", "Öppna data om kollektivtrafikens tillgänglighet",
+     "Ett gemensamt dataformat för hissar, ramper och ledstråk vid hållplatser, med ett öppet API.",
+     "Resenärer med funktionsnedsättning vet inte om en hiss fungerar förrän de står vid den.",
+     "Trafikhuvudmännens driftstatus för hissar och rulltrappor samlas i realtid och publiceras som öppna data "
+     "som reseplanerare kan läsa.",
+     "Två regioner publicerar data; felanmälda hissar syns i reseplaneraren inom fem minuter.",
+     ["72300000", "48000000"], 7, "subscription", "eu_eea", ["SE110", "SE232"], "published"),
+    ("vardbryggan", "Digital läkemedelsgenomgång för äldre",
+     "Stöd för läkare och farmaceuter att gå igenom äldres läkemedel och upptäcka olämpliga kombinationer.",
+     "Många äldre har fler än tio läkemedel, och olämpliga kombinationer leder till fall och inläggningar.",
+     "Tjänsten hämtar läkemedelslistan med patientens samtycke, markerar kända risker och föreslår frågor till "
+     "patienten inför genomgången.",
+     "I en utvärdering på fyra vårdcentraler tog genomgången 25 minuter i stället för 45.",
+     ["48180000", "85100000"], 7, "per_user", "sweden", ["SE125", "SE211"], "verified"),
+    ("klartext", "Lättläst-översättning av myndighetstexter",
+     "Ett verktyg som föreslår lättlästa versioner av texter, som en språkgranskare sedan godkänner.",
+     "Myndigheters texter är ofta svåra att förstå för personer med läs- och skrivsvårigheter.",
+     "En språkmodell tränad på lättlästa texter föreslår en omskrivning. Granskaren ändrar och godkänner, och "
+     "verktyget lär sig av ändringarna.",
+     "Granskarna hann med tre gånger så många texter per dag; läsbarheten mätt med LIX sjönk från 52 till 33.",
+     ["72212000", "79530000"], 8, "licence", "sweden", "SE", "published"),
+    ("helsinkiai", "Prognoser för snöröjning",
+     "Maskininlärning som förutser var och när snöröjning behövs, utifrån väderprognoser och historik.",
+     "Snöröjningen kallas ut efter fasta gränser och kommer ofta för tidigt eller för sent.",
+     "Modellen kombinerar väderprognos, vägtemperatur och tidigare utryckningar och ger en plan per område sex "
+     "timmar framåt.",
+     "Under en vinter i två kommuner minskade onödiga utryckningar med 22 procent.",
+     ["72000000", "90620000"], 6, "subscription", "eu_eea", ["SE312", "SE331"], "published"),
+    ("solbacka", "Solceller på offentliga tak som tjänst",
+     "Solcellsanläggningar på skolor och förvaltningsbyggnader, utan investering för verksamheten.",
+     "Många offentliga tak är lämpliga för solceller, men investeringen prioriteras bort i budgeten.",
+     "Leverantören äger och sköter anläggningen. Verksamheten köper elen till ett fast pris i 15 år och kan "
+     "köpa anläggningen efter fem år.",
+     "Tolv anläggningar i drift producerar tillsammans 1,4 GWh per år; elpriset är 18 procent under marknadens.",
+     ["09331200", "45261215"], 9, "fixed_price", "no_personal_data", ["SE221", "SE224"], "published"),
 ]
 
 # (title, kind, by whom, date, description, accepted?)
 EVIDENCE = {
+    "Laddstationer som delas mellan verksamheter": [
+        ("pilot", "Sjöstads kommun", "2026-05-31", "Pilot med 24 laddplatser i ett år.", True)],
+    "Digital läkemedelsgenomgång för äldre": [
+        ("third_party_test", "Regionalt läkemedelsråd", "2026-04-20", "Utvärdering på fyra vårdcentraler.", True)],
     "Fyllnadssensorer för sopkärl": [("pilot", "Sjöstads kommun", "2025-11-30", "Pilot med 400 kärl i ett år.", True),
                                      ("certification", "RISE", "2025-05-12", "Radiotest och IP68-klassning.", True)],
     "Isvarning för gång- och cykelvägar": [("test_bed", "Testbädd Vinterväg", "2026-03-01", "Test under en vinter.", True)],
