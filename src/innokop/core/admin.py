@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from .models import Document, DocumentVersion
 
-
 # The audit trail, notifications and the e-mail outbox are not in the Django admin: they have their
 # own pages (/audit/, /outbox/), which keep sealed tender events and confidential receipts from
 # platform staff (rule 6) and never show an event's place in the chain.

@@ -7,7 +7,6 @@ from django_tasks import task
 from . import clock
 from .models import Notification
 
-
 CONFIDENTIAL_HEADER = "X-Innokop-Confidential"
 
 

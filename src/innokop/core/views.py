@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-
 from . import documents as document_services
 from .dashboard import panels_for
 from .forms import DocumentForm, DocumentVersionForm
