@@ -121,7 +121,7 @@ def test_the_api_lists_agreements_lots_and_suppliers(client, published, cpb):
     assert [a["reference"] for a in listing] == [published.reference]
     assert listing[0]["status"] == "active"
     detail = client.get(f"/api/agreements/{published.pk}").json()
-    assert [lot["number"] for lot in detail["lots"]] == [1, 2]
+    assert [lot["number"] for lot in detail["lots"]] == [1, 2] and detail["status"] == "active"
     lot = published.lots.get(number=2)
     suppliers = client.get(f"/api/lots/{lot.pk}/suppliers").json()
     assert suppliers[0]["rank"] == 1 and suppliers[0]["supplier_name"] == "Leverantör Ett AB"

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from innokop.accounts.models import OrganisationKind, Role
-from innokop.calloffs import decision_documents, services
+from innokop.calloffs import decision_documents, rules, services
 from innokop.calloffs.models import AwardDecision, CallOffStatus
 from innokop.calloffs.services import award, evaluating
 from innokop.core.calendar import STOCKHOLM
@@ -90,14 +90,14 @@ def test_the_standstill_of_rule_9_ends_at_the_end_of_tuesday_30_march(sent, supp
     (date(2027, 12, 21), date(2028, 1, 3)),  # day 10 is New Year's Eve; 1–2 January are a holiday and a Sunday
 ])
 def test_the_standstill_end_is_rolled_to_the_next_working_day(sent_on, ends):
-    assert award.standstill_end(datetime(sent_on.year, sent_on.month, sent_on.day, 23, 30, tzinfo=STOCKHOLM)) == ends
+    assert rules.standstill_end(datetime(sent_on.year, sent_on.month, sent_on.day, 23, 30, tzinfo=STOCKHOLM)) == ends
 
 
 def test_the_sending_day_is_the_day_in_sweden(sent):
     # 23:30 UTC on Monday 15 March is already Tuesday 16 March in Stockholm.
     from datetime import timezone
 
-    assert award.standstill_end(datetime(2027, 3, 15, 23, 30, tzinfo=timezone.utc)) == date(2027, 3, 30)
+    assert rules.standstill_end(datetime(2027, 3, 15, 23, 30, tzinfo=timezone.utc)) == date(2027, 3, 30)
 
 
 def test_the_decision_goes_to_every_tenderer_rejected_ones_included(sent, supplier, supplier_b, agency_procurer):

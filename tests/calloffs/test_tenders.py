@@ -383,7 +383,7 @@ def test_a_withdrawal_is_refused_once_the_call_off_is_cancelled(calloff, supplie
 
 
 def test_a_draft_call_off_takes_no_tenders(draft, supplier):
-    assert not tenders.may_tender(draft, draft.created_at)
+    assert not draft.may_tender(draft.created_at)
 
 
 # Attachments

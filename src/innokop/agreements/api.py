@@ -1,9 +1,6 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
-from innokop.core import clock
-from innokop.core.calendar import local_date
-
 from .models import FrameworkAgreement, Lot, LotSupplier
 from .schemas import AgreementOut, AgreementSummaryOut, LotOut, LotSupplierOut
 
@@ -12,22 +9,17 @@ router = Router(tags=["framework agreements"])
 LOT_PREFETCH = ("cpv_codes", "criteria", "price_rows")
 
 
-def _with_status(agreement: FrameworkAgreement) -> FrameworkAgreement:
-    agreement.status = agreement.status(local_date(clock.now()))
-    return agreement
-
-
 @router.get("/agreements", response=list[AgreementSummaryOut], auth=None,
             summary="Framework agreements (published ones, and drafts you manage)")
 def agreement_list(request):
-    return [_with_status(a) for a in FrameworkAgreement.objects.visible_to(request.actor)]
+    return list(FrameworkAgreement.objects.visible_to(request.actor))
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementOut, auth=None, summary="A framework agreement with its lots")
 def agreement_detail(request, agreement_id: int):
     queryset = FrameworkAgreement.objects.visible_to(request.actor).prefetch_related(
         "cpv_codes", *[f"lots__{name}" for name in LOT_PREFETCH])
-    return _with_status(get_object_or_404(queryset, pk=agreement_id))
+    return get_object_or_404(queryset, pk=agreement_id)
 
 
 def _visible_lot(request, lot_id: int) -> Lot:

@@ -250,7 +250,7 @@ def tender_get(request, calloff_id: int):
     if status in (TenderStatus.QUALIFIED, TenderStatus.REJECTED) and calloff.status not in DECIDED:
         status = TenderStatus.SUBMITTED  # qualification may change until the decision tells every tenderer
     return {"calloff": calloff.pk, "reference": calloff.reference, "supplier": supplier.name, "status": status,
-            "tender_deadline": calloff.tender_deadline, "may_tender": tenders.may_tender(calloff, clock.now()),
+            "tender_deadline": calloff.tender_deadline, "may_tender": calloff.may_tender(clock.now()),
             "draft_saved_at": tender.draft_saved_at if tender else None, "receipts": _receipts(tender),
             "asks": _asks(calloff)}
 

@@ -181,7 +181,7 @@ def _reached(target: str, timetable: rules.Timetable, now: datetime) -> bool:
     if target == "awarded":
         return decision < now
     if target == "contracted":
-        return end_of_day(award.standstill_end(decision)) + 10 * hour < now
+        return end_of_day(rules.standstill_end(decision)) + 10 * hour < now
     return timetable.publish_on + 5 * DAY < local_date(now)  # cancelled a few days after publication
 
 

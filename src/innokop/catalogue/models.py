@@ -8,6 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from innokop.accounts.models import Organisation, OrganisationKind, Role
+from innokop.core.states import StateMachine
 
 
 class SolutionStatus(models.TextChoices):
@@ -15,15 +16,6 @@ class SolutionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted for review")
     PUBLISHED = "published", _("Published")
     ARCHIVED = "archived", _("Archived")
-
-
-# The allowed transitions (the services check them).
-TRANSITIONS = {
-    SolutionStatus.DRAFT: {SolutionStatus.SUBMITTED, SolutionStatus.ARCHIVED},
-    SolutionStatus.SUBMITTED: {SolutionStatus.PUBLISHED, SolutionStatus.DRAFT, SolutionStatus.ARCHIVED},
-    SolutionStatus.PUBLISHED: {SolutionStatus.ARCHIVED},
-    SolutionStatus.ARCHIVED: set(),
-}
 
 
 class PricingModel(models.TextChoices):
@@ -87,7 +79,16 @@ class SolutionQuerySet(models.QuerySet):
         return self.exclude(status=SolutionStatus.DRAFT) if is_framework_manager(actor) else self.none()
 
 
-class Solution(models.Model):
+class Solution(StateMachine, models.Model):
+    # solution_submit, solution_publish, solution_return (back to the supplier), solution_archive.
+    # Verified is a mark on a published solution, not a status.
+    TRANSITIONS = {
+        SolutionStatus.DRAFT: {SolutionStatus.SUBMITTED, SolutionStatus.ARCHIVED},
+        SolutionStatus.SUBMITTED: {SolutionStatus.PUBLISHED, SolutionStatus.DRAFT, SolutionStatus.ARCHIVED},
+        SolutionStatus.PUBLISHED: {SolutionStatus.ARCHIVED},
+        SolutionStatus.ARCHIVED: set(),
+    }
+
     supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="solutions",
                                  limit_choices_to={"kind": OrganisationKind.SUPPLIER})
     title = models.CharField(_("name of the solution"), max_length=200)
@@ -174,7 +175,14 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", _("Not accepted")
 
 
-class Evidence(models.Model):
+class Evidence(StateMachine, models.Model):
+    # evidence_review: the purchasing body may review again, with a new note, but never back to pending.
+    TRANSITIONS = {
+        ReviewStatus.PENDING: {ReviewStatus.ACCEPTED, ReviewStatus.REJECTED},
+        ReviewStatus.ACCEPTED: {ReviewStatus.ACCEPTED, ReviewStatus.REJECTED},
+        ReviewStatus.REJECTED: {ReviewStatus.ACCEPTED, ReviewStatus.REJECTED},
+    }
+
     solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("kind of evidence"), max_length=30, choices=EvidenceKind.choices)
     provided_by = models.CharField(_("by whom"), max_length=200)

@@ -270,7 +270,7 @@ def solution_submit(*, actor: User, solution: Solution) -> Solution:
         missing = missing_sections(solution)
         if missing:
             raise CatalogueError(" ".join(missing))
-        solution.status = SolutionStatus.SUBMITTED
+        solution.move_to(SolutionStatus.SUBMITTED)
         solution.submitted_at = clock.now()
         solution.save(update_fields=["status", "submitted_at", "updated_at"])
         audit_log(actor=actor, verb="solution.submitted", obj=solution, organisation=solution.supplier)
@@ -293,7 +293,7 @@ def solution_publish(*, actor: User, solution: Solution, reason: str = "") -> So
     with transaction.atomic():
         solution = _locked(solution)
         _require_status(solution, SolutionStatus.SUBMITTED)
-        solution.status = SolutionStatus.PUBLISHED
+        solution.move_to(SolutionStatus.PUBLISHED)
         solution.published_at = clock.now()
         solution.save(update_fields=["status", "published_at", "updated_at"])
         _set_documents_public(solution, True)
@@ -311,7 +311,7 @@ def solution_return(*, actor: User, solution: Solution, reason: str) -> Solution
     with transaction.atomic():
         solution = _locked(solution)
         _require_status(solution, SolutionStatus.SUBMITTED)
-        solution.status = SolutionStatus.DRAFT
+        solution.move_to(SolutionStatus.DRAFT)
         solution.save(update_fields=["status", "updated_at"])
         _record(solution, actor=actor, decision=ReviewDecision.RETURNED, reason=reason)
         _tell_supplier(solution, kind="catalogue.returned", reason=reason,
@@ -418,7 +418,7 @@ def solution_archive(*, actor: User, solution: Solution, reason: str = "") -> So
     with transaction.atomic():
         solution = _locked(solution)
         _require_status(solution, SolutionStatus.DRAFT, SolutionStatus.SUBMITTED, SolutionStatus.PUBLISHED)
-        solution.status = SolutionStatus.ARCHIVED
+        solution.move_to(SolutionStatus.ARCHIVED)
         solution.archived_at = clock.now()
         solution.featured = False
         solution.save(update_fields=["status", "archived_at", "featured", "updated_at"])
@@ -477,7 +477,7 @@ def evidence_review(*, actor: User, evidence: Evidence, status: str, note: str =
         evidence = Evidence.objects.select_for_update().select_related("solution__supplier").get(pk=evidence.pk)
         if evidence.solution.status == SolutionStatus.DRAFT:
             raise CatalogueError(_("Evidence of a draft cannot be reviewed; wait until the supplier submits it."))
-        evidence.status = status
+        evidence.move_to(status)
         evidence.review_note = note.strip()
         evidence.reviewed_by = actor
         evidence.reviewed_at = clock.now()

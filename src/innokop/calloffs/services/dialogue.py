@@ -60,12 +60,6 @@ def calloff_documents(calloff: CallOff):
     return Document.objects.filter(attached_to=calloff_document_key(calloff), owner=calloff.agency).order_by("title")
 
 
-def may_clarify(calloff: CallOff, now: datetime) -> bool:
-    """Clarifications are published while the call-off is open, before the tender deadline."""
-    deadline = calloff.tender_deadline
-    return calloff.status == CallOffStatus.OPEN and deadline is not None and now < deadline
-
-
 def late_change_days(calloff: CallOff) -> int:
     """N: half the lot's minimum tender period, rounded up, and at least one day."""
     return max(1, math.ceil(calloff.lot.min_tender_days / 2))
@@ -98,7 +92,7 @@ def late_change(calloff: CallOff, now: datetime, clarifications=None) -> LateCha
     Dealt with means the deadline now gives N days after it (it was extended), or the team recorded
     that it keeps the deadline after that clarification.
     """
-    if not may_clarify(calloff, now):
+    if not calloff.may_clarify(now):
         return None
     if clarifications is None:
         clarifications = calloff.clarifications.all()
@@ -125,7 +119,7 @@ def clarification_publish(*, actor, calloff: CallOff, kind: str, title: str, tex
     with transaction.atomic():
         calloff = _locked(calloff)
         now = clock.now()
-        if not may_clarify(calloff, now):
+        if not calloff.may_clarify(now):
             raise CallOffError(_("Clarifications can only be published while the call-off is open, before the "
                                  "tender deadline."))
         version = None
@@ -191,10 +185,6 @@ def with_document_history(clarifications: list[Clarification]) -> list[Clarifica
 # --- the tender deadline ---------------------------------------------------------------------------
 
 
-def may_extend(calloff: CallOff, now: datetime) -> bool:
-    return may_clarify(calloff, now)
-
-
 def _later_steps(calloff: CallOff, old: datetime, new: datetime) -> list[str]:
     """Moves the steps after the deadline by as much where they would now come before it; never earlier."""
     moved = []
@@ -221,7 +211,7 @@ def calloff_extend_deadline(*, actor, calloff: CallOff, tender_deadline: datetim
     with transaction.atomic():
         calloff = _locked(calloff)
         now = clock.now()
-        if not may_extend(calloff, now):
+        if not calloff.may_clarify(now):
             raise CallOffError(_("The tender deadline can only be extended while the call-off is open, before the "
                                  "current deadline."))
         old = calloff.tender_deadline

@@ -122,7 +122,8 @@ def tender_qualify(*, actor, tender: Tender) -> Tender:
             raise CallOffError(_("The tender cannot be qualified. %(problem)s Reject it with the reason instead.")
                                % {"problem": problem})
         tender = Tender.objects.select_for_update().get(pk=tender.pk)
-        tender.status, tender.rejection_reason = TenderStatus.QUALIFIED, ""
+        tender.move_to(TenderStatus.QUALIFIED)
+        tender.rejection_reason = ""
         tender.qualified_by, tender.qualified_at = actor, clock.now()
         tender.save(update_fields=["status", "rejection_reason", "qualified_by", "qualified_at"])
         audit_log(actor=actor, verb="calloff.tender_qualified", obj=calloff, organisation=calloff.agency,
@@ -141,7 +142,8 @@ def tender_reject(*, actor, tender: Tender, reason: str) -> Tender:
         _require_opened(calloff)
         _opened(calloff, tender)
         tender = Tender.objects.select_for_update().get(pk=tender.pk)
-        tender.status, tender.rejection_reason = TenderStatus.REJECTED, reason.strip()
+        tender.move_to(TenderStatus.REJECTED)
+        tender.rejection_reason = reason.strip()
         tender.qualified_by, tender.qualified_at = actor, clock.now()
         tender.save(update_fields=["status", "rejection_reason", "qualified_by", "qualified_at"])
         audit_log(actor=actor, verb="calloff.tender_rejected", obj=calloff, organisation=calloff.agency,
@@ -483,7 +485,7 @@ def evaluation_complete(*, actor, calloff: CallOff, draw: Mapping[int, int] | No
         winner = preview.by_id[ranking.winner].tender
         result, _created = Evaluation.objects.update_or_create(calloff=calloff, defaults={
             "completed_by": actor, "completed_at": clock.now(), "ranking": rows, "notes": notes, "winner": winner})
-        calloff.status = CallOffStatus.EVALUATED
+        calloff.move_to(CallOffStatus.EVALUATED)
         calloff.save(update_fields=["status", "updated_at"])
         audit_log(actor=actor, verb="calloff.evaluation_completed", obj=calloff, organisation=calloff.agency,
                   payload={"winner": winner.pk, "order": [row["tender"] for row in rows], "lot_draw": lot_draw})
@@ -507,7 +509,7 @@ def evaluation_reopen(*, actor, calloff: CallOff, reason: str) -> CallOff:
                    "previous_order": [row["tender"] for row in previous.ranking] if previous else []}
         if previous is not None:
             previous.delete()
-        calloff.status = CallOffStatus.OPENED
+        calloff.move_to(CallOffStatus.OPENED)
         calloff.save(update_fields=["status", "updated_at"])
         audit_log(actor=actor, verb="calloff.evaluation_reopened", obj=calloff, organisation=calloff.agency,
                   payload=payload)

@@ -135,7 +135,8 @@ def ranking_offer_first(*, actor, calloff: CallOff, answer_by: datetime) -> Call
         first = ranked_suppliers(calloff).first()
         if first is None:
             raise CallOffError(_("No supplier on the lot has a rank, so there is nobody to offer the call-off to."))
-        calloff.status, calloff.published_at, calloff.publish_on = CallOffStatus.OFFERED, now, local_date(now)
+        calloff.move_to(CallOffStatus.OFFERED)
+        calloff.published_at, calloff.publish_on = now, local_date(now)
         calloff.save(update_fields=["status", "published_at", "publish_on", "updated_at"])
         audit_log(actor=actor, verb="calloff.published", obj=calloff, organisation=calloff.agency,
                   payload={"reference": calloff.reference, "method": calloff.method,
@@ -167,13 +168,13 @@ def ranking_offers_advance(*, calloff: CallOff) -> list[RankingOffer]:
         if offer is None:
             return []
         if calloff.status == CallOffStatus.CANCELLED:
-            offer.status = OfferStatus.WITHDRAWN
+            offer.move_to(OfferStatus.WITHDRAWN)
             offer.save(update_fields=["status"])
             audit_log(actor=None, verb="calloff.offer_withdrawn", obj=calloff, organisation=calloff.agency,
                       payload={"offer": offer.pk, "supplier": offer.supplier_id, "rank": offer.rank})
             return []
         if calloff.status == CallOffStatus.OFFERED and now >= offer.answer_by:
-            offer.status = OfferStatus.EXPIRED
+            offer.move_to(OfferStatus.EXPIRED)
             offer.save(update_fields=["status"])
             audit_log(actor=None, verb="calloff.offer_expired", obj=calloff, organisation=calloff.agency,
                       payload={"offer": offer.pk, "supplier": offer.supplier_id, "rank": offer.rank,
@@ -232,9 +233,10 @@ def ranking_offer_accept(*, actor, offer: RankingOffer) -> RankingOffer:
         if not calloff.can_move_to(CallOffStatus.ACCEPTED):
             raise CallOffError(_("The call-off can no longer be accepted."))
         now = clock.now()
-        offer.status, offer.answered_by, offer.answered_at = OfferStatus.ACCEPTED, actor, now
+        offer.move_to(OfferStatus.ACCEPTED)
+        offer.answered_by, offer.answered_at = actor, now
         offer.save(update_fields=["status", "answered_by", "answered_at"])
-        calloff.status = CallOffStatus.ACCEPTED
+        calloff.move_to(CallOffStatus.ACCEPTED)
         calloff.save(update_fields=["status", "updated_at"])
         audit_log(actor=actor, verb="calloff.offer_accepted", obj=calloff, organisation=calloff.agency,
                   payload={"offer": offer.pk, "supplier": offer.supplier_id, "rank": offer.rank})
@@ -255,7 +257,8 @@ def ranking_offer_decline(*, actor, offer: RankingOffer, reason: str) -> Ranking
     with transaction.atomic():
         calloff, offer = _locked_answer(actor, offer)
         now = clock.now()
-        offer.status, offer.reason = OfferStatus.DECLINED, reason.strip()
+        offer.move_to(OfferStatus.DECLINED)
+        offer.reason = reason.strip()
         offer.answered_by, offer.answered_at = actor, now
         offer.save(update_fields=["status", "reason", "answered_by", "answered_at"])
         audit_log(actor=actor, verb="calloff.offer_declined", obj=calloff, organisation=calloff.agency,

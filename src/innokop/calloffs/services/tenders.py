@@ -111,7 +111,7 @@ def _require_tendering(calloff: CallOff, now: datetime) -> None:
         raise CallOffError(_("The call-off is cancelled, so tenders can no longer be submitted or changed."))
     if calloff.status != CallOffStatus.OPEN or calloff.tender_deadline is None or not calloff.data_key:
         raise CallOffError(_("The call-off is not open for tenders."))
-    if now > calloff.tender_deadline:
+    if calloff.is_past_deadline(now):
         raise CallOffError(_("The tender deadline %(deadline)s has passed (the server's time is %(now)s), so "
                              "tenders can no longer be submitted, changed or withdrawn.") % {
             "deadline": _exact(calloff.tender_deadline), "now": _exact(now)})

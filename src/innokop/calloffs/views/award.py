@@ -74,12 +74,12 @@ def _run(request, service, success: str, **kwargs) -> bool:
 def opening_context(request, calloff: CallOff) -> dict:
     """Before the deadline only that the tenders are sealed: no record, no names, no count (rule 6)."""
     now = clock.now()
-    sealed = calloff.status in (CallOffStatus.DRAFT, CallOffStatus.OPEN) and not opening.may_open(calloff, now)
+    sealed = calloff.status in (CallOffStatus.DRAFT, CallOffStatus.OPEN) and not calloff.may_open(now)
     record = None if sealed else (OpeningRecord.objects.filter(calloff=calloff)
                                   .select_related("started_by", "confirmed_by").first())
     entries = [entry | {"submitted": datetime.fromisoformat(entry["submitted_at"])}
                for entry in opening.opened_entries(record)]
-    return {"calloff": calloff, "sealed": sealed, "may_open": opening.may_open(calloff, now), "record": record,
+    return {"calloff": calloff, "sealed": sealed, "may_open": calloff.may_open(now), "record": record,
             "entries": entries, "withdrawn": opening.withdrawn_count(record),
             "is_team": is_team_member(request.actor, calloff),
             "started_by_me": record is not None and record.started_by_id == request.user.pk}
@@ -180,7 +180,7 @@ def _tasks(calloff: CallOff, now, *, is_team: bool) -> list[dict]:
     done, todo, later = _("Completed"), _("Not started"), _("Cannot start yet")
     if status in after:
         opened = done
-    elif opening.may_open(calloff, now):
+    elif calloff.may_open(now):
         opened = _("Waiting for a second person") if OpeningRecord.objects.filter(calloff=calloff).exists() else todo
     else:
         opened = later
@@ -225,7 +225,7 @@ def detail_context(request, calloff: CallOff, now, *, agency: bool) -> dict:
                                          "status": _("Completed"), "active": True, "kind": "done"}]}}
         tasks = _tasks(calloff, now, is_team=is_team_member(request.actor, calloff))
         return {"award": {"tasks": tasks, "deadline": calloff.tender_deadline,
-                          "sealed": calloff.status == CallOffStatus.OPEN and not opening.may_open(calloff, now)}}
+                          "sealed": calloff.status == CallOffStatus.OPEN and not calloff.may_open(now)}}
     ids = request.actor.organisation_ids
     reads_decision = (calloff.status in (CallOffStatus.AWARDED, CallOffStatus.CONTRACTED)
                       and bool(awarding.tenderer_supplier_ids(calloff) & ids))

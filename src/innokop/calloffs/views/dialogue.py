@@ -46,8 +46,8 @@ def detail_context(request, calloff: CallOff, now, *, agency: bool) -> dict:
 
 def _agency_context(request, calloff: CallOff, now, clarifications) -> dict:
     team = is_team_member(request.actor, calloff)
-    context = {"dialogue_team": team, "may_clarify": team and services.may_clarify(calloff, now),
-               "may_extend": team and services.may_extend(calloff, now),
+    context = {"dialogue_team": team, "may_clarify": team and calloff.may_clarify(now),
+               "may_extend": team and calloff.may_clarify(now),
                "late_change": services.late_change(calloff, now, clarifications)}
     if services.uses_dialogue(calloff):
         context |= {"slots": list(calloff.slots.select_related("supplier", "booked_by", "minutes_by")),
@@ -87,7 +87,7 @@ def clarification_publish(request, pk: int):
             return redirect(reverse("calloffs:calloff_detail", args=[calloff.pk]) + "#clarifications")
     return render(request, "calloffs/dialogue/clarification_form.html", {
         "calloff": calloff, "form": form, "late_days": services.late_change_days(calloff),
-        "open": services.may_clarify(calloff, clock.now())})
+        "open": calloff.may_clarify(clock.now())})
 
 
 @login_required
@@ -106,7 +106,7 @@ def clarification_file(request, pk: int, clarification_pk: int):
 
 
 def _suggestion(calloff: CallOff, now):
-    return services.suggested_deadline(calloff, now) if services.may_extend(calloff, now) else None
+    return services.suggested_deadline(calloff, now) if calloff.may_clarify(now) else None
 
 
 def _deadline_page(request, calloff: CallOff, *, form=None, keep_form=None):

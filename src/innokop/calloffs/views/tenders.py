@@ -50,7 +50,7 @@ def _closed(request, calloff: CallOff):
 def tender_edit(request, pk: int):
     """The tender form: "Save draft", "Save and check", and with JavaScript an autosave (an HTMX partial)."""
     calloff, supplier = _tendering(request, pk)
-    if not tenders.may_tender(calloff, clock.now()) and request.method == "GET":
+    if not calloff.may_tender(clock.now()) and request.method == "GET":
         return _closed(request, calloff)
     tender = tenders.tender_of(calloff, supplier)
     previous, scope = tenders.read_draft(tender), tenders.tender_scope(calloff)
@@ -98,7 +98,7 @@ def _caps() -> dict:
 @require_http_methods(["GET", "POST"])
 def tender_attachments(request, pk: int):
     calloff, supplier = _tendering(request, pk)
-    if not tenders.may_tender(calloff, clock.now()) and request.method == "GET":
+    if not calloff.may_tender(clock.now()) and request.method == "GET":
         return _closed(request, calloff)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -135,7 +135,7 @@ def tender_check(request, pk: int):
     """Check your answers; the POST seals exactly the draft that was shown (its SHA-256 is sent back)."""
     calloff, supplier = _tendering(request, pk)
     now = clock.now()
-    if not tenders.may_tender(calloff, now) and request.method == "GET":
+    if not calloff.may_tender(now) and request.method == "GET":
         return _closed(request, calloff)
     form, refusal = SubmitForm(request.POST or None), None
     if request.method == "POST":
@@ -153,7 +153,7 @@ def tender_check(request, pk: int):
         "content": content, "sha256": content.sha256(), "size": len(content.to_bytes()),
         "problems": tenders.submission_problems(scope, content),
         "warnings": tenders.submission_warnings(scope, content),
-        "answers": _answers(scope, content), "refusal": refusal, "may_tender": tenders.may_tender(calloff, now)})
+        "answers": _answers(scope, content), "refusal": refusal, "may_tender": calloff.may_tender(now)})
 
 
 def _answers(scope, content) -> dict:
@@ -191,7 +191,7 @@ def tender_withdraw(request, pk: int):
                 "number": withdrawn.number})
         return redirect("calloffs:calloff_detail", pk=calloff.pk)
     current = tenders.current_submission(tenders.tender_of(calloff, supplier))
-    if current is None or not tenders.may_tender(calloff, clock.now()):
+    if current is None or not calloff.may_tender(clock.now()):
         messages.info(request, _("You have no submitted tender that can be withdrawn."))
         return redirect("calloffs:calloff_detail", pk=calloff.pk)
     return render(request, "calloffs/tenders/withdraw.html", {"calloff": calloff, "current": current})
@@ -209,7 +209,7 @@ def detail_context(request, calloff: CallOff, now, *, agency: bool) -> dict:
     content = tenders.read_draft(tender)
     return {"tender_section": {
         "tender": tender, "submissions": submissions, "current": next((s for s in submissions if s.is_current), None),
-        "may_tender": tenders.may_tender(calloff, now), "started": bool(tender and tender.draft),
+        "may_tender": calloff.may_tender(now), "started": bool(tender and tender.draft),
         "answers_done": not tenders.submission_problems(tenders.tender_scope(calloff), content),
         "attachments": len(content.attachments),
     }}
