@@ -35,8 +35,8 @@ def test_an_agency_procurer_publishes_in_four_pages(login, lot, agency_procurer,
     form = client.get(pages[-1])
     assert "Step 3 of 4" in form.content.decode() and 'value="2027-03-25T12:00"' in form.content.decode()
     initial = form.context["form"].initial
-    response = client.post(pages[-1], {k: v.strftime("%Y-%m-%dT%H:%M") if hasattr(v, "hour") else v.isoformat()
-                                       for k, v in initial.items()})
+    response = client.post(pages[-1], {k: v.strftime("%Y-%m-%dT%H:%M") if hasattr(v, "hour") else
+                                       v.isoformat() if hasattr(v, "isoformat") else v for k, v in initial.items()})
     pages.append(response["Location"])
     check = client.get(pages[-1])
     text = check.content.decode()
