@@ -19,8 +19,9 @@ START = {"anonymous": 302, "supplier": 403, "agency": 200, "cpb": 403, "staff": 
 TEAM_POST = {"anonymous": 302, "supplier": 404, "agency": 302, "cpb": 404, "staff": 404}
 # An invited supplier asks (the agency may read the call-off, not ask); the team answers (the supplier may not).
 ASK_POST = {"anonymous": 302, "supplier": 302, "agency": 403, "cpb": 404, "staff": 404}
-# The procurement record is the agency's; the invited supplier may see the call-off but not export it.
-AGENCY_READS = {"anonymous": 302, "supplier": 403, "agency": 200, "cpb": 404, "staff": 404}
+# The procurement record is the agency's, like the opening and the evaluation: 404 for everyone else,
+# invited suppliers included (get_calloff_for_agency).
+AGENCY_READS = {"anonymous": 302, "supplier": 404, "agency": 200, "cpb": 404, "staff": 404}
 # The CPB's framework managers (and platform staff, who manage every agreement) see a summary of call-offs.
 CPB_SUMMARY = {"anonymous": 302, "supplier": 403, "agency": 403, "cpb": 200, "staff": 200}
 ANSWER_POST = {"anonymous": 302, "supplier": 403, "agency": 302, "cpb": 404, "staff": 404}

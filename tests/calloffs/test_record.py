@@ -219,7 +219,7 @@ def test_an_unfinished_export_shows_its_progress_and_polls(questioned, agency_pr
 
 
 @pytest.mark.parametrize(("persona", "status"), [
-    ("agency_procurer", 200), ("agency_colleague", 200), ("supplier", 403), ("other_agency_procurer", 404),
+    ("agency_procurer", 200), ("agency_colleague", 200), ("supplier", 404), ("other_agency_procurer", 404),
     ("supplier_off_lot", 404), ("cpb_manager", 404)])
 def test_only_the_agency_exports_its_record(questioned, persona, status, login, request):
     client = login(request.getfixturevalue(persona))

@@ -87,6 +87,7 @@ def test_the_draft_reads_back_with_what_stops_submission(client, calloff, suppli
     assert refused.status_code == 400
     assert refused.json()["problems"] == body["problems"]
     assert refused.json()["detail"].startswith("The tender cannot be submitted yet")
+    assert refused.json()["code"] == "tender_incomplete"
     assert not TenderSubmission.objects.exists()
 
 
@@ -105,6 +106,7 @@ def test_answers_to_what_the_call_off_does_not_ask_are_refused(client, calloff, 
     assert response.status_code == 400
     assert response.json()["problems"][0]["field"] == "criteria"
     assert "asks for no criterion with the id(s) 999999" in response.json()["detail"]
+    assert response.json()["code"] == "invalid"  # a ValidationError from the service
 
 
 def test_attachments_as_base64_with_the_same_checks_as_uploads(client, calloff, supplier):
@@ -172,6 +174,7 @@ def test_the_api_refuses_a_late_tender_and_takes_one_at_the_deadline(client, cal
     clock.set(calloff.tender_deadline + timedelta(seconds=1))
     late = client.post(f"{_base(calloff)}/submit", content_type="application/json", **auth)
     assert late.status_code == 400 and "has passed" in late.json()["detail"]
+    assert late.json()["code"] == "calloff_refused" and late.json()["problems"] == []
     assert client.get(_base(calloff), **auth).json()["may_tender"] is False
     clock.set(calloff.tender_deadline)
     assert client.post(f"{_base(calloff)}/submit", content_type="application/json", **auth).status_code == 201

@@ -89,6 +89,7 @@ def test_an_agency_cannot_create_solutions(client, agency_procurer):
     client.force_login(agency_procurer)
     response = client.post("/api/solutions", {"title": "x", "summary": "y"}, content_type="application/json")
     assert response.status_code == 403
+    assert response.json() == {"detail": "You may not change this solution.", "code": "forbidden", "problems": []}
 
 
 def test_a_refused_transition_is_a_400_with_the_reason(client, supplier, token, supplier_org):
@@ -97,4 +98,5 @@ def test_a_refused_transition_is_a_400_with_the_reason(client, supplier, token, 
     solution = services.solution_create(actor=supplier, supplier=supplier_org, title="Tom", summary="x")
     response = client.post(f"/api/solutions/{solution.pk}/submit", **bearer(token))
     assert response.status_code == 400 and response.json()["detail"]
+    assert response.json()["code"] == "catalogue_refused" and response.json()["problems"] == []
     assert Solution.objects.get(pk=solution.pk).status == SolutionStatus.DRAFT

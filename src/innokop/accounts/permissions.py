@@ -53,6 +53,17 @@ class Actor:
     def is_supplier(self) -> bool:
         return self.of_kind(OrganisationKind.SUPPLIER)
 
+    @property
+    def managed_organisation_ids(self) -> set[int]:
+        """The central purchasing bodies where the actor is a framework manager: their agreements are theirs."""
+        return {m.organisation_id for m in self.memberships
+                if m.role == Role.FRAMEWORK_MANAGER and m.organisation.kind == OrganisationKind.CPB}
+
+    @property
+    def is_framework_manager(self) -> bool:
+        """Manages framework agreements and reviews the catalogue for a central purchasing body."""
+        return bool(self.managed_organisation_ids)
+
     def admin_organisations(self) -> list[Organisation]:
         return [m.organisation for m in self.memberships if m.role == Role.ORGANISATION_ADMIN]
 

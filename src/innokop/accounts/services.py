@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.notifications import notify
+from innokop.core.refusals import Refused
 from innokop.core.tasks import send_email
 
 from .models import (
@@ -28,8 +29,10 @@ from .models import (
 from .permissions import actor_for
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A refused change; the message says why and what to do."""
+
+    code = "account_refused"
 
 
 def _hash(raw: str) -> str:

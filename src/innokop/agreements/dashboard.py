@@ -3,14 +3,14 @@ from innokop.core.calendar import local_date
 from innokop.core.dashboard import Panel
 
 from .models import FrameworkAgreement, LotSupplier
-from .permissions import entitled_organisations_of, is_framework_manager
+from .permissions import entitled_organisations_of
 
 
 def panels(request) -> list[Panel]:
     actor = request.actor
     today = local_date(clock.now())
     found = []
-    if is_framework_manager(actor):
+    if actor.is_framework_manager:
         managed = FrameworkAgreement.objects.managed_by(actor).prefetch_related("lots")
         found.append(Panel("agreements/dashboard/managed.html",
                            {"rows": [(a, a.status(today)) for a in managed]}))

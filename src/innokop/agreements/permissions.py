@@ -2,17 +2,19 @@
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from innokop.accounts.models import Organisation, OrganisationKind, Role
-from innokop.core.permissions import get_for_actor
+from innokop.core.permissions import M, get_for_actor
 
 from .models import BuyerCategory, FrameworkAgreement, Lot
 
 
-def is_framework_manager(actor) -> bool:
-    return any(m.role == Role.FRAMEWORK_MANAGER and m.organisation.kind == OrganisationKind.CPB
-               for m in actor.memberships)
+def require_framework_manager(actor) -> None:
+    """Creating agreements and reviewing the catalogue are the purchasing body's: 403 for everyone else."""
+    if not actor.is_framework_manager:
+        raise PermissionDenied
 
 
 def get_agreement_for_actor(actor, pk, *, write: bool = False) -> FrameworkAgreement:
@@ -24,6 +26,13 @@ def get_lot_for_actor(actor, pk, *, write: bool = False) -> Lot:
     visible = Lot.objects.filter(agreement__in=FrameworkAgreement.objects.visible_to(actor)).select_related("agreement")
     writable = Lot.objects.filter(agreement__in=FrameworkAgreement.objects.managed_by(actor))
     return get_for_actor(visible, writable, pk, write=write)
+
+
+def get_lot_part_for_actor(actor, model: type[M], pk, *, write: bool = False) -> M:
+    """A criterion, price row or admitted supplier of a lot: seen with its agreement, changed by its managers."""
+    visible = model.objects.filter(lot__agreement__in=FrameworkAgreement.objects.visible_to(actor))
+    writable = model.objects.filter(lot__agreement__in=FrameworkAgreement.objects.managed_by(actor))
+    return get_for_actor(visible.select_related("lot__agreement"), writable, pk, write=write)
 
 
 def is_entitled(agreement: FrameworkAgreement, organisation: Organisation) -> bool:

@@ -38,19 +38,13 @@ from .permissions import (
     entitled_organisations_of,
     get_agreement_for_actor,
     get_lot_for_actor,
-    is_framework_manager,
+    get_lot_part_for_actor,
+    require_framework_manager,
 )
 
 
 def _today():
     return local_date(clock.now())
-
-
-def _require_manager_role(request) -> None:
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    if not is_framework_manager(request.actor):
-        raise PermissionDenied
 
 
 @require_GET
@@ -64,7 +58,7 @@ def agreement_list(request):
         rows = [(a, s) for a, s in rows if s == status]
     return render(request, "agreements/agreement_list.html", {
         "rows": rows, "status": status, "statuses": AgreementStatus.choices,
-        "can_create": request.user.is_authenticated and is_framework_manager(request.actor),
+        "can_create": request.user.is_authenticated and request.actor.is_framework_manager,
     })
 
 
@@ -103,7 +97,7 @@ def lot_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_create(request):
-    _require_manager_role(request)
+    require_framework_manager(request.actor)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         owner = next(m.organisation for m in request.actor.memberships if m.organisation.kind == "cpb")
@@ -320,10 +314,7 @@ def lot_supplier_add(request, pk: int):
 
 
 def _lot_part_remove(request, model, pk: int, remove):
-    managed = FrameworkAgreement.objects.managed_by(request.actor)
-    visible = model.objects.filter(lot__agreement__in=FrameworkAgreement.objects.visible_to(request.actor))
-    thing = get_for_actor(visible.select_related("lot__agreement"), model.objects.filter(lot__agreement__in=managed),
-                          pk, write=True)
+    thing = get_lot_part_for_actor(request.actor, model, pk, write=True)
     remove(thing)
     messages.success(request, _("Removed."))
     return redirect("agreements:lot_edit", pk=thing.lot_id)

@@ -1,9 +1,9 @@
-from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from innokop.core import clock
 
 from .models import CallOff, CallOffKind, CallOffQuestion
+from .permissions import get_calloff_for_actor
 from .schemas import CallOffDetailOut, CallOffOut
 from .services.ranking import ranking_offers_advance
 
@@ -27,7 +27,7 @@ def calloff_list(request):
 
 @router.get("/calloffs/{calloff_id}", response=CallOffDetailOut, summary="A call-off")
 def calloff_detail(request, calloff_id: int):
-    calloff = get_object_or_404(_visible(request), pk=calloff_id)
+    calloff = get_calloff_for_actor(request.actor, calloff_id)
     if calloff.method == CallOffKind.RANKING and calloff.published_at:
         ranking_offers_advance(calloff=calloff)  # a missed answer deadline passes on when read
         calloff.refresh_from_db()

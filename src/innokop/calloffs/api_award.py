@@ -9,12 +9,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from innokop.core import clock
 
-from .models import CallOff, Contract, Evaluation, OpeningRecord, TenderStatus
+from .models import Evaluation, OpeningRecord, TenderStatus
+from .permissions import get_calloff_for_agency, get_contract_for_actor, get_decision_for_actor
 from .services import award as awarding
 from .services import opening
 
@@ -126,16 +126,9 @@ class ContractOut(Schema):
     requirements: list[RequirementOut]
 
 
-def _agency_calloff(request, calloff_id: int) -> CallOff:
-    calloff = get_object_or_404(CallOff.objects.visible_to(request.actor).select_related("agency"), pk=calloff_id)
-    if calloff.agency_id not in request.actor.organisation_ids:
-        raise Http404
-    return calloff
-
-
 @router.get("/calloffs/{calloff_id}/opening", response=OpeningOut, summary="The opening record (agency, after opening)")
 def award_opening(request, calloff_id: int):
-    calloff = _agency_calloff(request, calloff_id)
+    calloff = get_calloff_for_agency(request.actor, calloff_id)
     record = OpeningRecord.objects.filter(calloff=calloff, opened_at__isnull=False).select_related(
         "started_by", "confirmed_by").first()
     if record is None:
@@ -153,7 +146,7 @@ def _ranking_rows(stored: Evaluation | None) -> list[dict]:
 @router.get("/calloffs/{calloff_id}/evaluation", response=EvaluationOut,
             summary="Qualification of the opened tenders and the completed ranking (agency)")
 def award_evaluation(request, calloff_id: int):
-    calloff = _agency_calloff(request, calloff_id)
+    calloff = get_calloff_for_agency(request.actor, calloff_id)
     if calloff.status not in opening.AFTER_OPENING and not OpeningRecord.objects.filter(
             calloff=calloff, opened_at__isnull=False).exists():
         raise Http404
@@ -171,12 +164,7 @@ def award_evaluation(request, calloff_id: int):
 @router.get("/calloffs/{calloff_id}/decision", response=DecisionOut,
             summary="The award decision (the agency, every tenderer and the agreement's purchasing body)")
 def award_decision_read(request, calloff_id: int):
-    calloff = get_object_or_404(CallOff.objects.select_related("agency", "lot__agreement")
-                                .filter(decision__isnull=False), pk=calloff_id)
-    ids = request.actor.organisation_ids
-    if not (calloff.agency_id in ids or calloff.lot.agreement.owner_id in ids
-            or awarding.tenderer_supplier_ids(calloff) & ids):
-        raise Http404
+    calloff = get_decision_for_actor(request.actor, calloff_id).calloff
     content = awarding.decision_content(calloff, request.actor)
     return {"reference": content.reference, "title": content.title, "agency": content.agency,
             "sent_at": content.sent_at, "winner": content.winner, "evaluation_model": calloff.evaluation_model,
@@ -192,11 +180,7 @@ def award_decision_read(request, calloff_id: int):
 @router.get("/calloffs/{calloff_id}/contract", response=ContractOut,
             summary="The call-off contract (the agency and the contracted supplier)")
 def award_contract(request, calloff_id: int):
-    contract = get_object_or_404(Contract.objects.select_related("calloff", "agency", "supplier"),
-                                 calloff_id=calloff_id)
-    ids = request.actor.organisation_ids
-    if contract.agency_id not in ids and contract.supplier_id not in ids:
-        raise Http404
+    contract = get_contract_for_actor(request.actor, calloff_id)
     return {"reference": contract.calloff.reference, "agency": contract.agency.name,
             "supplier": contract.supplier.name, "value": contract.value, "starts_on": contract.starts_on,
             "ends_on": contract.ends_on, "signed_at": contract.signed_at,

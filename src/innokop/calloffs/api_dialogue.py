@@ -5,23 +5,24 @@ and their own meeting (with minutes once shared), never who booked the others; a
 Offers: the agency sees every step of the ranking, a supplier only the offers made to it.
 """
 
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
-from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from innokop.core import clock
 
 from .models import CallOff, Clarification, DialogueSlot, RankingOffer
-from .permissions import get_calloff_for_actor, is_agency_member
-from .services import CallOffError, asking_supplier
+from .permissions import (
+    get_calloff_for_actor,
+    get_calloff_for_supplier,
+    get_representing_supplier,
+    is_agency_member,
+    represented_supplier,
+)
+from .services import CallOffError
 from .services import dialogue as dialogue_services
 from .services import ranking as ranking_services
 
@@ -75,23 +76,6 @@ class DeclineIn(Schema):
     reason: str
 
 
-def refusals(view: Callable) -> Callable:
-    """A refused change answers 400 with the reason, a forbidden one 403, both as JSON."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except PermissionDenied:
-            raise HttpError(403, _("You may not do this in this call-off.")) from None
-        except ValidationError as error:
-            raise HttpError(400, " ".join(error.messages)) from None
-        except CallOffError as error:
-            raise HttpError(400, str(error)) from None
-
-    return wrapper
-
-
 def _clarification(calloff: CallOff, clarification: Clarification) -> dict:
     version = clarification.document_version
     document = None if version is None else {
@@ -124,7 +108,7 @@ def calloff_meetings(request, calloff_id: int):
     slots = calloff.slots.select_related("supplier")
     if is_agency_member(request.actor, calloff):
         return [_meeting(slot, full=True) for slot in slots]
-    supplier = asking_supplier(request.user, calloff)
+    supplier = represented_supplier(request.actor, calloff)
     if supplier is None:
         return []
     now = clock.now()
@@ -143,11 +127,8 @@ def _own_meeting(slot: DialogueSlot) -> dict:
 
 @router.post("/calloffs/{calloff_id}/meetings/{slot_id}/book", response=MeetingOut, url_name="dialogue_slot_book_api",
              summary="Book a free dialogue meeting for your company (one per call-off)")
-@refusals
 def dialogue_slot_book_api(request, calloff_id: int, slot_id: int):
-    calloff = get_calloff_for_actor(request.actor, calloff_id)
-    if is_agency_member(request.actor, calloff) or asking_supplier(request.user, calloff) is None:
-        raise PermissionDenied
+    calloff, _supplier = get_representing_supplier(request.actor, calloff_id)
     slot = get_object_or_404(calloff.slots, pk=slot_id)
     slot = dialogue_services.dialogue_slot_book(actor=request.user, slot=slot)
     return _own_meeting(DialogueSlot.objects.select_related("supplier").get(pk=slot.pk))
@@ -172,9 +153,7 @@ def calloff_offers(request, calloff_id: int):
 
 
 def _answering(request, calloff_id: int) -> RankingOffer:
-    calloff = get_calloff_for_actor(request.actor, calloff_id)
-    if is_agency_member(request.actor, calloff):
-        raise PermissionDenied
+    calloff = get_calloff_for_supplier(request.actor, calloff_id)
     offer = ranking_services.answering_offer(request.user, calloff)
     if offer is None:
         raise CallOffError(_("There is no offer waiting for your company's answer in this call-off."))
@@ -183,7 +162,6 @@ def _answering(request, calloff_id: int) -> RankingOffer:
 
 @router.post("/calloffs/{calloff_id}/offer/accept", response=OfferOut, url_name="offer_accept",
              summary="Accept the call-off offered to your company")
-@refusals
 def offer_accept(request, calloff_id: int):
     offer = ranking_services.ranking_offer_accept(actor=request.user, offer=_answering(request, calloff_id))
     return _offer(RankingOffer.objects.select_related("supplier", "calloff").get(pk=offer.pk), clock.now())
@@ -191,7 +169,6 @@ def offer_accept(request, calloff_id: int):
 
 @router.post("/calloffs/{calloff_id}/offer/decline", response=OfferOut, url_name="offer_decline",
              summary="Decline the call-off offered to your company, with the reason")
-@refusals
 def offer_decline(request, calloff_id: int, payload: DeclineIn):
     offer = ranking_services.ranking_offer_decline(actor=request.user, offer=_answering(request, calloff_id),
                                                    reason=payload.reason)

@@ -3,29 +3,27 @@
 The same services as the pages. Every endpoint is the calling supplier's own tender: an agency
 caller gets 404 (a supplier's tender is not the agency's, and 404 says nothing about whether one
 exists), a caller from an invited supplier who is not its representative gets 403. Refusals answer
-400 with the reason, and for an incomplete tender the problems field by field.
+400 with the reason and its code, and for an incomplete tender the problems field by field (the
+API's one refusal handler, config/api.py).
 """
 
 import base64
 import binascii
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from functools import wraps
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from innokop.core import clock
+from innokop.core.schemas import REFUSED, ProblemOut
 
-from . import services
 from .models import CallOff, CallOffStatus, TenderStatus, TenderSubmission
-from .services import CallOffError, tenders
+from .permissions import get_tendering_supplier
+from .services import tenders
 from .tender_content import Attachment, RequirementAnswer, TenderContent
 
 DECIDED = {CallOffStatus.AWARDED, CallOffStatus.CONTRACTED}
@@ -61,16 +59,6 @@ class SubmitIn(Schema):
     expected_sha256: str | None = Field(
         None, pattern=r"^[0-9a-f]{64}$",
         description="The draft's sha256 as you last read it; if the draft has changed since, nothing is sealed.")
-
-
-class ProblemOut(Schema):
-    field: str
-    message: str
-
-
-class RefusalOut(Schema):
-    detail: str
-    problems: list[ProblemOut] = []
 
 
 class AttachmentOut(Schema):
@@ -152,40 +140,6 @@ class TenderOut(Schema):
     asks: AsksOut
 
 
-REFUSED = {400: RefusalOut}
-
-
-def refusals(view: Callable) -> Callable:
-    """A refused change answers 400 with the reason (and an incomplete tender's problems)."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except tenders.TenderIncomplete as error:
-            return Status(400, {"detail": str(error), "problems": [_problem(p) for p in error.problems]})
-        except CallOffError as error:
-            return Status(400, {"detail": str(error)})
-        except ValidationError as error:
-            problems = ([{"field": f, "message": m} for f, messages in error.message_dict.items() for m in messages]
-                        if hasattr(error, "error_dict") else [])
-            return Status(400, {"detail": " ".join(error.messages), "problems": problems})
-
-    return wrapper
-
-
-def _tendering(request, calloff_id: int):
-    """The call-off and the caller's supplier; 404 for the agency and the uninvited, 403 for non-representatives."""
-    calloff = get_object_or_404(CallOff.objects.visible_to(request.actor).select_related("agency", "lot"),
-                                pk=calloff_id)
-    if calloff.agency_id in request.actor.organisation_ids or not calloff.is_renewed_competition:
-        raise Http404  # ranking order has no tenders
-    supplier = services.asking_supplier(request.user, calloff)
-    if supplier is None:
-        raise HttpError(403, _("Only representatives of the suppliers invited to the call-off can tender in it."))
-    return calloff, supplier
-
-
 def _problem(problem: tenders.Problem) -> dict:
     return {"field": problem.field, "message": problem.message}
 
@@ -244,7 +198,7 @@ def _receipts(tender) -> list[dict]:
 @router.get("/calloffs/{calloff_id}/tender", response=TenderOut, url_name="tender_get",
             summary="Your tender in a call-off: its status, receipts, and what the call-off asks")
 def tender_get(request, calloff_id: int):
-    calloff, supplier = _tendering(request, calloff_id)
+    calloff, supplier = get_tendering_supplier(request.actor, calloff_id)
     tender = tenders.tender_of(calloff, supplier)
     status = tender.status if tender and (tender.draft or tender.status != "draft") else "not_started"
     if status in (TenderStatus.QUALIFIED, TenderStatus.REJECTED) and calloff.status not in DECIDED:
@@ -258,14 +212,13 @@ def tender_get(request, calloff_id: int):
 @router.get("/calloffs/{calloff_id}/tender/draft", response=DraftOut, url_name="tender_draft_get",
             summary="Your draft: its answers, attachments (without content), checksum and what stops submission")
 def tender_draft_get(request, calloff_id: int):
-    return _draft(*_tendering(request, calloff_id))
+    return _draft(*get_tendering_supplier(request.actor, calloff_id))
 
 
 @router.put("/calloffs/{calloff_id}/tender/draft", response={200: DraftOut, **REFUSED}, url_name="tender_draft_put",
             summary="Save your draft (all answers; attachments too if given)")
-@refusals
 def tender_draft_put(request, calloff_id: int, payload: DraftIn):
-    calloff, supplier = _tendering(request, calloff_id)
+    calloff, supplier = get_tendering_supplier(request.actor, calloff_id)
     content = TenderContent(
         requirements={pk: RequirementAnswer(meets=a.meets, evidence=a.evidence.strip())
                       for pk, a in payload.requirements.items()},
@@ -278,9 +231,8 @@ def tender_draft_put(request, calloff_id: int, payload: DraftIn):
 
 @router.post("/calloffs/{calloff_id}/tender/attachments", response={201: DraftOut, **REFUSED},
              url_name="tender_attachment_post", summary="Add one attachment (base64) to your draft")
-@refusals
 def tender_attachment_post(request, calloff_id: int, payload: AttachmentIn):
-    calloff, supplier = _tendering(request, calloff_id)
+    calloff, supplier = get_tendering_supplier(request.actor, calloff_id)
     tenders.tender_attachment_add(actor=request.user, calloff=calloff,
                                   uploaded=tenders.upload_of(payload.name, _decode(payload)))
     return Status(201, _draft(calloff, supplier))
@@ -288,18 +240,16 @@ def tender_attachment_post(request, calloff_id: int, payload: AttachmentIn):
 
 @router.delete("/calloffs/{calloff_id}/tender/attachments/{sha256}", response={200: DraftOut, **REFUSED},
                url_name="tender_attachment_delete", summary="Remove an attachment from your draft")
-@refusals
 def tender_attachment_delete(request, calloff_id: int, sha256: str):
-    calloff, supplier = _tendering(request, calloff_id)
+    calloff, supplier = get_tendering_supplier(request.actor, calloff_id)
     tenders.tender_attachment_remove(actor=request.user, calloff=calloff, sha256=sha256)
     return _draft(calloff, supplier)
 
 
 @router.post("/calloffs/{calloff_id}/tender/submit", response={201: ReceiptOut, **REFUSED},
              url_name="tender_submit", summary="Seal and submit your draft (replacing a submitted tender); the receipt")
-@refusals
 def tender_submit(request, calloff_id: int, payload: SubmitIn | None = None):
-    calloff, _supplier = _tendering(request, calloff_id)
+    calloff, _supplier = get_tendering_supplier(request.actor, calloff_id)
     expected = payload.expected_sha256 if payload else None
     submission = tenders.tender_submit(actor=request.user, calloff=calloff, expected_sha256=expected)
     return Status(201, tenders.receipt(_with_parts(submission)))
@@ -307,16 +257,15 @@ def tender_submit(request, calloff_id: int, payload: SubmitIn | None = None):
 
 @router.post("/calloffs/{calloff_id}/tender/withdraw", response={200: ReceiptOut, **REFUSED},
              url_name="tender_withdraw", summary="Withdraw your submitted tender before the deadline")
-@refusals
 def tender_withdraw(request, calloff_id: int):
-    calloff, _supplier = _tendering(request, calloff_id)
+    calloff, _supplier = get_tendering_supplier(request.actor, calloff_id)
     return tenders.receipt(_with_parts(tenders.tender_withdraw(actor=request.user, calloff=calloff)))
 
 
 @router.get("/calloffs/{calloff_id}/tender/receipts/{number}", response=ReceiptOut, url_name="tender_receipt_get",
             summary="The receipt of one of your submissions")
 def tender_receipt_get(request, calloff_id: int, number: int):
-    calloff, supplier = _tendering(request, calloff_id)
+    calloff, supplier = get_tendering_supplier(request.actor, calloff_id)
     return tenders.receipt(get_object_or_404(
         TenderSubmission.objects.select_related("tender__calloff__agency", "tender__supplier", "submitted_by"),
         tender__calloff=calloff, tender__supplier=supplier, number=number))

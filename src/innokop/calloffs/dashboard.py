@@ -1,6 +1,6 @@
 from django.db.models import Count, Q
 
-from innokop.agreements.permissions import agreements_managed, is_framework_manager
+from innokop.agreements.permissions import agreements_managed
 from innokop.core import clock
 from innokop.core.dashboard import Panel
 
@@ -19,7 +19,7 @@ def panels(request) -> list[Panel]:
         invited = CallOff.objects.invitations_of(actor.organisation_ids).select_related("agency")[:20]
         found.append(Panel("calloffs/dashboard/invitations.html",
                            {"rows": [(c, c.state_label(now)) for c in invited]}))
-    if is_framework_manager(actor):
+    if actor.is_framework_manager:
         agreements = (agreements_managed(actor).filter(published_at__isnull=False)
                       .annotate(published_calloffs=Count("lots__calloffs", filter=Q(
                           lots__calloffs__published_at__isnull=False))).order_by("reference"))

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from innokop.accounts.models import User
 from innokop.agreements.models import CallOffMethod, EvaluationModel, RequirementKind
 from innokop.agreements.permissions import is_entitled
 from innokop.core import clock
@@ -85,7 +86,7 @@ def _morning(day: date, hour: int = 9) -> datetime:
     return at_local(day, hour)
 
 
-def _prepare(actor, calloff: CallOff) -> None:
+def _prepare(actor: User, calloff: CallOff) -> None:
     lot = calloff.lot
     price_weight, weights = rules.middle_weights(lot)
     services.calloff_update_step(actor=actor, calloff=calloff, step="evaluation", data={

@@ -25,12 +25,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from innokop.accounts.permissions import actor_for
+from innokop.accounts.models import User
+from innokop.accounts.permissions import Actor, actor_for
 from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.documents import TEXT, safe_filename
 from innokop.core.exports import Report, csv_bytes
 from innokop.core.models import AuditEvent, Document
+from innokop.core.refusals import Refused
 
 from . import decision_documents, sealing
 from .models import CallOff, CallOffStatus, ConsensusScore, RecordExport, Score, Tender
@@ -41,11 +43,13 @@ from .tender_content import TenderContent, TenderContentError
 File = tuple[str, bytes]
 
 
-class RecordError(Exception):
+class RecordError(Refused):
     """A refused export; the message says why."""
 
+    code = "record_refused"
 
-def record_export_request(*, actor, calloff: CallOff) -> RecordExport:
+
+def record_export_request(*, actor: User, calloff: CallOff) -> RecordExport:
     """Anyone in the agency may export its procurement record; the file is built in the background."""
     if not is_agency_member(actor_for(actor), calloff):
         raise RecordError(_("Only the agency that owns the call-off can export its procurement record."))
@@ -296,7 +300,7 @@ def _scores(calloff: CallOff):
         "tender__supplier", "criterion__lot_criterion", "evaluator").order_by("tender__supplier__name", "criterion")
 
 
-def _decision(calloff: CallOff, actor) -> list[File]:
+def _decision(calloff: CallOff, actor: Actor) -> list[File]:
     """The decision as sent (its PDF and DOCX, as the agency reads them) and the contract."""
     files = []
     decision = getattr(calloff, "decision", None)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import award, dialogue, ranking, record, summary, tenders
+from .views import award, dialogue, evaluation, opening, ranking, record, summary, tenders
 
 app_name = "calloffs"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     *ranking.urlpatterns,
     *dialogue.urlpatterns,
     *tenders.urlpatterns,
+    *opening.urlpatterns,
+    *evaluation.urlpatterns,
     *award.urlpatterns,
     *record.urlpatterns,
     *summary.urlpatterns,

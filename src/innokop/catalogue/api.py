@@ -1,22 +1,18 @@
 """The catalogue's JSON API: public reading, and suppliers' writing of their own solutions (token or session)."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.urls import reverse
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 
 from innokop.accounts.models import Organisation, OrganisationKind
 from innokop.core.permissions import get_for_actor
 
 from . import services
 from .finder import Criteria, solution_search
-from .models import ReviewStatus, Solution, represented_suppliers
-from .permissions import get_solution_for_actor
+from .models import ReviewStatus, Solution
+from .permissions import get_represented_supplier, get_solution_for_actor
 from .schemas import (
     SolutionDetailOut,
     SolutionIn,
@@ -27,21 +23,6 @@ from .schemas import (
 
 router = Router(tags=["catalogue"])
 MAX_PAGE_SIZE = 100
-
-
-def refusals(view: Callable) -> Callable:
-    """A refused change answers 400 with the reason, a forbidden one 403, both as JSON."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except PermissionDenied:
-            raise HttpError(403, "You may not change this solution.") from None
-        except services.CatalogueError as error:
-            raise HttpError(400, str(error)) from None
-
-    return wrapper
 
 
 def _card(solution: Solution, snippet: str = "") -> dict:
@@ -105,29 +86,17 @@ def supplier_get(request, supplier_id: int):
             "solutions": [_card(solution) for solution in solutions]}
 
 
-def _supplier_for(request, supplier_id: int | None) -> Organisation:
-    represented = represented_suppliers(request.actor)
-    if not represented:
-        raise PermissionDenied
-    chosen = supplier_id or represented[0]
-    if chosen not in represented:
-        raise PermissionDenied
-    return Organisation.objects.get(pk=chosen)
-
-
 @router.post("/solutions", response={201: SolutionDetailOut}, url_name="solution_create",
              summary="Create a draft solution for your company")
-@refusals
 def solution_create_api(request, payload: SolutionIn):
     data = payload.dict()
-    supplier = _supplier_for(request, data.pop("supplier_id"))
+    supplier = get_represented_supplier(request.actor, data.pop("supplier_id"))
     solution = services.solution_create(actor=request.user, supplier=supplier, **data)
     return Status(201, _detail(request, solution))
 
 
 @router.put("/solutions/{solution_id}", response=SolutionDetailOut, url_name="solution_update",
             summary="Change your solution: a draft at once, a published one after review")
-@refusals
 def solution_update_api(request, solution_id: int, payload: SolutionUpdateIn):
     solution = get_solution_for_actor(request.actor, solution_id, write=True)
     solution = services.solution_update(actor=request.user, solution=solution, **payload.dict(exclude_unset=True))
@@ -136,7 +105,6 @@ def solution_update_api(request, solution_id: int, payload: SolutionUpdateIn):
 
 @router.post("/solutions/{solution_id}/submit", response=SolutionDetailOut, url_name="solution_submit",
              summary="Submit your draft for review by the purchasing body")
-@refusals
 def solution_submit_api(request, solution_id: int):
     solution = get_solution_for_actor(request.actor, solution_id, write=True)
     return _detail(request, services.solution_submit(actor=request.user, solution=solution))

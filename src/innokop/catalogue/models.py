@@ -49,11 +49,6 @@ TRL_DEFINITIONS = {
 TRL_CHOICES = [(level, format_lazy("TRL {} – {}", level, text)) for level, text in TRL_DEFINITIONS.items()]
 
 
-def is_framework_manager(actor) -> bool:
-    return any(m.role == Role.FRAMEWORK_MANAGER and m.organisation.kind == OrganisationKind.CPB
-               for m in actor.memberships)
-
-
 def represented_suppliers(actor) -> list[int]:
     """The supplier organisations whose solutions the actor may edit."""
     roles = {Role.SUPPLIER_REPRESENTATIVE, Role.ORGANISATION_ADMIN}
@@ -68,7 +63,7 @@ class SolutionQuerySet(models.QuerySet):
     def visible_to(self, actor) -> "SolutionQuerySet":
         """Published for everyone; drafts only for the supplier; everything but drafts for the CPB."""
         condition = Q(status=SolutionStatus.PUBLISHED) | Q(supplier_id__in=actor.organisation_ids)
-        if is_framework_manager(actor):
+        if actor.is_framework_manager:
             condition |= ~Q(status=SolutionStatus.DRAFT)
         return self.filter(condition)
 
@@ -76,7 +71,7 @@ class SolutionQuerySet(models.QuerySet):
         return self.filter(supplier_id__in=represented_suppliers(actor))
 
     def reviewable_by(self, actor) -> "SolutionQuerySet":
-        return self.exclude(status=SolutionStatus.DRAFT) if is_framework_manager(actor) else self.none()
+        return self.exclude(status=SolutionStatus.DRAFT) if actor.is_framework_manager else self.none()
 
 
 class Solution(StateMachine, models.Model):

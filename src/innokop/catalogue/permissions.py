@@ -2,16 +2,30 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
+from innokop.accounts.models import Organisation
+from innokop.accounts.permissions import Actor
 from innokop.core.permissions import get_for_actor
 
-from .models import Collection, Evidence, Solution, is_framework_manager
+from .models import Collection, Evidence, Solution, represented_suppliers
+
+DENIED = _("You may not change this solution.")
 
 
-def get_solution_for_actor(actor, pk, *, write: bool = False) -> Solution:
+def get_solution_for_actor(actor: Actor, pk, *, write: bool = False) -> Solution:
     """Published solutions for everyone; drafts for their supplier; the supplier's representatives write."""
     visible = Solution.objects.visible_to(actor).select_related("supplier")
-    return get_for_actor(visible, Solution.objects.editable_by(actor), pk, write=write)
+    return get_for_actor(visible, Solution.objects.editable_by(actor), pk, write=write, denied=DENIED)
+
+
+def get_represented_supplier(actor: Actor, supplier_id: int | None = None) -> Organisation:
+    """The supplier the actor writes solutions for: the one asked for, or their first; 403 if they represent none."""
+    represented = represented_suppliers(actor)
+    chosen = supplier_id or (represented[0] if represented else None)
+    if chosen not in represented:
+        raise PermissionDenied(DENIED)
+    return Organisation.objects.get(pk=chosen)
 
 
 def get_solution_for_review(actor, pk, *, write: bool = False) -> Solution:
@@ -26,15 +40,9 @@ def get_evidence_for_review(actor, pk) -> Evidence:
     return get_for_actor(visible, writable, pk, write=True)
 
 
-def require_framework_manager(actor) -> None:
-    """Review pages are the purchasing body's: others are refused (403), anonymous visitors log in first."""
-    if not is_framework_manager(actor):
-        raise PermissionDenied
-
-
 def get_collection_for_actor(actor, pk, *, write: bool = False) -> Collection:
-    visible = Collection.objects.all() if is_framework_manager(actor) else Collection.objects.published()
-    writable = Collection.objects.all() if is_framework_manager(actor) else Collection.objects.none()
+    visible = Collection.objects.all() if actor.is_framework_manager else Collection.objects.published()
+    writable = Collection.objects.all() if actor.is_framework_manager else Collection.objects.none()
     return get_for_actor(visible, writable, pk, write=write)
 
 

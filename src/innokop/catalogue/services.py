@@ -22,6 +22,7 @@ from innokop.core.documents import JPEG, PNG, document_create, validate_upload
 from innokop.core.html import sanitise_html
 from innokop.core.models import Document
 from innokop.core.notifications import notify
+from innokop.core.refusals import Refused
 
 from . import indexing
 from .models import (
@@ -36,13 +37,14 @@ from .models import (
     SolutionAttachment,
     SolutionReview,
     SolutionStatus,
-    is_framework_manager,
     represented_suppliers,
 )
 
 
-class CatalogueError(Exception):
+class CatalogueError(Refused):
     """A refused change; the message says why and what to do."""
+
+    code = "catalogue_refused"
 
 
 SCALAR_FIELDS = ("title", "summary", "problem", "how_it_works", "effects", "nationwide", "trl", "pricing_model",
@@ -60,7 +62,7 @@ def _require_representative(user: User, supplier: Organisation) -> None:
 
 
 def _require_manager(user: User) -> None:
-    if not is_framework_manager(actor_for(user)):
+    if not actor_for(user).is_framework_manager:
         raise CatalogueError(_("Only framework managers of the purchasing body may do this."))
 
 
@@ -412,7 +414,7 @@ def _clear_pending(solution: Solution) -> None:
 
 def solution_archive(*, actor: User, solution: Solution, reason: str = "") -> Solution:
     """The supplier withdraws its solution, or the purchasing body takes it out of the catalogue."""
-    manager = is_framework_manager(actor_for(actor))
+    manager = actor_for(actor).is_framework_manager
     if not manager:
         _require_representative(actor, solution.supplier)
     with transaction.atomic():

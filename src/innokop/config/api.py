@@ -1,5 +1,7 @@
 """The JSON API: one NinjaAPI; each domain app adds its router here."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
@@ -8,6 +10,7 @@ from innokop.agreements.api import router as agreements_router
 from innokop.calloffs.api import router as calloffs_router
 from innokop.catalogue.api import router as catalogue_router
 from innokop.core.api import router as core_router
+from innokop.core.refusals import Refused, refusal_body
 
 
 class PersonalToken(HttpBearer):
@@ -35,3 +38,17 @@ api.add_router("/", accounts_router)
 api.add_router("/", agreements_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", calloffs_router)
+
+
+@api.exception_handler(Refused)
+@api.exception_handler(ValidationError)
+def refused(request, error: Refused | ValidationError):
+    """Every service's refusal, for every endpoint: `{"detail", "code", "problems"}` with its status."""
+    return api.create_response(request, refusal_body(error), status=getattr(error, "status", 400))
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, error: PermissionDenied):
+    """A visible object the caller may not change: 403, with the reason when the check gave one."""
+    return api.create_response(request, {"detail": str(error) or _("You may not do this."), "code": "forbidden",
+                                         "problems": []}, status=403)

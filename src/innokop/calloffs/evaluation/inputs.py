@@ -15,6 +15,8 @@ from types import MappingProxyType
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from innokop.core.refusals import Refused
+
 TenderId = str | int
 
 HUNDRED = Decimal(100)
@@ -24,8 +26,14 @@ PRICE = "price"
 """The key of the price weight in weight ranges and weight combinations."""
 
 
-class EvaluationError(ValueError):
-    """The input cannot be evaluated as given; the message says what to correct."""
+class EvaluationError(Refused, ValueError):
+    """The input cannot be evaluated as given; the message says what to correct.
+
+    Still a ValueError, as it was before refusals had one type: callers of this pure package may
+    catch bad input as such.
+    """
+
+    code = "evaluation_invalid"
 
 
 class Method(StrEnum):

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from innokop.accounts.models import User
 from innokop.accounts.permissions import actor_for
 from innokop.core import clock
 from innokop.core.audit import audit_log
@@ -31,7 +32,7 @@ from ..permissions import is_team_member
 from . import CallOffError, _supplier_representatives, asking_supplier
 
 
-def _require_team(actor, calloff: CallOff, message: str) -> None:
+def _require_team(actor: User, calloff: CallOff, message: str) -> None:
     if not is_team_member(actor_for(actor), calloff):
         raise CallOffError(message)
 
@@ -107,7 +108,7 @@ def late_change(calloff: CallOff, now: datetime, clarifications=None) -> LateCha
     return LateChange(latest, late_change_days(calloff), suggested_deadline(calloff, now))
 
 
-def clarification_publish(*, actor, calloff: CallOff, kind: str, title: str, text: str = "", uploaded=None,
+def clarification_publish(*, actor: User, calloff: CallOff, kind: str, title: str, text: str = "", uploaded=None,
                           document: Document | None = None, comment: str = "") -> Clarification:
     """An addendum, a new document or a new version of a call-off document, published to every invited supplier."""
     _require_team(actor, calloff, _("Only the call-off's team can publish clarifications. Ask a team member to "
@@ -157,7 +158,7 @@ def _check_clarification(kind: str, title: str, text: str, uploaded) -> None:
         raise ValidationError(errors)
 
 
-def _store_document(actor, calloff: CallOff, title: str, uploaded, document: Document | None, comment: str):
+def _store_document(actor: User, calloff: CallOff, title: str, uploaded, document: Document | None, comment: str):
     try:
         if document is not None:
             return document_add_version(actor=actor, document=document, uploaded=uploaded, comment=comment)
@@ -203,7 +204,7 @@ def _later_steps(calloff: CallOff, old: datetime, new: datetime) -> list[str]:
     return moved
 
 
-def calloff_extend_deadline(*, actor, calloff: CallOff, tender_deadline: datetime, reason: str) -> CallOff:
+def calloff_extend_deadline(*, actor: User, calloff: CallOff, tender_deadline: datetime, reason: str) -> CallOff:
     """Moves the tender deadline later, and the opening and later steps with it where needed; never shortens."""
     _require_team(actor, calloff, _("Only the call-off's team can extend the tender deadline."))
     if not reason.strip():
@@ -243,7 +244,7 @@ def _format_moment(moment: datetime) -> str:
     return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
 
 
-def calloff_keep_deadline(*, actor, calloff: CallOff, reason: str) -> None:
+def calloff_keep_deadline(*, actor: User, calloff: CallOff, reason: str) -> None:
     """The team records that a late change does not need more time for the suppliers, and why."""
     _require_team(actor, calloff, _("Only the call-off's team can decide on the tender deadline."))
     if not reason.strip():
@@ -310,7 +311,7 @@ def _check_slot_times(calloff: CallOff, slots: list[SlotTime], now: datetime) ->
         raise ValidationError(" ".join(dict.fromkeys(errors)))
 
 
-def dialogue_slots_offer(*, actor, calloff: CallOff, slots: list[SlotTime]) -> list[DialogueSlot]:
+def dialogue_slots_offer(*, actor: User, calloff: CallOff, slots: list[SlotTime]) -> list[DialogueSlot]:
     """Rule 5, equal terms: the times are offered to every invited supplier at once, and enough for each."""
     _require_team(actor, calloff, _("Only the call-off's team can offer dialogue meetings."))
     if not uses_dialogue(calloff):
@@ -352,7 +353,7 @@ def may_book(calloff: CallOff, now: datetime) -> bool:
         CallOffStatus.OPEN, CallOffStatus.TENDERING}
 
 
-def dialogue_slot_book(*, actor, slot: DialogueSlot) -> DialogueSlot:
+def dialogue_slot_book(*, actor: User, slot: DialogueSlot) -> DialogueSlot:
     """An invited supplier books one free time: first come, first served; one meeting per supplier."""
     calloff = slot.calloff
     supplier = asking_supplier(actor, calloff)
@@ -398,7 +399,7 @@ def _tell_team(calloff: CallOff, slot: DialogueSlot, supplier, *, booked: bool) 
            url=_detail_url(calloff) + "#dialogue")
 
 
-def dialogue_booking_cancel(*, actor, slot: DialogueSlot) -> DialogueSlot:
+def dialogue_booking_cancel(*, actor: User, slot: DialogueSlot) -> DialogueSlot:
     """The booking supplier may give its time back until the meeting starts."""
     calloff = slot.calloff
     supplier = asking_supplier(actor, calloff)
@@ -421,7 +422,7 @@ def dialogue_booking_cancel(*, actor, slot: DialogueSlot) -> DialogueSlot:
     return slot
 
 
-def dialogue_minutes_record(*, actor, slot: DialogueSlot, minutes: str, share: bool) -> DialogueSlot:
+def dialogue_minutes_record(*, actor: User, slot: DialogueSlot, minutes: str, share: bool) -> DialogueSlot:
     """The team keeps the minutes of a held meeting and shares them with that supplier only.
 
     Once shared, a correction is shared again at once: the supplier always reads what the record says.

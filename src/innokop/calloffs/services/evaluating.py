@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from innokop.accounts.models import User
 from innokop.accounts.permissions import actor_for
 from innokop.agreements.models import EvaluationModel, RequirementKind
 from innokop.core import clock
@@ -49,7 +50,7 @@ DECIDED = {TenderStatus.QUALIFIED, TenderStatus.REJECTED}
 # --- guards -------------------------------------------------------------------------------------
 
 
-def _require_team(actor, calloff: CallOff) -> None:
+def _require_team(actor: User, calloff: CallOff) -> None:
     if not is_team_member(actor_for(actor), calloff):
         raise CallOffError(_("Only the call-off's team evaluates the tenders. Ask a team member to add you."))
 
@@ -110,7 +111,7 @@ def rejection_suggestion(calloff: CallOff, opened: OpenedTender) -> str:
     return ""
 
 
-def tender_qualify(*, actor, tender: Tender) -> Tender:
+def tender_qualify(*, actor: User, tender: Tender) -> Tender:
     """A tender that meets every mandatory requirement, read from its opened content, is qualified."""
     _require_team(actor, tender.calloff)
     with transaction.atomic():
@@ -131,7 +132,7 @@ def tender_qualify(*, actor, tender: Tender) -> Tender:
     return tender
 
 
-def tender_reject(*, actor, tender: Tender, reason: str) -> Tender:
+def tender_reject(*, actor: User, tender: Tender, reason: str) -> Tender:
     """Rejected with a reason; the reason goes to that tenderer with the award decision."""
     _require_team(actor, tender.calloff)
     if not reason.strip():
@@ -166,7 +167,7 @@ def declaration_of(calloff: CallOff, user) -> ConflictDeclaration | None:
     return ConflictDeclaration.objects.filter(calloff=calloff, evaluator=user).first()
 
 
-def conflict_declare(*, actor, calloff: CallOff, confirmed: bool) -> ConflictDeclaration:
+def conflict_declare(*, actor: User, calloff: CallOff, confirmed: bool) -> ConflictDeclaration:
     _require_team(actor, calloff)
     if not confirmed:
         raise ValidationError({"confirm": _("Tick the box to confirm that you have no conflict of interest. If "
@@ -186,7 +187,7 @@ def conflict_declare(*, actor, calloff: CallOff, confirmed: bool) -> ConflictDec
     return declaration
 
 
-def _require_declared(actor, calloff: CallOff) -> None:
+def _require_declared(actor: User, calloff: CallOff) -> None:
     if declaration_of(calloff, actor) is None:
         raise CallOffError(_("Declare that you have no conflict of interest before you score the tenders."))
 
@@ -234,7 +235,7 @@ def _require_qualified(tender: Tender) -> None:
         raise CallOffError(_("Only qualified tenders are scored. Qualify the tender first, or reject it."))
 
 
-def _scoring(actor, tender: Tender, scores: Mapping[int, tuple[int, str]], *,
+def _scoring(actor: User, tender: Tender, scores: Mapping[int, tuple[int, str]], *,
              reasons_required: bool) -> tuple[CallOff, Tender]:
     """The guards of scoring, inside the caller's transaction: the call-off locked and opened, the
     actor on the team with a declaration, the tender qualified, every score on the scale."""
@@ -247,12 +248,13 @@ def _scoring(actor, tender: Tender, scores: Mapping[int, tuple[int, str]], *,
     return calloff, tender
 
 
-def _audit_scores(actor, calloff: CallOff, tender: Tender, verb: str, scores: Mapping[int, tuple[int, str]]) -> None:
+def _audit_scores(actor: User, calloff: CallOff, tender: Tender, verb: str,
+                  scores: Mapping[int, tuple[int, str]]) -> None:
     audit_log(actor=actor, verb=verb, obj=calloff, organisation=calloff.agency,
               payload={"tender": tender.pk, "scores": {str(pk): s for pk, (s, _t) in scores.items()}})
 
 
-def scores_record(*, actor, tender: Tender, scores: Mapping[int, tuple[int, str]]) -> list[Score]:
+def scores_record(*, actor: User, tender: Tender, scores: Mapping[int, tuple[int, str]]) -> list[Score]:
     """One evaluator's scores of one tender, every criterion at once; scoring again replaces them."""
     _require_team(actor, tender.calloff)
     with transaction.atomic():
@@ -264,7 +266,7 @@ def scores_record(*, actor, tender: Tender, scores: Mapping[int, tuple[int, str]
     return saved
 
 
-def consensus_record(*, actor, tender: Tender, scores: Mapping[int, tuple[int, str]]) -> list[ConsensusScore]:
+def consensus_record(*, actor: User, tender: Tender, scores: Mapping[int, tuple[int, str]]) -> list[ConsensusScore]:
     """The score the evaluators agree on, with reasons, per criterion; the ranking uses these."""
     _require_team(actor, tender.calloff)
     with transaction.atomic():
@@ -452,7 +454,7 @@ def _draw_order(preview: Preview, draw: Mapping[int, int] | None) -> list[int] |
     return order
 
 
-def evaluation_complete(*, actor, calloff: CallOff, draw: Mapping[int, int] | None = None,
+def evaluation_complete(*, actor: User, calloff: CallOff, draw: Mapping[int, int] | None = None,
                         witness: str = "") -> Evaluation:
     """Stores the ranking as computed and moves the call-off to evaluated.
 
@@ -492,7 +494,7 @@ def evaluation_complete(*, actor, calloff: CallOff, draw: Mapping[int, int] | No
     return result
 
 
-def evaluation_reopen(*, actor, calloff: CallOff, reason: str) -> CallOff:
+def evaluation_reopen(*, actor: User, calloff: CallOff, reason: str) -> CallOff:
     """Back to opened, before the decision is sent: the stored ranking is dropped (the audit keeps it)."""
     _require_team(actor, calloff)
     if not reason.strip():

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from innokop.accounts.models import Role
+from innokop.accounts.models import Role, User
 from innokop.accounts.permissions import actor_for
 from innokop.agreements.models import LotSupplier
 from innokop.core import clock
@@ -71,7 +71,7 @@ def _answer_period(calloff: CallOff) -> tuple[int, int, int]:
     return max(1, days), local.hour, local.minute
 
 
-def _offer_to(calloff: CallOff, admission: LotSupplier, answer_by: datetime, now: datetime, actor) -> RankingOffer:
+def _offer_to(calloff: CallOff, admission: LotSupplier, answer_by: datetime, now: datetime, actor: User) -> RankingOffer:
     offer = RankingOffer.objects.create(calloff=calloff, supplier=admission.supplier, rank=admission.rank,
                                         offered_at=now, answer_by=answer_by)
     # The invitation lets the supplier see the call-off; it stays when the offer passes on.
@@ -99,7 +99,7 @@ def _schedule_advance(calloff_id: int, answer_by: datetime) -> None:
         advance_ranking_offers.using(run_after=answer_by).enqueue(calloff_id)
 
 
-def _offer_next(calloff: CallOff, now: datetime, actor) -> RankingOffer | None:
+def _offer_next(calloff: CallOff, now: datetime, actor: User) -> RankingOffer | None:
     """Offers the call-off to the best-ranked supplier not yet asked; tells the agency when nobody is left."""
     asked = calloff.offers.values("supplier_id")
     admission = ranked_suppliers(calloff).exclude(supplier_id__in=asked).first()
@@ -117,7 +117,7 @@ def _offer_next(calloff: CallOff, now: datetime, actor) -> RankingOffer | None:
     return _offer_to(calloff, admission, answer_by, now, actor)
 
 
-def ranking_offer_first(*, actor, calloff: CallOff, answer_by: datetime) -> CallOff:
+def ranking_offer_first(*, actor: User, calloff: CallOff, answer_by: datetime) -> CallOff:
     """Publishes a call-off in ranking order: it is offered to the lot's first-ranked supplier."""
     _require_team_draft(actor, calloff)
     if calloff.method != CallOffKind.RANKING:
@@ -206,14 +206,14 @@ def _tell_team(calloff: CallOff, offer: RankingOffer, *, declined: bool) -> None
            url=_detail_url(calloff))
 
 
-def answering_offer(actor, calloff: CallOff) -> RankingOffer | None:
+def answering_offer(actor: User, calloff: CallOff) -> RankingOffer | None:
     """The open offer to a supplier the actor represents, or None."""
     represented = {m.organisation_id for m in actor_for(actor).memberships if m.role == Role.SUPPLIER_REPRESENTATIVE}
     return calloff.offers.filter(status=OfferStatus.OFFERED, supplier_id__in=represented) \
         .select_related("supplier", "calloff").first()
 
 
-def _locked_answer(actor, offer: RankingOffer) -> tuple[CallOff, RankingOffer]:
+def _locked_answer(actor: User, offer: RankingOffer) -> tuple[CallOff, RankingOffer]:
     calloff = CallOff.objects.select_for_update(of=("self",)).select_related("agency").get(pk=offer.calloff_id)
     offer = RankingOffer.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=offer.pk)
     represented = {m.organisation_id for m in actor_for(actor).memberships if m.role == Role.SUPPLIER_REPRESENTATIVE}
@@ -226,7 +226,7 @@ def _locked_answer(actor, offer: RankingOffer) -> tuple[CallOff, RankingOffer]:
     return calloff, offer
 
 
-def ranking_offer_accept(*, actor, offer: RankingOffer) -> RankingOffer:
+def ranking_offer_accept(*, actor: User, offer: RankingOffer) -> RankingOffer:
     """The offered supplier accepts: the call-off is accepted and the contract can be signed."""
     with transaction.atomic():
         calloff, offer = _locked_answer(actor, offer)
@@ -250,7 +250,7 @@ def ranking_offer_accept(*, actor, offer: RankingOffer) -> RankingOffer:
     return offer
 
 
-def ranking_offer_decline(*, actor, offer: RankingOffer, reason: str) -> RankingOffer:
+def ranking_offer_decline(*, actor: User, offer: RankingOffer, reason: str) -> RankingOffer:
     """The offered supplier declines with a reason: the call-off is offered to the next rank."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for declining; the agency is told it.")})

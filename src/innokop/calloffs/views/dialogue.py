@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -13,18 +12,12 @@ from innokop.core import clock
 from innokop.core.calendar import warns_non_working
 from innokop.core.formats import when
 from innokop.core.forms import add_service_errors
+from innokop.core.refusals import REFUSALS, refusal_message
 
 from ..dialogue_forms import ClarificationForm, DeadlineForm, KeepDeadlineForm, MinutesForm, SlotOfferForm
 from ..models import CallOff
-from ..permissions import get_calloff_for_actor, is_agency_member, is_team_member
-from ..services import CallOffError, asking_supplier
+from ..permissions import get_calloff_for_actor, get_representing_supplier, is_team_member, represented_supplier
 from ..services import dialogue as services
-
-REFUSALS = (ValidationError, CallOffError)
-
-
-def _refusal(error: Exception) -> str:
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 def _clarifications(calloff: CallOff) -> list:
@@ -58,7 +51,7 @@ def _agency_context(request, calloff: CallOff, now, clarifications) -> dict:
 def _supplier_context(request, calloff: CallOff, now) -> dict:
     if not services.uses_dialogue(calloff):
         return {}
-    supplier = asking_supplier(request.user, calloff)
+    supplier = represented_supplier(request.actor, calloff)
     slots = list(calloff.slots.filter(supplier__isnull=True, starts_at__gt=now)) if supplier else []
     own = calloff.slots.filter(supplier=supplier).first() if supplier else None
     return {"own_slot": own, "free_slots": slots, "own_slot_cancellable": bool(own and own.starts_at > now),
@@ -181,10 +174,8 @@ def dialogue_slots_offer(request, pk: int):
 
 
 def _supplier_slot(request, pk: int, slot_pk: int):
-    """The call-off (visible to the actor) and one of its meetings; only invited suppliers act on bookings."""
-    calloff = get_calloff_for_actor(request.actor, pk)
-    if is_agency_member(request.actor, calloff) or asking_supplier(request.user, calloff) is None:
-        raise PermissionDenied
+    """The call-off and one of its meetings; only the invited suppliers' representatives act on bookings."""
+    calloff, _supplier = get_representing_supplier(request.actor, pk)
     return calloff, get_object_or_404(calloff.slots, pk=slot_pk)
 
 
@@ -195,7 +186,7 @@ def dialogue_slot_book(request, pk: int, slot_pk: int):
     try:
         slot = services.dialogue_slot_book(actor=request.user, slot=slot)
     except REFUSALS as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("Your dialogue meeting is booked: %(when)s, %(place)s.")
                          % {"when": when(slot.starts_at), "place": slot.place})
@@ -209,7 +200,7 @@ def dialogue_booking_cancel(request, pk: int, slot_pk: int):
     try:
         services.dialogue_booking_cancel(actor=request.user, slot=slot)
     except REFUSALS as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("Your booking is cancelled and the time is free for the others."))
     return redirect(reverse("calloffs:calloff_detail", args=[calloff.pk]) + "#dialogue")

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -13,14 +12,13 @@ from innokop.core import clock
 from innokop.core.calendar import warns_non_working
 from innokop.core.formats import when
 from innokop.core.forms import add_service_errors
+from innokop.core.refusals import REFUSALS
 
 from ..dialogue_forms import OfferAnswerForm, RankingPublishForm
 from ..models import CallOff, CallOffKind, CallOffStatus, OfferStatus
-from ..permissions import get_calloff_for_actor, is_agency_member
-from ..services import CallOffError, publication_problems
+from ..permissions import get_calloff_for_agency, get_calloff_for_supplier
+from ..services import publication_problems
 from ..services import ranking as services
-
-REFUSALS = (ValidationError, CallOffError)
 
 
 def _offer_rows(offers, now) -> list[dict]:
@@ -73,9 +71,8 @@ def ranking_check(request, calloff: CallOff, *, step: int, steps: int):
 @require_GET
 def ranking_offered(request, pk: int):
     """The confirmation after publishing: the reference, who has the offer and what happens next."""
-    calloff = get_calloff_for_actor(request.actor, pk)
-    if not is_agency_member(request.actor, calloff) or calloff.method != CallOffKind.RANKING \
-            or calloff.published_at is None:
+    calloff = get_calloff_for_agency(request.actor, pk)
+    if calloff.method != CallOffKind.RANKING or calloff.published_at is None:
         raise Http404
     first = calloff.offers.select_related("supplier").order_by("rank").first()
     return render(request, "calloffs/ranking/offered.html", {"calloff": calloff, "offer": first})
@@ -85,9 +82,7 @@ def ranking_offered(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def offer_answer(request, pk: int):
     """The offered supplier accepts, or declines with a reason; the agency's own people may only read (403)."""
-    calloff = get_calloff_for_actor(request.actor, pk)
-    if is_agency_member(request.actor, calloff):
-        raise PermissionDenied
+    calloff = get_calloff_for_supplier(request.actor, pk)
     offer = services.answering_offer(request.user, calloff)
     if offer is None:
         messages.error(request, _("There is no offer waiting for your company's answer in this call-off."))

@@ -1,8 +1,11 @@
-"""The procurement record export: request it, watch its progress, download the ZIP."""
+"""The procurement record export: request it, watch its progress, download the ZIP.
+
+The record is the agency's: every member of the agency may export it (404 for everyone else,
+invited suppliers included).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -11,21 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import record
 from ..models import RecordExport
-from ..permissions import get_calloff_for_actor, is_agency_member
-
-
-def _agency_calloff(request, pk: int):
-    """The record is the agency's: invited suppliers may see the call-off (403), nobody else (404)."""
-    calloff = get_calloff_for_actor(request.actor, pk)
-    if not is_agency_member(request.actor, calloff):
-        raise PermissionDenied
-    return calloff
+from ..permissions import get_calloff_for_agency
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_export(request, pk: int):
-    calloff = _agency_calloff(request, pk)
+    calloff = get_calloff_for_agency(request.actor, pk)
     if request.method == "POST":
         try:
             export = record.record_export_request(actor=request.user, calloff=calloff)
@@ -40,7 +35,7 @@ def record_export(request, pk: int):
 @login_required
 @require_GET
 def record_export_status(request, pk: int, export_pk: int):
-    calloff = _agency_calloff(request, pk)
+    calloff = get_calloff_for_agency(request.actor, pk)
     export = get_object_or_404(RecordExport, calloff=calloff, pk=export_pk)
     template = "calloffs/record/progress.html" if request.htmx else "calloffs/record/status.html"
     return render(request, template, {"calloff": calloff, "export": export})
@@ -49,7 +44,7 @@ def record_export_status(request, pk: int, export_pk: int):
 @login_required
 @require_GET
 def record_export_download(request, pk: int, export_pk: int):
-    calloff = _agency_calloff(request, pk)
+    calloff = get_calloff_for_agency(request.actor, pk)
     export = get_object_or_404(RecordExport, calloff=calloff, pk=export_pk)
     if not export.file:
         raise Http404(_("The procurement record is not ready yet."))

@@ -8,8 +8,6 @@ at all before opening, so nothing in it can depend on whether, or how many, tend
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -17,23 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from innokop.core import clock
 from innokop.core.forms import add_service_errors
+from innokop.core.refusals import REFUSALS
 
-from .. import services
 from ..models import CallOff, CallOffStatus, TenderSubmission
-from ..permissions import get_calloff_for_actor, is_agency_member
+from ..permissions import get_tendering_supplier, represented_supplier
 from ..services import CallOffError, tenders
 from ..tender_forms import AttachmentForm, SubmitForm, TenderForm
-
-
-def _tendering(request, pk: int):
-    """The call-off and the invited supplier the user represents in it; 404 for the agency, 403 for others."""
-    calloff = get_calloff_for_actor(request.actor, pk)
-    if is_agency_member(request.actor, calloff) or not calloff.is_renewed_competition:
-        raise Http404  # ranking order has no tenders
-    supplier = services.asking_supplier(request.user, calloff)
-    if supplier is None:
-        raise PermissionDenied
-    return calloff, supplier
 
 
 def _closed(request, calloff: CallOff):
@@ -49,7 +36,7 @@ def _closed(request, calloff: CallOff):
 @require_http_methods(["GET", "POST"])
 def tender_edit(request, pk: int):
     """The tender form: "Save draft", "Save and check", and with JavaScript an autosave (an HTMX partial)."""
-    calloff, supplier = _tendering(request, pk)
+    calloff, supplier = get_tendering_supplier(request.actor, pk)
     if not calloff.may_tender(clock.now()) and request.method == "GET":
         return _closed(request, calloff)
     tender = tenders.tender_of(calloff, supplier)
@@ -75,7 +62,7 @@ def _save(request, calloff: CallOff, form: TenderForm, previous):
     content = form.content(previous)
     try:
         tender = tenders.tender_save_draft(actor=request.user, calloff=calloff, content=content)
-    except (ValidationError, CallOffError) as error:
+    except REFUSALS as error:
         add_service_errors(form, error)
         return None
     for refusal in tenders.price_refusals(form.scope, content):
@@ -97,7 +84,7 @@ def _caps() -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tender_attachments(request, pk: int):
-    calloff, supplier = _tendering(request, pk)
+    calloff, supplier = get_tendering_supplier(request.actor, pk)
     if not calloff.may_tender(clock.now()) and request.method == "GET":
         return _closed(request, calloff)
     form = AttachmentForm(request.POST or None, request.FILES or None)
@@ -105,7 +92,7 @@ def tender_attachments(request, pk: int):
         try:
             added = tenders.tender_attachment_add(actor=request.user, calloff=calloff,
                                                   uploaded=form.cleaned_data["file"])
-        except (ValidationError, CallOffError) as error:
+        except REFUSALS as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s is attached to your draft.") % {"name": added.name})
@@ -119,7 +106,7 @@ def tender_attachments(request, pk: int):
 @login_required
 @require_POST
 def tender_attachment_remove(request, pk: int, sha256: str):
-    calloff, _supplier = _tendering(request, pk)
+    calloff, _supplier = get_tendering_supplier(request.actor, pk)
     try:
         removed = tenders.tender_attachment_remove(actor=request.user, calloff=calloff, sha256=sha256)
     except CallOffError as error:
@@ -133,7 +120,7 @@ def tender_attachment_remove(request, pk: int, sha256: str):
 @require_http_methods(["GET", "POST"])
 def tender_check(request, pk: int):
     """Check your answers; the POST seals exactly the draft that was shown (its SHA-256 is sent back)."""
-    calloff, supplier = _tendering(request, pk)
+    calloff, supplier = get_tendering_supplier(request.actor, pk)
     now = clock.now()
     if not calloff.may_tender(now) and request.method == "GET":
         return _closed(request, calloff)
@@ -168,7 +155,7 @@ def _answers(scope, content) -> dict:
 @login_required
 @require_GET
 def tender_receipt(request, pk: int, number: int):
-    calloff, supplier = _tendering(request, pk)
+    calloff, supplier = get_tendering_supplier(request.actor, pk)
     submission = get_object_or_404(
         TenderSubmission.objects.select_related("tender__calloff__agency", "tender__supplier", "submitted_by"),
         tender__calloff=calloff, tender__supplier=supplier, number=number)
@@ -180,7 +167,7 @@ def tender_receipt(request, pk: int, number: int):
 @require_http_methods(["GET", "POST"])
 def tender_withdraw(request, pk: int):
     """A confirmation page, then the withdrawal; the supplier may submit again until the deadline."""
-    calloff, supplier = _tendering(request, pk)
+    calloff, supplier = get_tendering_supplier(request.actor, pk)
     if request.method == "POST":
         try:
             withdrawn = tenders.tender_withdraw(actor=request.user, calloff=calloff)
@@ -201,7 +188,7 @@ def detail_context(request, calloff: CallOff, now, *, agency: bool) -> dict:
     if agency:
         # Rule 6: nothing about tenders is read for the agency, so nothing shown can depend on them.
         return {"tenders_sealed": calloff.status == CallOffStatus.OPEN and calloff.tender_deadline is not None}
-    supplier = services.asking_supplier(request.user, calloff)
+    supplier = represented_supplier(request.actor, calloff)
     if supplier is None or not calloff.is_renewed_competition:
         return {}
     tender = tenders.tender_of(calloff, supplier)

@@ -30,7 +30,6 @@ from ..models import (
     SolutionAttachment,
     SolutionReview,
     SolutionStatus,
-    is_framework_manager,
 )
 from ..permissions import get_public_collection, get_solution_for_actor
 
@@ -67,7 +66,7 @@ def solution_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, solution: Solution) -> dict:
     owner = solution.supplier_id in request.actor.organisation_ids
-    insider = owner or is_framework_manager(request.actor)
+    insider = owner or request.actor.is_framework_manager
     evidence = solution.evidence.select_related("document")
     cases = solution.reference_cases.all()
     attachments = solution.attachments.select_related("document")
@@ -106,7 +105,7 @@ def solution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def solution_file(request: HttpRequest, pk: int, document_id) -> FileResponse:
     """An image or document of a solution, for whoever may see the solution (and the file)."""
     solution = get_solution_for_actor(request.actor, pk)
-    insider = solution.supplier_id in request.actor.organisation_ids or is_framework_manager(request.actor)
+    insider = solution.supplier_id in request.actor.organisation_ids or request.actor.is_framework_manager
     documents = Document.objects.filter(attached_to=solution.document_key)
     if not insider:
         documents = documents.filter(is_public=True)

@@ -10,15 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from innokop.agreements.permissions import require_framework_manager
+
 from .. import services
 from ..forms import CollectionForm, EvidenceReviewForm, ReasonForm
 from ..models import Collection, Evidence, ReviewStatus, Solution, SolutionStatus
-from ..permissions import (
-    get_collection_for_actor,
-    get_evidence_for_review,
-    get_solution_for_review,
-    require_framework_manager,
-)
+from ..permissions import get_collection_for_actor, get_evidence_for_review, get_solution_for_review
 from .public import _detail_context
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,26 +10,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from innokop.accounts.models import Organisation
-
 from .. import services
 from ..forms import SECTION_FORMS, AttachmentForm, CommercialForm, EvidenceForm, ReferenceCaseForm, SolutionStartForm
 from ..models import Solution, SolutionStatus, represented_suppliers
-from ..permissions import get_solution_for_actor
+from ..permissions import get_represented_supplier, get_solution_for_actor
 from .public import _detail_context
-
-
-def _supplier_of(request: HttpRequest) -> Organisation:
-    ids = represented_suppliers(request.actor)
-    if not ids:
-        raise PermissionDenied
-    return Organisation.objects.get(pk=ids[0])
 
 
 @login_required
 @require_GET
 def my_solutions(request: HttpRequest) -> HttpResponse:
-    supplier = _supplier_of(request)
+    supplier = get_represented_supplier(request.actor)
     solutions = Solution.objects.filter(supplier_id__in=represented_suppliers(request.actor)).order_by("-updated_at")
     return render(request, "catalogue/my_solutions.html", {"supplier": supplier, "solutions": solutions})
 
@@ -37,7 +28,7 @@ def my_solutions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def solution_create(request: HttpRequest) -> HttpResponse:
-    supplier = _supplier_of(request)
+    supplier = get_represented_supplier(request.actor)
     form = SolutionStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
