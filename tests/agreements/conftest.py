@@ -1,5 +1,6 @@
+from datetime import datetime, timezone
+
 import pytest
-from django.utils import timezone
 
 from innokop.agreements.models import CallOffMethod
 
@@ -21,6 +22,7 @@ def published(agreement, supplier_org, supplier_org_b, clock):
     LotSupplierFactory(lot=dialogue, supplier=supplier_org)
     LotSupplierFactory(lot=dialogue, supplier=supplier_org_b)
     LotSupplierFactory(lot=ranking, supplier=supplier_org, rank=1)
-    agreement.published_at = timezone.now()
+    # A fixed day before every moment the tests set the clock to, not the day the suite runs.
+    agreement.published_at = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
     agreement.save()
     return agreement

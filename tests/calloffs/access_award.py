@@ -1,13 +1,15 @@
 """Access-matrix rows for opening, evaluation, the award decision and the contract (see tests/test_access_matrix.py).
 
-The agency persona (a procurer, not admin) is on the team of every call-off here; the supplier
-persona's organisation is invited to them and has tendered in them, and it is the contracted
-supplier. The CPB persona (and the staff persona, a member of the CPB) owns the framework agreement,
-so it may read award decisions (DESIGN.md §5) but nothing else of the call-off. The matrix runs on
-the real clock: deadlines are relative to now.
+The agency persona (a procurer, not admin) is on the team of every call-off here; the colleague
+persona, of the same agency, is on none: they read the opening record, the evaluation, the decision
+and the contract, and change nothing (403). The supplier persona's organisation is invited to them
+and has tendered in them, and it is the contracted supplier; the other-lot supplier is invited to
+none. The CPB persona owns the framework agreement, so it may read award decisions (DESIGN.md §5)
+but nothing else of the call-off; platform staff see none of it. Deadlines are relative to the
+matrix's fixed moment, `world.now`.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.urls import reverse
@@ -28,18 +30,19 @@ from innokop.calloffs.models import (
 )
 from innokop.calloffs.tender_content import Attachment, TenderContent
 
-from ..access import Row
+from ..access import AGENCY_READS, TEAM_ONLY, Row
 from ..agreements.factories import LotFactory
 
-AGENCY_PAGE = {"anonymous": 302, "supplier": 404, "agency": 200, "cpb": 404, "staff": 404}
-TEAM_POST = {"anonymous": 302, "supplier": 404, "agency": 302, "cpb": 404, "staff": 404}
-DECISION_READERS = {"anonymous": 302, "supplier": 200, "agency": 200, "cpb": 200, "staff": 200}
-CONTRACT_READERS = {"anonymous": 302, "supplier": 200, "agency": 200, "cpb": 404, "staff": 404}
-API_AGENCY = {"anonymous": 401, "supplier": 404, "agency": 200, "cpb": 404, "staff": 404}
+AGENCY_PAGE = AGENCY_READS  # what the agency reads: every member
+TEAM_PAGE = TEAM_ONLY  # a form that changes the call-off: its team only
+TEAM_POST = TEAM_ONLY | {"agency": 302}
+DECISION_READERS = {"anonymous": 302, "supplier": 200, "agency": 200, "colleague": 200, "cpb": 200, "*": 404}
+CONTRACT_READERS = {"anonymous": 302, "supplier": 200, "agency": 200, "colleague": 200, "*": 404}
+API_AGENCY = AGENCY_READS | {"anonymous": 401}
 
 
 def _calloff(world, key: str, status: str, *, deadline: datetime) -> CallOff:
-    now = datetime.now(timezone.utc)
+    now = world.now
     lot = world.extra["award_lot"]
     calloff = CallOff.objects.create(
         agency=world.extra["agency"], lot=lot, created_by=world.agency_admin,
@@ -72,7 +75,7 @@ def _tender(world, calloff: CallOff, status: str = TenderStatus.SUBMITTED) -> tu
 
 def _opened(world, key: str, status: str) -> tuple[CallOff, Tender]:
     """A call-off whose tenders two team members have opened, with the supplier's tender qualified."""
-    now = datetime.now(timezone.utc)
+    now = world.now
     calloff = _calloff(world, key, status, deadline=now - timedelta(days=2))
     tender, submission = _tender(world, calloff, TenderStatus.QUALIFIED)
     OpeningRecord.objects.create(
@@ -88,7 +91,7 @@ def _opened(world, key: str, status: str) -> tuple[CallOff, Tender]:
 
 def _evaluated(world, key: str, status: str) -> tuple[CallOff, Tender]:
     calloff, tender = _opened(world, key, status)
-    Evaluation.objects.create(calloff=calloff, completed_by=world.agency_admin, completed_at=datetime.now(timezone.utc),
+    Evaluation.objects.create(calloff=calloff, completed_by=world.agency_admin, completed_at=world.now,
                               winner=tender, ranking=[{
                                   "tender": tender.pk, "supplier": tender.supplier.name, "position": 1, "price": "100",
                                   "total_points": "100.00", "price_points": "60.00", "quality_points": "40.00",
@@ -101,16 +104,17 @@ def _awarded(world, key: str, status: str) -> CallOff:
     calloff, tender = _evaluated(world, key, status)
     AwardDecision.objects.create(calloff=calloff, winner=tender, reasons="Bäst.", advantages="Enda anbudet.",
                                  standstill=False, sent_by=world.agency_admin,
-                                 sent_at=datetime.now(timezone.utc) - timedelta(hours=1))
+                                 sent_at=world.now - timedelta(hours=1))
     return calloff
 
 
 def build(world) -> None:
     # A lot of its own on the CPB's published agreement, so no other row's changes to a lot reach these call-offs.
-    lot = LotFactory(agreement=world.extra["agreement"])
+    # Lot 3: lots 1 and 2 are tests/agreements/access.py's.
+    lot = LotFactory(agreement=world.extra["agreement"], number=3)
     lot.criteria.create(name="Kvalitet", min_weight=20, max_weight=60)
     world.extra["award_lot"] = lot
-    now = datetime.now(timezone.utc)
+    now = world.now
     due = _calloff(world, "due", CallOffStatus.OPEN, deadline=now - timedelta(hours=1))
     _tender(world, due)
     opened, opened_tender = _opened(world, "opened", CallOffStatus.OPENED)
@@ -140,19 +144,19 @@ ROWS = {
     "calloffs:opened_tender": Row(_tender_url("calloffs:opened_tender"), AGENCY_PAGE),
     "calloffs:opened_attachment": Row(_tender_url("calloffs:opened_attachment", 0), AGENCY_PAGE),
     "calloffs:tender_qualify": Row(_tender_url("calloffs:tender_qualify"), TEAM_POST, "post"),
-    "calloffs:tender_reject": Row(_tender_url("calloffs:tender_reject"), AGENCY_PAGE),
+    "calloffs:tender_reject": Row(_tender_url("calloffs:tender_reject"), TEAM_PAGE),
     "calloffs:evaluation_overview": Row(_url("calloffs:evaluation_overview", "award_opened"), AGENCY_PAGE),
-    "calloffs:conflict_declare": Row(_url("calloffs:conflict_declare", "award_opened"), AGENCY_PAGE),
-    "calloffs:score_tender": Row(_tender_url("calloffs:score_tender"), AGENCY_PAGE),
-    "calloffs:consensus_tender": Row(_tender_url("calloffs:consensus_tender"), AGENCY_PAGE),
+    "calloffs:conflict_declare": Row(_url("calloffs:conflict_declare", "award_opened"), TEAM_PAGE),
+    "calloffs:score_tender": Row(_tender_url("calloffs:score_tender"), TEAM_PAGE),
+    "calloffs:consensus_tender": Row(_tender_url("calloffs:consensus_tender"), TEAM_PAGE),
     "calloffs:evaluation_ranking": Row(_url("calloffs:evaluation_ranking", "award_opened"), AGENCY_PAGE),
     "calloffs:evaluation_sensitivity": Row(_url("calloffs:evaluation_sensitivity", "award_opened"), AGENCY_PAGE),
-    "calloffs:evaluation_reopen": Row(_url("calloffs:evaluation_reopen", "award_evaluated"), AGENCY_PAGE),
-    "calloffs:decision_prepare": Row(_url("calloffs:decision_prepare", "award_evaluated"), AGENCY_PAGE),
+    "calloffs:evaluation_reopen": Row(_url("calloffs:evaluation_reopen", "award_evaluated"), TEAM_PAGE),
+    "calloffs:decision_prepare": Row(_url("calloffs:decision_prepare", "award_evaluated"), TEAM_PAGE),
     "calloffs:award_decision": Row(_url("calloffs:award_decision", "award_awarded"), DECISION_READERS),
     "calloffs:award_decision_pdf": Row(_url("calloffs:award_decision_pdf", "award_awarded"), DECISION_READERS),
     "calloffs:award_decision_docx": Row(_url("calloffs:award_decision_docx", "award_awarded"), DECISION_READERS),
-    "calloffs:contract_sign": Row(_url("calloffs:contract_sign", "award_awarded"), AGENCY_PAGE),
+    "calloffs:contract_sign": Row(_url("calloffs:contract_sign", "award_awarded"), TEAM_PAGE),
     "calloffs:contract_detail": Row(_url("calloffs:contract_detail", "award_contracted"), CONTRACT_READERS),
     "api:award_opening": Row(_url("api:award_opening", "award_opened"), API_AGENCY),
     "api:award_evaluation": Row(_url("api:award_evaluation", "award_opened"), API_AGENCY),

@@ -1,11 +1,12 @@
 """Access-matrix rows for the dialogue and ranking URLs of a call-off (see tests/test_access_matrix.py).
 
 The supplier persona's organisation is invited to two open call-offs with dialogue (one where it has
-booked a meeting, one with a free time only) and is offered a call-off in ranking order. The agency
-persona is on the team of all three; the CPB and staff see none of them.
+booked a meeting, one with a free time only) and is offered a call-off in ranking order; the
+other-lot supplier is invited to none. The agency persona is on the team of all three; the colleague
+persona, of the same agency, reads them and may not act (403); the CPB and staff see none of them.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -13,15 +14,16 @@ from django.urls import reverse
 from innokop.calloffs.models import CallOffStatus, Clarification, DialogueSlot, RankingOffer
 from innokop.core.documents import document_create
 
-from ..access import OWNER_ONLY, Row
+from ..access import AGENCY_READS, TEAM_ONLY, Row
 from .access import INVITED_READS, _calloff
 
-TEAM_PAGE = OWNER_ONLY | {"supplier": 403}  # the team's own pages: an invited supplier sees the call-off, may not act
-TEAM_POST = {"anonymous": 302, "supplier": 403, "agency": 200, "cpb": 404, "staff": 404}  # re-renders the empty form
-SUPPLIER_POST = {"anonymous": 302, "supplier": 302, "agency": 403, "cpb": 404, "staff": 404}
-OFFERED_ONLY = {"anonymous": 302, "supplier": 200, "agency": 403, "cpb": 404, "staff": 404}
-API_READS = {"anonymous": 401, "supplier": 200, "agency": 200, "cpb": 404, "staff": 404}
-API_SUPPLIER_POST = {"anonymous": 401, "supplier": 200, "agency": 403, "cpb": 404, "staff": 404}
+TEAM_PAGE = TEAM_ONLY | {"supplier": 403}  # the team's own pages: an invited supplier sees the call-off, may not act
+TEAM_POST = TEAM_PAGE  # re-renders the empty form for the team
+# The invited supplier acts; the agency, team or not, sees the call-off and may not.
+SUPPLIER_POST = {"anonymous": 302, "supplier": 302, "agency": 403, "colleague": 403, "*": 404}
+OFFERED_ONLY = SUPPLIER_POST | {"supplier": 200}
+API_READS = INVITED_READS | {"anonymous": 401}
+API_SUPPLIER_POST = SUPPLIER_POST | {"anonymous": 401, "supplier": 200}
 
 
 def _open(world, now):
@@ -39,8 +41,8 @@ def _slot(calloff, world, starts, **fields):
 
 
 def build(world) -> None:
-    # The matrix runs on the real clock: every deadline is relative to now.
-    now = datetime.now(timezone.utc)
+    # Every deadline is relative to the matrix's fixed moment.
+    now = world.now
     supplier_org, supplier = world.extra["supplier_org"], world.users["supplier"]
     booked_calloff, free_calloff = _open(world, now), _open(world, now)
     document = document_create(actor=world.agency_admin, owner=world.extra["agency"], title="Bilaga",
@@ -78,7 +80,7 @@ ROWS = {
     "calloffs:dialogue_booking_cancel": Row(_url("calloffs:dialogue_booking_cancel", "dialogue_booked",
                                                  "slot_booked"), SUPPLIER_POST, "post"),
     "calloffs:dialogue_minutes": Row(_url("calloffs:dialogue_minutes", "dialogue_booked", "slot_booked"), TEAM_PAGE),
-    "calloffs:ranking_offered": Row(_url("calloffs:ranking_offered", "ranking_offered"), OWNER_ONLY),
+    "calloffs:ranking_offered": Row(_url("calloffs:ranking_offered", "ranking_offered"), AGENCY_READS),
     "calloffs:offer_answer": Row(_url("calloffs:offer_answer", "ranking_offered"), OFFERED_ONLY),
     "api:calloff_clarifications": Row(_url("api:calloff_clarifications", "dialogue_booked"), API_READS),
     "api:calloff_meetings": Row(_url("api:calloff_meetings", "dialogue_booked"), API_READS),

@@ -1,5 +1,7 @@
 """Factories for the catalogue; solutions are built directly (tests of rules call the services)."""
 
+import datetime
+
 import factory
 
 from innokop.accounts.models import OrganisationKind
@@ -50,7 +52,7 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     solution = factory.SubFactory(SolutionFactory)
     kind = EvidenceKind.PILOT
     provided_by = "Region Test"
-    date = factory.Faker("date_object")
+    date = datetime.date(2026, 9, 1)  # a fixed day before the tests' clock, not a random one up to today
     description = "Pilot i sex månader."
 
 
