@@ -23,6 +23,15 @@ class FixedClock:
         self.moment = moment
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counts from one test never reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def clock(monkeypatch):
     """The application's clock, fixed at Monday 15 March 2027 09:00 UTC until a test moves it."""

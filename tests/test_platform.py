@@ -1,5 +1,6 @@
 """The platform's outer promises: settings, health, the API document, the CLI and the demo."""
 
+import json
 import os
 import subprocess
 import sys
@@ -59,6 +60,52 @@ def test_a_secret_key_is_generated_once_into_var_when_absent(tmp_path):
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert first.stdout == second.stdout and len(first.stdout.strip()) >= 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+OWNER_ONLY_SCRIPT = """
+import json, os, django
+django.setup()
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from innokop.calloffs import sealing
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE t (x)")
+    cursor.execute("INSERT INTO t VALUES (1)")
+    default_storage.save("documents/ab/tender.pdf", ContentFile(b"%PDF-1.4"))
+    sealing.load_kek()
+    names = ["", "innokop.sqlite3", "innokop.sqlite3-wal", "innokop.sqlite3-shm", "secret_key", "tender_kek",
+             "media", "media/documents", "media/documents/ab", "media/documents/ab/tender.pdf"]
+    print(json.dumps({name: os.stat(settings.VAR_DIR / name).st_mode & 0o777 for name in names}))
+"""
+
+
+def _start_in(var_dir: Path) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"SECRET_KEY", "DATABASE_URL", "INNOKOP_KEK", "MEDIA_ROOT", "STATIC_ROOT"}}
+    env |= {"INNOKOP_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "innokop.config.settings.local"}
+    result = subprocess.run([sys.executable, "-c", OWNER_ONLY_SCRIPT], env=env, capture_output=True, text=True,
+                            check=True, preexec_fn=lambda: os.umask(0o022))  # a usual umask: 0644 files
+    return json.loads(result.stdout)
+
+
+def test_the_database_keys_and_uploads_are_readable_by_their_owner_only(tmp_path):
+    modes = _start_in(tmp_path / "var")
+    assert {name: oct(mode) for name, mode in modes.items() if mode & 0o077} == {}
+    assert modes["innokop.sqlite3-wal"] == modes["media/documents/ab/tender.pdf"] == 0o600
+    assert modes["media/documents/ab"] == 0o700
+
+
+def test_files_an_older_version_left_readable_are_tightened(tmp_path):
+    (tmp_path / "media").mkdir(mode=0o755)
+    (tmp_path / "innokop.sqlite3").touch(mode=0o644)
+    (tmp_path / "secret_key").write_text("an-old-secret-key-" * 4)
+    (tmp_path / "secret_key").chmod(0o644)
+    tmp_path.chmod(0o755)
+    modes = _start_in(tmp_path)
+    assert modes[""] == modes["media"] == 0o700
+    assert modes["innokop.sqlite3"] == modes["secret_key"] == 0o600
 
 
 @pytest.mark.django_db

@@ -36,6 +36,51 @@ def test_failed_logins_are_throttled(client, supplier, settings):
     assert "15" in locked.content.decode()
 
 
+PROXY = "10.0.0.2"  # our reverse proxy: every request reaches the application from here
+
+
+def _fail_until_locked(client, user, settings, **meta):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": user.email, "password": "fel"}, **meta)
+
+
+def test_two_people_behind_the_proxy_are_counted_apart(client, supplier, settings):
+    settings.INNOKOP_TRUSTED_PROXIES = 1
+    stranger = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    _fail_until_locked(client, supplier, settings, **stranger)
+    assert client.post(LOGIN, {"username": supplier.email, "password": PASSWORD}, **stranger).status_code == 429
+    owner = client.post(LOGIN, {"username": supplier.email, "password": PASSWORD},
+                        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert owner.status_code == 302  # the stranger's wrong passwords did not lock the owner out
+
+
+def test_a_stranger_elsewhere_does_not_lock_the_owner_out(client, supplier, settings):
+    _fail_until_locked(client, supplier, settings, REMOTE_ADDR="198.51.100.7")
+    owner = client.post(LOGIN, {"username": supplier.email, "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    assert owner.status_code == 302
+
+
+def test_forged_forwarded_addresses_do_not_escape_the_lock(client, supplier, settings):
+    settings.INNOKOP_TRUSTED_PROXIES = 1
+    for attempt in range(settings.AXES_FAILURE_LIMIT + 1):
+        # The client writes a new address each time; our proxy appends the real one.
+        client.post(LOGIN, {"username": supplier.email, "password": "fel"},
+                    REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}, 198.51.100.7")
+    locked = client.post(LOGIN, {"username": supplier.email, "password": PASSWORD},
+                         REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.99, 198.51.100.7")
+    assert locked.status_code == 429
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, supplier, settings):
+    settings.INNOKOP_TRUSTED_PROXIES = 0
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": supplier.email, "password": "fel"},
+                    REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}")
+    locked = client.post(LOGIN, {"username": supplier.email, "password": PASSWORD},
+                         REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="192.0.2.99")
+    assert locked.status_code == 429
+
+
 def test_passwords_are_hashed_with_argon2_outside_tests():
     from innokop.config.settings import base
 

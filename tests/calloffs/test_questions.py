@@ -160,6 +160,23 @@ def test_a_late_question_on_the_page_is_refused_with_a_message(login, open_callo
     assert not CallOffQuestion.objects.exists()
 
 
+def test_questions_are_limited_per_supplier_with_a_429_until_the_window_ends(
+        login, open_calloff, supplier, supplier_b, clock, settings, django_capture_on_commit_callbacks):
+    count, seconds = settings.INNOKOP_RATE_LIMITS["question"]
+    client = login(supplier)
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(count):
+            assert client.post(_ask_url(open_calloff), {"text": f"{QUESTION} ({number})"}).status_code == 302
+        flooded = client.post(_ask_url(open_calloff), {"text": QUESTION})
+    assert flooded.status_code == 429 and 0 < int(flooded["Retry-After"]) <= seconds
+    assert "Too many attempts" in flooded.content.decode()
+    assert open_calloff.questions.count() == count
+    assert Notification.objects.filter(kind="calloff.question_asked").count() == count  # no flood for the team
+    assert login(supplier_b).post(_ask_url(open_calloff), {"text": QUESTION}).status_code == 302  # others may ask
+    clock.set(clock.now() + timedelta(seconds=int(flooded["Retry-After"])))
+    assert login(supplier).post(_ask_url(open_calloff), {"text": QUESTION}).status_code == 302
+
+
 @pytest.mark.parametrize("persona, status", [("supplier_off_lot", 404), ("other_agency_procurer", 404),
                                              ("agency_procurer", 403), ("agency_colleague", 403)])
 def test_who_may_not_ask(login, open_calloff, persona, status, request):

@@ -1,5 +1,6 @@
 """The catalogue's pages: what each persona sees and may do, through the real views."""
 
+import html
 from xml.etree import ElementTree
 
 import pytest
@@ -9,6 +10,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from innokop.accounts.models import Organisation
 from innokop.catalogue import services
 from innokop.catalogue.models import Collection, Evidence, ReviewStatus, Solution, SolutionStatus
 
@@ -179,6 +181,22 @@ def test_the_atom_feed_lists_new_and_verified_solutions(client, published, accep
     titles = [entry.find(f"{atom}title").text for entry in entries]
     assert any("Smart avfallshantering" in title for title in titles)
     assert len({entry.find(f"{atom}id").text for entry in entries}) == 2
+
+
+def test_the_feed_gives_summaries_and_company_names_as_text_not_markup(client, published, supplier_org):
+    markup = '<img src=x onerror="alert(1)">'
+    Solution.objects.filter(pk=published.pk).update(summary=f"Sorterar {markup} & mer")
+    Organisation.objects.filter(pk=supplier_org.pk).update(name="<b>Leverantör</b> AB")
+    root = ElementTree.fromstring(client.get(reverse("catalogue:solution_feed")).content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    summary = root.find(f"{atom}entry/{atom}summary")
+    # What a feed reader gets after reading the XML: text, or HTML in which the markup is escaped.
+    shown = summary.text
+    if summary.get("type") == "html":
+        assert "<" not in summary.text  # no markup for the reader to run
+        shown = html.unescape(summary.text)
+    assert shown == f"Sorterar {markup} & mer (<b>Leverantör</b> AB)"
+    assert root.find(f"{atom}entry/{atom}author/{atom}name").text == "<b>Leverantör</b> AB"  # a text element
 
 
 def test_the_feed_leaves_out_archived_solutions(client, published, supplier):

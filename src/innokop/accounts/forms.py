@@ -1,11 +1,20 @@
+import logging
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
+
+from innokop.core.mail import CONFIDENTIAL_HEADER
 
 from .identifiers import normalise_org_number, normalise_vat_number
 from .models import ROLES_BY_KIND, OrganisationKind, Role, User
+
+logger = logging.getLogger(__name__)
 
 EU_COUNTRIES = [
     ("SE", _("Sweden")), ("AT", _("Austria")), ("BE", _("Belgium")), ("BG", _("Bulgaria")), ("CY", _("Cyprus")),
@@ -38,8 +47,14 @@ class NewPasswordMixin(forms.Form):
         if first and second and first != second:
             raise ValidationError(_("The two passwords are not the same. Type the same password twice."))
         if second:
-            validate_password(second, User(email=self.cleaned_data.get("email", ""), full_name=self.cleaned_data.get("full_name", "")))
+            email = self.cleaned_data.get("email") or getattr(self, "email", "")
+            validate_password(second, User(email=email, full_name=self.cleaned_data.get("full_name", "")))
         return second
+
+
+class RegistrationStartForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+                             help_text=_("We send a link to it. You go on from the link."))
 
 
 class SupplierRegistrationForm(NewPasswordMixin):
@@ -57,8 +72,11 @@ class SupplierRegistrationForm(NewPasswordMixin):
         label=_("The company is a small or medium-sized enterprise (fewer than 250 employees)"), required=False
     )
     full_name = forms.CharField(label=_("Your full name"), max_length=200)
-    email = forms.EmailField(label=_("Your e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    field_order = ["company_name", "country", "org_number", "vat_number", "is_sme", "full_name", "email", "password1", "password2"]
+    field_order = ["company_name", "country", "org_number", "vat_number", "is_sme", "full_name", "password1", "password2"]
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email  # proven by the registration link; the password must not resemble it
 
     def clean(self):
         data = super().clean()
@@ -86,6 +104,20 @@ class SupplierRegistrationForm(NewPasswordMixin):
             self.cleaned_data[field] = normaliser(self.cleaned_data[field])
         except ValidationError as error:
             self.add_error(field, error)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form; its e-mail is confidential, since the link in it sets a new password (core/mail.py)."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMessage(subject, body, from_email, [to_email], headers={CONFIDENTIAL_HEADER: "1"})
+        try:
+            message.send()
+        except Exception:  # like Django's: a failed send must not tell the visitor whether the account exists
+            logger.exception("Failed to send password reset email to %s", context["user"].pk)
 
 
 class InvitationForm(forms.Form):

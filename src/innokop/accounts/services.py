@@ -2,12 +2,15 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from innokop.core import clock
@@ -39,6 +42,64 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+REGISTRATION_LINK_DAYS = 2
+_REGISTRATION_SALT = "innokop.accounts.registration"
+
+
+def supplier_registration_start(*, email: str, language: str = "sv") -> None:
+    """Step one of a supplier's registration: an e-mail to the address given. Nothing is created.
+
+    The person registering sees the same whether or not the address has an account, so the page
+    does not tell who uses Innoköp: a new address gets a link to go on (it proves the address is
+    theirs); an address with an account gets a note that someone tried, and how to log in instead.
+    """
+    email = email.strip().lower()
+    owner = User.objects.filter(email=email).first()
+    if owner is None:
+        token = signing.dumps({"email": email, "at": clock.now().timestamp()}, salt=_REGISTRATION_SALT)
+        with translation.override(language):
+            subject, body = _registration_link_mail(settings.SITE_URL + reverse("accounts:register_finish",
+                                                                                args=[token]))
+    else:
+        with translation.override(owner.language or language):
+            subject, body = _registration_attempt_mail()
+    confidential = owner is None  # the link creates an account: not to be kept readable (core/mail.py)
+    transaction.on_commit(lambda: send_email.enqueue(to=[email], subject=subject, body=body,
+                                                     confidential=confidential))
+
+
+def _registration_link_mail(link: str) -> tuple[str, str]:
+    return str(_("Register your company in Innoköp")), str(_(
+        "Someone asked to register a company in Innoköp with this e-mail address. If it was you, go on "
+        "here (the link works for %(days)s days):\n%(link)s\n\n"
+        "If it was not you, you can ignore this e-mail: nothing has been created."
+    )) % {"days": REGISTRATION_LINK_DAYS, "link": link}
+
+
+def _registration_attempt_mail() -> tuple[str, str]:
+    return str(_("Someone tried to register with your e-mail address")), str(_(
+        "Someone tried to register a company in Innoköp with this e-mail address, but you already have an "
+        "account. If it was you, log in here:\n%(login)s\n\n"
+        "If you have forgotten your password, choose a new one here:\n%(reset)s\n\n"
+        "If it was not you, you can ignore this e-mail: nothing has changed in your account."
+    )) % {"login": settings.SITE_URL + reverse("accounts:login"),
+          "reset": settings.SITE_URL + reverse("accounts:password_reset")}
+
+
+def registration_email(token: str) -> str | None:
+    """The address a registration link was sent to, while the link is valid and the address still free."""
+    try:
+        data = signing.loads(token, salt=_REGISTRATION_SALT)
+    except signing.BadSignature:
+        return None
+    age = clock.now() - datetime.fromtimestamp(data["at"], tz=dt_timezone.utc)
+    if not timedelta(0) <= age <= timedelta(days=REGISTRATION_LINK_DAYS):
+        return None
+    if User.objects.filter(email=data["email"]).exists():
+        return None  # the link has been used
+    return data["email"]
+
+
 def supplier_register(
     *,
     company_name: str,
@@ -51,7 +112,10 @@ def supplier_register(
     password: str,
     language: str = "sv",
 ) -> User:
-    """A supplier registers its company and its first user, who becomes the company's admin."""
+    """A supplier registers its company and its first user, who becomes the company's admin.
+
+    Step two of the registration: only for an address proven by `supplier_registration_start`'s link.
+    """
     email = email.strip().lower()
     with transaction.atomic():
         if User.objects.filter(email=email).exists():
@@ -138,7 +202,8 @@ def invitation_create(*, actor: User, organisation: Organisation, email: str, ro
             "days": settings.INNOKOP_INVITATION_DAYS,
             "link": link,
         }
-        transaction.on_commit(lambda: send_email.enqueue(to=[email], subject=subject, body=body))
+        # Confidential: the link is the only copy of the token, and is not to be kept readable.
+        transaction.on_commit(lambda: send_email.enqueue(to=[email], subject=subject, body=body, confidential=True))
     return invitation, raw
 
 

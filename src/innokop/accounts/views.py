@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from innokop.core.audit import audit_log
 from innokop.core.permissions import get_for_actor
+from innokop.core.ratelimit import rate_limit
 
 from . import services, two_factor
 from .forms import (
@@ -24,7 +26,9 @@ from .forms import (
     InvitationForm,
     LoginForm,
     OtpTokenForm,
+    PasswordResetForm,
     ProfileForm,
+    RegistrationStartForm,
     SupplierRegistrationForm,
 )
 from .models import ApiToken, Invitation, Membership, Organisation
@@ -42,8 +46,16 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def _email_asked_for(request) -> list[str]:
+    """The address typed into the form, so that nobody floods one inbox from many addresses."""
+    email = request.POST.get("email", "").strip().lower()
+    return [f"email:{email}"] if email else []
+
+
+@method_decorator(rate_limit("password_reset", keys=_email_asked_for), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
@@ -73,15 +85,35 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("registration", keys=_email_asked_for)
 def register_supplier(request):
-    form = SupplierRegistrationForm(request.POST or None)
+    """Step one: the address. Known or new, the answer is the same; the e-mail tells the difference."""
+    form = RegistrationStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.supplier_registration_start(email=form.cleaned_data["email"], language=request.LANGUAGE_CODE)
+        return redirect("accounts:register_sent")
+    return render(request, "accounts/register_supplier.html", {"form": form})
+
+
+@require_safe
+def register_sent(request):
+    return render(request, "accounts/register_sent.html", {"days": services.REGISTRATION_LINK_DAYS})
+
+
+@require_http_methods(["GET", "POST"])
+def register_finish(request, token: str):
+    """Step two, from the link in the e-mail: the company, the person and a password."""
+    email = services.registration_email(token)
+    if email is None:
+        return render(request, "accounts/registration_link_invalid.html", status=404)
+    form = SupplierRegistrationForm(request.POST or None, email=email)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.supplier_register(
                 company_name=data["company_name"], country=data["country"], org_number=data["org_number"],
                 vat_number=data["vat_number"], is_sme=data["is_sme"], full_name=data["full_name"],
-                email=data["email"], password=data["password1"], language=request.LANGUAGE_CODE,
+                email=email, password=data["password1"], language=request.LANGUAGE_CODE,
             )
         except services.AccountError as error:
             form.add_error(None, str(error))
@@ -89,7 +121,7 @@ def register_supplier(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your company is registered and you are logged in."))
             return redirect("core:dashboard")
-    return render(request, "accounts/register_supplier.html", {"form": form})
+    return render(request, "accounts/register_finish.html", {"form": form, "email": email})
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,6 +233,7 @@ def profile(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("api_token")
 def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_token = None

@@ -1,13 +1,14 @@
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext
 from django_tasks import task
 
 from . import clock
+from .mail import CONFIDENTIAL_HEADER
 from .models import Notification
 
-CONFIDENTIAL_HEADER = "X-Innokop-Confidential"
+__all__ = ["CONFIDENTIAL_HEADER", "send_email", "send_notification_email"]
 
 
 @task()
@@ -29,5 +30,9 @@ def send_notification_email(notification_id: int) -> None:
 
 
 @task()
-def send_email(*, to: list[str], subject: str, body: str) -> None:
-    send_mail(subject, body, None, to)
+def send_email(*, to: list[str], subject: str, body: str, confidential: bool = False) -> None:
+    """`confidential` for an e-mail with a link that signs in or creates an account (core/mail.py)."""
+    message = EmailMessage(subject, body, None, to)
+    if confidential:
+        message.extra_headers[CONFIDENTIAL_HEADER] = "1"
+    message.send()

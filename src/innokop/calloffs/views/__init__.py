@@ -19,6 +19,7 @@ from innokop.core import clock
 from innokop.core.calendar import at_local, local_date
 from innokop.core.forms import add_service_errors
 from innokop.core.html import html_to_text
+from innokop.core.ratelimit import rate_limit
 from innokop.core.refusals import REFUSALS, refusal_message
 
 from .. import rules, services
@@ -311,6 +312,7 @@ def calloff_cancel(request, pk: int):
 
 @login_required
 @require_POST
+@rate_limit("question")  # each question notifies the agency's team: no flood of them
 def question_ask(request, pk: int):
     """Rule 5: an invited supplier asks; the agency's own members may read the call-off but not ask (403)."""
     calloff, _supplier = get_representing_supplier(request.actor, pk)

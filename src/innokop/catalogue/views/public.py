@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -185,7 +186,9 @@ class SolutionFeed(Feed):
         return _("New: %(title)s") % {"title": item.solution.title}
 
     def item_description(self, item: SolutionReview) -> str:
-        return f"{item.solution.summary} ({item.solution.supplier.name})"
+        # Atom writes the summary as type="html": plain text must be HTML-escaped here, or a
+        # feed reader would run markup typed into a summary or a company name.
+        return escape(f"{item.solution.summary} ({item.solution.supplier.name})")
 
     def item_link(self, item: SolutionReview) -> str:
         return reverse("catalogue:solution_detail", args=[item.solution_id])

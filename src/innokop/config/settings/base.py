@@ -1,14 +1,15 @@
 """Settings shared by every environment. Values come from the environment (see README)."""
 
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from innokop.config.private_files import private_dir, private_sqlite_database, read_or_create_secret
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(os.environ.get("INNOKOP_VAR_DIR", Path.cwd() / "var")).resolve()
+VAR_DIR = private_dir(Path(os.environ.get("INNOKOP_VAR_DIR", Path.cwd() / "var")).resolve())
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -20,17 +21,6 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def read_or_create_secret(path: Path) -> str:
-    """The secret key from the environment, else from ./var/, generated there once."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 SECRET_KEY = read_or_create_secret(VAR_DIR / "secret_key")
@@ -114,6 +104,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+    private_sqlite_database(str(DATABASES["default"]["NAME"]))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -145,7 +136,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = private_dir(Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: downloads go through permission-checked views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -163,6 +154,16 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The cache holds the rate-limit counts. Files under ./var/ are shared by every process on the host
+# (web workers and task worker); with several hosts each counts for itself.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -171,6 +172,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded and generated files are readable by the account running Innoköp only (docs/security.md).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # A strict policy: no inline script or style, nothing from other origins.
@@ -189,9 +193,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# How many reverse proxies of ours stand in front of the application: the client's address is the
+# entry that many places from the right in X-Forwarded-For (core/client_ip.py); 0 = REMOTE_ADDR.
+INNOKOP_TRUSTED_PROXIES = int(os.environ.get("INNOKOP_TRUSTED_PROXIES", "0"))
+
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
+# The pair is locked, never the account alone: a stranger's wrong passwords from another address
+# cannot keep the owner out (docs/security.md).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "innokop.core.client_ip.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -203,6 +214,17 @@ INNOKOP_DEMO = env_bool("INNOKOP_DEMO", False)
 INNOKOP_REQUIRE_2FA = env_bool("INNOKOP_REQUIRE_2FA", True)
 INNOKOP_MAX_UPLOAD_BYTES = int(os.environ.get("INNOKOP_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
 INNOKOP_INVITATION_DAYS = 14
+# At most (count) per (seconds), per logged-in user or per visitor's address (core/ratelimit.py);
+# password resets and registrations also per e-mail address asked for.
+INNOKOP_RATE_LIMITS = {
+    "question": (10, 15 * 60),
+    "password_reset": (5, 60 * 60),
+    "registration": (5, 60 * 60),
+    "api_token": (10, 60 * 60),
+}
+# The outbox keeps confidential e-mail with its links cut; the embedded demo prints it whole on the
+# server's console instead, where only whoever runs the server reads it (core/mail.py).
+INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE = env_bool("INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE", False)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Rate-limit counts in memory, emptied before every test (tests/conftest.py); windows follow the clock.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 INNOKOP_DEMO = False
 INNOKOP_REQUIRE_2FA = False
 AXES_FAILURE_LIMIT = 3
