@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from innokop.accounts.models import OrganisationKind, Role
+from innokop.catalogue import services
 
 from ..conftest import PASSWORD
 from ..factories import OrganisationFactory, member
@@ -30,8 +31,10 @@ def supplier_describes_and_submits(page, checker) -> int:
     page.goto(reverse("catalogue:my_solutions"))
     checker.check(page, "catalogue-my-solutions")
     page.locator(f"main a[href='{reverse('catalogue:solution_create')}']").click()
-    submit(page)  # empty: the error summary
-    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    submit(page)  # empty: the error summary, focused, names each field; the title says so first
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page.locator(".govuk-error-summary__list")).to_contain_text("Lösningens namn")
+    expect(page).to_have_title(re.compile(r"^Fel: "))
     checker.check(page, "catalogue-create-error")
     page.locator("#id_title").fill("Fyllnadssensorer för sopkärl")
     page.locator("#id_summary").fill("Sensorer visar när kärlen behöver tömmas.")
@@ -111,11 +114,18 @@ def visitor_finds_it(page, checker, pk: int) -> None:
     checker.check(page, "catalogue-search")
     page.locator("#id_q").fill("avfall")
     page.locator(".ik-search__row button").click()
-    page.locator("input[name=trl][value='9'] + label").click()
-    page.locator("#apply-filters").click()
+    expect(page.locator("#results-heading")).to_have_text(re.compile(r"^2 "))
+    # A filter applies as it is ticked, with the keyboard here: no button, and focus stays on the checkbox.
+    page.locator("#facet-trl-9").focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#results-heading")).to_have_text(re.compile(r"^1 "))
+    expect(page.locator("#search-status")).to_have_text(re.compile(r"^1 "))
+    expect(page.locator("#search-results .ik-solution-list")).not_to_contain_text("Ruttplanering för avfallshämtning")
     expect(page).to_have_url(re.compile(r"q=avfall.*trl=9"))
+    expect(page.locator("#facet-trl-9")).to_be_focused()
     expect(page.locator(".ik-snippet mark").first).to_be_visible()
     checker.check(page, "catalogue-search-results")
+    visitor_filters_without_javascript(page)
     page.locator(f"main a[href='{reverse('catalogue:solution_detail', args=[pk])}']").first.click()
     expect(page.locator("h1")).to_have_text("Fyllnadssensorer för sopkärl")
     expect(page.locator(".ik-verified")).to_be_visible()
@@ -129,6 +139,31 @@ def visitor_finds_it(page, checker, pk: int) -> None:
     checker.check(page, "catalogue-collection")
 
 
+def visitor_filters_without_javascript(page) -> None:
+    """Without JavaScript the filters wait for the button, which sends the form."""
+    context = page.context.browser.new_context(java_script_enabled=False, locale="sv-SE", base_url=page.url)
+    plain = context.new_page()
+    plain.goto(reverse("catalogue:solution_list") + "?q=avfall")
+    plain.locator("input[name=trl][value='9'] + label").click()
+    expect(plain.locator("#results-heading")).to_have_text(re.compile(r"^2 "))
+    plain.locator("#apply-filters").click()
+    expect(plain).to_have_url(re.compile(r"q=avfall.*trl=9"))
+    expect(plain.locator("#results-heading")).to_have_text(re.compile(r"^1 "))
+    context.close()
+
+
+def another_solution_about_waste(supplier_org, manager) -> None:
+    """A second published solution the word “avfall” finds, at another readiness level: a filter then tells them apart."""
+    representative = member(supplier_org, Role.SUPPLIER_REPRESENTATIVE, email="rutt@norrsken.example")
+    solution = services.solution_create(
+        actor=representative, supplier=supplier_org, title="Ruttplanering för avfallshämtning",
+        summary="Planerar rutter för avfallshämtning.", problem="<p>Långa rutter.</p>", how_it_works="<p>Algoritmer.</p>",
+        effects="<p>Kortare rutter.</p>", trl=6, cpv_codes=["90511000"], nationwide=True, pricing_model="subscription",
+        data_location="sweden")
+    services.solution_submit(actor=representative, solution=solution)
+    services.solution_publish(actor=manager, solution=solution)
+
+
 def page_supplier_id(page) -> int:
     href = page.locator("a[href^='/suppliers/']").first.get_attribute("href")
     return int(re.search(r"/suppliers/(\d+)/", href).group(1))
@@ -136,10 +171,11 @@ def page_supplier_id(page) -> int:
 
 def test_a_solution_from_draft_to_found(page, checker, migration_data):
     cpb = OrganisationFactory(kind=OrganisationKind.CPB, name="Innoköpscentralen")
-    member(cpb, Role.FRAMEWORK_MANAGER, email="anna@inkopscentralen.example", full_name="Anna Ramström")
+    manager = member(cpb, Role.FRAMEWORK_MANAGER, email="anna@inkopscentralen.example", full_name="Anna Ramström")
     supplier = OrganisationFactory(kind=OrganisationKind.SUPPLIER, name="Norrsken Sensorteknik AB", is_sme=True)
     member(supplier, Role.SUPPLIER_REPRESENTATIVE, Role.ORGANISATION_ADMIN, email="sara@norrsken.example",
            full_name="Sara Sensor")
+    another_solution_about_waste(supplier, manager)
     pk = supplier_describes_and_submits(page, checker)
     manager_publishes_and_verifies(page, checker, pk)
     visitor_finds_it(page, checker, pk)

@@ -60,14 +60,19 @@ class RegistrationStartForm(forms.Form):
 class SupplierRegistrationForm(NewPasswordMixin):
     company_name = forms.CharField(label=_("Company name"), max_length=200)
     country = forms.ChoiceField(label=_("Country where the company is registered"), choices=EU_COUNTRIES, initial="SE")
+    # Each of the two numbers is needed for some countries (see clean): the hint says when, and the
+    # label does not call it optional.
     org_number = forms.CharField(
         label=_("Swedish organisation number"), required=False, max_length=20,
-        help_text=_("For Swedish companies, for example 556036-0793."),
+        help_text=_("Needed if the company is registered in Sweden. For example 556036-0793."),
     )
+    org_number.conditionally_required = True
     vat_number = forms.CharField(
         label=_("EU VAT number"), required=False, max_length=20,
-        help_text=_("For companies outside Sweden, with the country code, for example DE136695976."),
+        help_text=_("Needed if the company is registered in another EU country. Start with the country code, "
+                    "for example DE136695976."),
     )
+    vat_number.conditionally_required = True
     is_sme = forms.BooleanField(
         label=_("The company is a small or medium-sized enterprise (fewer than 250 employees)"), required=False
     )
@@ -83,13 +88,14 @@ class SupplierRegistrationForm(NewPasswordMixin):
         country = data.get("country")
         if country == "SE":
             if not data.get("org_number"):
-                self.add_error("org_number", _("Enter the company's Swedish organisation number."))
+                self.add_error("org_number", _("Enter the company's Swedish organisation number, for example 556036-0793."))
             else:
                 self._normalise("org_number", normalise_org_number)
             data["vat_number"] = ""
         elif country:
             if not data.get("vat_number"):
-                self.add_error("vat_number", _("Enter the company's EU VAT number."))
+                self.add_error("vat_number", _("Enter the company's EU VAT number, starting with the country code, "
+                                               "for example DE136695976."))
             else:
                 self._normalise("vat_number", normalise_vat_number)
                 vat = self.cleaned_data.get("vat_number", "")

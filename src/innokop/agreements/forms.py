@@ -41,11 +41,11 @@ class AgreementForm(forms.Form):
                                    help_text=_("It binds: once the call-off contracts reach it, the agreement can no "
                                                "longer be used."))
     latest_contract_end = forms.DateField(
-        label=_("Call-off contracts may run until (optional)"), required=False, widget=DateInput(),
+        label=_("Call-off contracts may run until"), required=False, widget=DateInput(),
         help_text=_("A contract awarded while the agreement is in force may run past its end. State the latest day "
                     "a call-off contract may run to, or leave empty."))
     max_contract_months = forms.IntegerField(
-        label=_("Longest call-off contract, in months (optional)"), required=False, min_value=1, max_value=240,
+        label=_("Longest call-off contract, in months"), required=False, min_value=1, max_value=240,
         help_text=_("A call-off contract runs for at most four years as a main rule."))
     entitled_categories = forms.MultipleChoiceField(
         label=_("Who may call off: categories"), required=False, choices=BuyerCategory.choices,
@@ -60,7 +60,9 @@ class AgreementForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("entitled_categories") and not data.get("entitled_organisations"):
-            self.add_error("entitled_categories", _("Choose who may call off: categories, organisations or both."))
+            self.add_error("entitled_categories", _("Choose at least one option for “%(categories)s” or for “%(organisations)s”.")
+                           % {"categories": self.fields["entitled_categories"].label,
+                              "organisations": self.fields["entitled_organisations"].label})
         return data
 
 

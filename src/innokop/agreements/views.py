@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from innokop.core import clock
 from innokop.core.calendar import local_date
@@ -47,7 +47,7 @@ def _today():
     return local_date(clock.now())
 
 
-@require_GET
+@require_safe
 def agreement_list(request):
     today = _today()
     agreements = list(FrameworkAgreement.objects.visible_to(request.actor).select_related("owner")
@@ -80,13 +80,13 @@ def _agreement_page_context(request, agreement: FrameworkAgreement) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def agreement_detail(request, pk: int):
     agreement = get_agreement_for_actor(request.actor, pk)
     return render(request, "agreements/agreement_detail.html", _agreement_page_context(request, agreement))
 
 
-@require_GET
+@require_safe
 def lot_detail(request, pk: int):
     lot = get_lot_for_actor(request.actor, pk)
     context = _agreement_page_context(request, lot.agreement)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import documents as document_services
 from .dashboard import panels_for
@@ -18,7 +18,7 @@ from .notifications import notification_mark_read
 from .permissions import get_for_actor
 
 
-@require_GET
+@require_safe
 def healthz(request):
     try:
         with connection.cursor() as cursor:
@@ -34,18 +34,18 @@ def healthz(request):
     )
 
 
-@require_GET
+@require_safe
 def start(request):
     return render(request, "core/start.html")
 
 
-@require_GET
+@require_safe
 def accessibility(request):
     return render(request, "core/accessibility.html")
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
     actor = request.actor
     notifications = Notification.objects.filter(recipient=request.user)[:5]
@@ -54,7 +54,7 @@ def dashboard(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def inbox(request):
     notifications = Notification.objects.filter(recipient=request.user)[:200]
     return render(request, "core/inbox.html", {"notifications": notifications})
@@ -70,7 +70,7 @@ def inbox_mark_read(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def notification_open(request, pk: int):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     notification_mark_read(user=request.user, notification_ids=[notification.pk])
@@ -86,7 +86,7 @@ def _require_staff(request) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def outbox(request):
     _require_staff(request)
     return render(request, "core/outbox.html",
@@ -94,7 +94,7 @@ def outbox(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def outbox_message(request, pk: int):
     _require_staff(request)
     message = get_object_or_404(OutboxMessage, pk=pk, confidential=False)
@@ -161,7 +161,7 @@ def document_detail(request, pk):
     })
 
 
-@require_GET
+@require_safe
 def document_download(request, pk, number: int):
     if request.user.is_authenticated:
         visible = documents_visible_to(request)
@@ -178,7 +178,7 @@ def document_download(request, pk, number: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def audit_trail(request):
     events = AuditEvent.objects.readable_by(request.actor)
     if not request.user.is_staff:

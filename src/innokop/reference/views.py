@@ -1,10 +1,10 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .search import cpv_search
 
 
-@require_GET
+@require_safe
 def cpv_lookup(request):
     """CPV codes matching words or digits: a whole page without JavaScript, a fragment for HTMX."""
     query = request.GET.get("q", "")[:100]

@@ -6,7 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from innokop.core import clock
 from innokop.core.calendar import warns_non_working
@@ -84,7 +84,7 @@ def clarification_publish(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def clarification_file(request, pk: int, clarification_pk: int):
     """A published clarification's document, for whoever may see the call-off."""
     calloff = get_calloff_for_actor(request.actor, pk)

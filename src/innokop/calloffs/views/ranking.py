@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from innokop.core import clock
 from innokop.core.calendar import warns_non_working
@@ -68,7 +68,7 @@ def ranking_check(request, calloff: CallOff, *, step: int, steps: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def ranking_offered(request, pk: int):
     """The confirmation after publishing: the reference, who has the offer and what happens next."""
     calloff = get_calloff_for_agency(request.actor, pk)

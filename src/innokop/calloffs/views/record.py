@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import record
 from ..models import RecordExport
@@ -33,7 +33,7 @@ def record_export(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def record_export_status(request, pk: int, export_pk: int):
     calloff = get_calloff_for_agency(request.actor, pk)
     export = get_object_or_404(RecordExport, calloff=calloff, pk=export_pk)
@@ -42,7 +42,7 @@ def record_export_status(request, pk: int, export_pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def record_export_download(request, pk: int, export_pk: int):
     calloff = get_calloff_for_agency(request.actor, pk)
     export = get_object_or_404(RecordExport, calloff=calloff, pk=export_pk)

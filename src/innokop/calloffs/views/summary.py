@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from innokop.agreements.permissions import get_agreement_for_actor
 from innokop.core import clock
@@ -20,7 +20,7 @@ from ..models import CallOff, CallOffStatus
 
 
 @login_required
-@require_GET
+@require_safe
 def agreement_calloffs(request, pk: int):
     agreement = get_agreement_for_actor(request.actor, pk, write=True)
     now = clock.now()

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from innokop.core import clock
 from innokop.core.forms import add_service_errors
@@ -153,7 +153,7 @@ def _answers(scope, content) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def tender_receipt(request, pk: int, number: int):
     calloff, supplier = get_tendering_supplier(request.actor, pk)
     submission = get_object_or_404(

@@ -6,11 +6,12 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from innokop.accounts.models import Organisation, OrganisationKind
 from innokop.agreements.permissions import may_start
@@ -50,7 +51,7 @@ def _public_images() -> Prefetch:
     return Prefetch("attachments", queryset=images, to_attr="public_images")
 
 
-@require_GET
+@require_safe
 def solution_list(request: HttpRequest) -> HttpResponse:
     criteria = Criteria.from_query(request.GET)
     result = solution_search(criteria)
@@ -58,11 +59,15 @@ def solution_list(request: HttpRequest) -> HttpResponse:
     solutions = solution_cards(list(page.object_list))
     for solution in solutions:
         solution.snippet = mark_safe(result.snippets.get(solution.pk, ""))  # noqa: S308 - the engine escapes it
-    return render(request, "catalogue/solution_list.html", {
+    # A changed filter (HTMX) gets only the results and the facet counts; a history restore, the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "catalogue/includes/search_update.html" if partial else "catalogue/solution_list.html", {
         "criteria": criteria, "page": page, "solutions": solutions, "facets": result.facets,
         "suppliers": supplier_search(criteria.q) if criteria.q else [],
         "agreements": agreement_search(criteria.q) if criteria.q else [],
     })
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _detail_context(request: HttpRequest, solution: Solution) -> dict:
@@ -88,7 +93,7 @@ def _detail_context(request: HttpRequest, solution: Solution) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def solution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     solution = get_solution_for_actor(request.actor, pk)
     context = _detail_context(request, solution)
@@ -102,7 +107,7 @@ def solution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalogue/solution_detail.html", context)
 
 
-@require_GET
+@require_safe
 def solution_file(request: HttpRequest, pk: int, document_id) -> FileResponse:
     """An image or document of a solution, for whoever may see the solution (and the file)."""
     solution = get_solution_for_actor(request.actor, pk)
@@ -122,7 +127,7 @@ def solution_file(request: HttpRequest, pk: int, document_id) -> FileResponse:
     return response
 
 
-@require_GET
+@require_safe
 def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = get_for_actor(Organisation.objects.filter(kind=OrganisationKind.SUPPLIER), None, pk)
     solutions = (supplier.solutions.published().select_related("supplier")
@@ -136,13 +141,13 @@ def published_items() -> Prefetch:
     return Prefetch("items", queryset=items, to_attr="published_items")
 
 
-@require_GET
+@require_safe
 def collection_list(request: HttpRequest) -> HttpResponse:
     collections = Collection.objects.published().prefetch_related(published_items())
     return render(request, "catalogue/collection_list.html", {"collections": collections})
 
 
-@require_GET
+@require_safe
 def collection_detail(request: HttpRequest, slug: str) -> HttpResponse:
     collection = get_public_collection(slug)
     items = (collection.items.filter(solution__status=SolutionStatus.PUBLISHED).order_by("position", "id")

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from innokop.agreements.permissions import require_framework_manager
 
@@ -20,7 +20,7 @@ from .public import _detail_context
 
 
 @login_required
-@require_GET
+@require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
     require_framework_manager(request.actor)
     submitted = Solution.objects.filter(status=SolutionStatus.SUBMITTED).select_related("supplier")
@@ -52,7 +52,7 @@ def _changes(solution: Solution) -> list[dict]:
 
 
 @login_required
-@require_GET
+@require_safe
 def review_solution(request: HttpRequest, pk: int) -> HttpResponse:
     solution = get_solution_for_review(request.actor, pk, write=True)
     context = _detail_context(request, solution)
@@ -121,7 +121,7 @@ def evidence_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def collection_manage(request: HttpRequest) -> HttpResponse:
     require_framework_manager(request.actor)
     collections = Collection.objects.prefetch_related("items")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import services
 from ..forms import SECTION_FORMS, AttachmentForm, CommercialForm, EvidenceForm, ReferenceCaseForm, SolutionStartForm
@@ -18,7 +18,7 @@ from .public import _detail_context
 
 
 @login_required
-@require_GET
+@require_safe
 def my_solutions(request: HttpRequest) -> HttpResponse:
     supplier = get_represented_supplier(request.actor)
     solutions = Solution.objects.filter(supplier_id__in=represented_suppliers(request.actor)).order_by("-updated_at")
@@ -68,7 +68,7 @@ def section_status(solution: Solution) -> dict[str, bool]:
 
 
 @login_required
-@require_GET
+@require_safe
 def solution_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     solution = get_solution_for_actor(request.actor, pk, write=True)
     context = _detail_context(request, solution)
@@ -173,7 +173,7 @@ def solution_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def solution_submitted(request: HttpRequest, pk: int) -> HttpResponse:
     solution = get_solution_for_actor(request.actor, pk, write=True)
     return render(request, "catalogue/solution_submitted.html", {"solution": solution})

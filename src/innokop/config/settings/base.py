@@ -91,6 +91,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form's errors name their field ("Fill in “Title”."), in the error summary and next to the field.
+FORM_RENDERER = "innokop.core.form_errors.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

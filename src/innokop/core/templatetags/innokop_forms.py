@@ -45,3 +45,22 @@ def widget_kind(field: forms.BoundField) -> str:
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     return "input"
+
+
+def _has_errors(value) -> bool:
+    # type(), not isinstance(): isinstance would evaluate lazy values such as csrf_token, which sets a cookie.
+    kind = type(value)
+    if issubclass(kind, forms.BaseForm):
+        return value.is_bound and bool(value.errors)
+    if issubclass(kind, forms.BaseFormSet):
+        return value.is_bound and value.total_error_count() > 0
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def page_has_form_errors(context) -> bool:
+    """Whether a form (or formset) the page shows has errors: base.html then starts the title with "Error:".
+
+    It looks at every form in the context, whatever its name, so every page with a form gets the prefix.
+    """
+    return any(_has_errors(value) for layer in context.dicts for value in layer.values())
