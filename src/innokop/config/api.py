@@ -10,6 +10,7 @@ from innokop.agreements.api import router as agreements_router
 from innokop.calloffs.api import router as calloffs_router
 from innokop.catalogue.api import router as catalogue_router
 from innokop.core.api import router as core_router
+from innokop.followup.api import router as followup_router
 from innokop.core.refusals import Refused, refusal_body
 
 
@@ -38,6 +39,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", agreements_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", calloffs_router)
+api.add_router("/", followup_router)
 
 
 @api.exception_handler(Refused)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "innokop.agreements",
     "innokop.catalogue",
     "innokop.calloffs",
+    "innokop.followup",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -216,6 +217,9 @@ INNOKOP_DEMO = env_bool("INNOKOP_DEMO", False)
 INNOKOP_REQUIRE_2FA = env_bool("INNOKOP_REQUIRE_2FA", True)
 INNOKOP_MAX_UPLOAD_BYTES = int(os.environ.get("INNOKOP_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
 INNOKOP_INVITATION_DAYS = 14
+# Rule 12: a sales report is flagged when it gives a buyer less than this share of a running call-off
+# contract's value for the days of the quarter it ran.
+INNOKOP_SALES_UNDER_REPORTING_SHARE = os.environ.get("INNOKOP_SALES_UNDER_REPORTING_SHARE", "0.5")
 # At most (count) per (seconds), per logged-in user or per visitor's address (core/ratelimit.py);
 # password resets and registrations also per e-mail address asked for.
 INNOKOP_RATE_LIMITS = {

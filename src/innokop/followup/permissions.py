@@ -1,0 +1,69 @@
+"""Who sees and reports sales (DESIGN.md §5): a supplier its own reports, the purchasing body that manages
+the agreement all of them. A page that changes a report answers 404 to whoever may not see the supplier's
+reports and 403 to whoever may see them but not report (the purchasing body, a member without the role).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from innokop.accounts.models import Organisation, OrganisationKind, Role
+from innokop.agreements.models import FrameworkAgreement, LotSupplier
+from innokop.core.permissions import get_for_actor
+
+from .models import SalesReport
+
+REPORTING_ROLES = {Role.SUPPLIER_REPRESENTATIVE, Role.ORGANISATION_ADMIN}
+
+
+def member_supplier_ids(actor) -> set[int]:
+    return {m.organisation_id for m in actor.memberships if m.organisation.kind == OrganisationKind.SUPPLIER}
+
+
+def reporting_supplier_ids(actor) -> set[int]:
+    """The suppliers the actor reports for: a representative or admin of them."""
+    return {m.organisation_id for m in actor.memberships
+            if m.organisation.kind == OrganisationKind.SUPPLIER and m.role in REPORTING_ROLES}
+
+
+def reporting_agreements(supplier_ids) -> QuerySet[FrameworkAgreement]:
+    """Published agreements with the suppliers admitted to a lot of them."""
+    admitted = LotSupplier.objects.filter(supplier_id__in=supplier_ids).values("lot__agreement_id")
+    return FrameworkAgreement.objects.published().filter(pk__in=admitted)
+
+
+def get_reporting_supplier(actor, agreement_pk, supplier_pk, *, write: bool = False
+                           ) -> tuple[FrameworkAgreement, Organisation]:
+    """The agreement and the supplier a sales report is for.
+
+    Visible to the supplier's members and the agreement's managers; reported by the supplier's
+    representatives (403 for the others who see it, 404 for everyone else).
+    """
+    agreement = get_for_actor(FrameworkAgreement.objects.published(), None, agreement_pk)
+    admitted = LotSupplier.objects.filter(lot__agreement=agreement, supplier_id=supplier_pk).select_related("supplier")
+    admission = admitted.first()
+    manages = FrameworkAgreement.objects.managed_by(actor).filter(pk=agreement.pk).exists()
+    if admission is None or not (admission.supplier_id in member_supplier_ids(actor) or manages):
+        raise Http404
+    if write and admission.supplier_id not in reporting_supplier_ids(actor):
+        raise PermissionDenied(_("Only the supplier's representatives report its sales."))
+    return agreement, admission.supplier
+
+
+def reports_visible_to(actor) -> QuerySet[SalesReport]:
+    own = SalesReport.objects.filter(supplier_id__in=member_supplier_ids(actor))
+    managed = SalesReport.objects.filter(agreement__in=FrameworkAgreement.objects.managed_by(actor))
+    return (own | managed).distinct()
+
+
+def get_report_for_actor(actor, pk) -> SalesReport:
+    visible = reports_visible_to(actor).select_related("agreement", "supplier", "submitted_by")
+    return get_for_actor(visible, None, pk)
+
+
+def get_agreement_for_manager(actor, pk) -> FrameworkAgreement:
+    """The sales of an agreement are its managers': 403 for others who see the agreement, 404 for a draft."""
+    return get_for_actor(FrameworkAgreement.objects.visible_to(actor), FrameworkAgreement.objects.managed_by(actor),
+                         pk, write=True, denied=_("Only the purchasing body that manages the agreement reads its "
+                                                  "sales reports."))
