@@ -31,10 +31,7 @@ class Quarter:
 
     @property
     def due(self) -> date:
-        """One month and 15 days after the quarter ends: a quarter ends on a month's last day, one month
-        later is the next month's last day, and 15 days after that is the 15th of the second month
-        (31 March → 30 April → 15 May)."""
-        return _last_day_of_next_month(self.end) + timedelta(days=15)
+        return report_due(self)
 
     @property
     def days(self) -> int:
@@ -53,6 +50,13 @@ class Quarter:
 
     def __str__(self) -> str:
         return f"{self.year} Q{self.number}"
+
+
+def report_due(quarter: Quarter) -> date:
+    """A sales report is due one month and 15 days after the quarter ends (rule 12). A quarter ends on a
+    month's last day, one month later is the next month's last day, and 15 days after that is the 15th
+    of the second month (31 March → 30 April → 15 May). Not moved off weekends: it is a contract term."""
+    return _last_day_of_next_month(quarter.end) + timedelta(days=15)
 
 
 def _last_day_of_next_month(day: date) -> date:

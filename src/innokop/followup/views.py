@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from innokop.agreements.consumption import agreement_consumption
@@ -152,8 +153,10 @@ def report_upload(request, agreement_pk: int, supplier_pk: int, year: int, numbe
                 form.add_error("file", _("The file has no rows under the heading. To report that you sold nothing, "
                                          "submit a zero report instead."))
             elif row_errors:
-                form.add_error("file", _("The file has %(count)s errors. Nothing has been saved: correct the file "
-                                         "and upload it again.") % {"count": len(row_errors)})
+                form.add_error("file", ngettext(
+                    "The file has %(count)s error. Nothing has been saved: correct the file and upload it again.",
+                    "The file has %(count)s errors. Nothing has been saved: correct the file and upload it again.",
+                    len(row_errors)) % {"count": len(row_errors)})
             else:
                 request.session[_session_key(agreement, supplier, quarter)] = {
                     "rows": [(cells + ["", "", "", ""])[:4] for _n, cells in lines], "zero": False,
