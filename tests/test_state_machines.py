@@ -49,7 +49,7 @@ def test_a_table_names_only_statuses_of_its_model(model):
 
 
 def test_the_call_off_stores_every_status_but_those_the_clock_decides():
-    derived = {CallOffStatus.TENDERING, CallOffStatus.AWAITING_OPENING}
+    derived = {CallOffStatus.SCHEDULED, CallOffStatus.TENDERING, CallOffStatus.AWAITING_OPENING}
     assert set(CallOff.TRANSITIONS) == set(CallOffStatus.values) - derived
     assert not derived & set().union(*CallOff.TRANSITIONS.values())
     before_contract = set(CallOff.TRANSITIONS) - {CallOffStatus.CONTRACTED, CallOffStatus.CANCELLED}

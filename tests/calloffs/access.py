@@ -56,9 +56,13 @@ def build(world) -> None:
                                          requested_at=open_calloff.published_at, progress=100,
                                          finished_at=open_calloff.published_at)
     export.file.save("record.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    # Scheduled: published for a day ten days from now, so the invited supplier does not see it yet.
+    scheduled = _calloff(world, status=CallOffStatus.OPEN, published_at=world.now + timedelta(days=10),
+                         questions_close=moment, answers_by=moment, tender_deadline=moment, opening_at=moment)
+    scheduled.invitations.create(supplier=world.extra["supplier_org"], invited_at=scheduled.published_at)
     world.extra.update(active_lot=LotFactory(agreement=active, number=1), calloff_draft=_calloff(world),
                        calloff_open=open_calloff, calloff_question=question, record_export=export,
-                       active_agreement=active)
+                       active_agreement=active, calloff_scheduled=scheduled)
 
 
 def _url(name: str, key: str):
@@ -79,6 +83,8 @@ ROWS = {
     "calloffs:calloff_published": Row(_url("calloffs:calloff_published", "calloff_open"), AGENCY_READS),
     "calloffs:calloff_team_add": Row(_url("calloffs:calloff_team_add", "calloff_draft"), TEAM_POST, "post"),
     "calloffs:calloff_cancel": Row(_url("calloffs:calloff_cancel", "calloff_open"), TEAM_ONLY | {"supplier": 403}),
+    # The team takes a scheduled call-off back to a draft; the invited supplier does not see it yet (404).
+    "calloffs:calloff_unschedule": Row(_url("calloffs:calloff_unschedule", "calloff_scheduled"), TEAM_POST, "post"),
     "calloffs:question_ask": Row(_url("calloffs:question_ask", "calloff_open"), ASK_POST, "post"),
     "calloffs:question_answer": Row(lambda world: reverse("calloffs:question_answer", args=[
         world.extra["calloff_open"].pk, world.extra["calloff_question"].pk]), ANSWER_POST, "post"),

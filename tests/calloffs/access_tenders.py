@@ -42,6 +42,9 @@ def build(world) -> None:
     attachment = tenders.tender_attachment_add(actor=supplier, calloff=calloff,
                                                uploaded=SimpleUploadedFile("referenser.txt", b"Referenser"))
     tenders.tender_submit(actor=supplier, calloff=calloff)
+    # Withdrawn and submitted again: no. 1 is withdrawn (its confirmation page), no. 2 is the current tender.
+    tenders.tender_withdraw(actor=supplier, calloff=calloff)
+    tenders.tender_submit(actor=supplier, calloff=calloff)
     world.extra.update(tender_calloff=calloff, tender_attachment=attachment.sha256)
 
 
@@ -61,6 +64,7 @@ ROWS = {
     "calloffs:tender_check": Row(_url("calloffs:tender_check"), OWN_PAGE),
     "calloffs:tender_receipt": Row(_receipt("calloffs:tender_receipt"), OWN_PAGE),
     "calloffs:tender_withdraw": Row(_url("calloffs:tender_withdraw"), OWN_PAGE),
+    "calloffs:tender_withdrawn": Row(_receipt("calloffs:tender_withdrawn"), OWN_PAGE),
     "api:tender_get": Row(_url("api:tender_get"), own_api(200)),
     "api:tender_draft_get": Row(_url("api:tender_draft_get"), own_api(200)),
     "api:tender_draft_put": Row(_url("api:tender_draft_put"), own_api(200), "put", json=True),

@@ -60,7 +60,9 @@ def prepare(actor, calloff, **timetable_changes):
     price_weight, weights = rules.middle_weights(calloff.lot)
     services.calloff_update_step(actor=actor, calloff=calloff, step="evaluation", data={
         "evaluation_model": "price_quality", "price_weight": price_weight, "weights": weights})
-    timetable = asdict(rules.suggest_timetable(calloff.lot, local_date(clock.now()))) | timetable_changes
+    today = local_date(clock.now())
+    # Published today, even on a weekend (where the suggestion is the next working day, a scheduled publication).
+    timetable = asdict(rules.suggest_timetable(calloff.lot, today)) | {"publish_on": today} | timetable_changes
     services.calloff_update_step(actor=actor, calloff=calloff, step="timetable", data=timetable)
     return calloff
 

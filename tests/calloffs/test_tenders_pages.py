@@ -305,9 +305,11 @@ def test_withdraw_asks_first_then_withdraws(login, calloff, supplier):
     page = client.get(_url("tender_withdraw", calloff)).content.decode()
     assert "Withdraw your tender?" in page and "tender no. 1" in page
     response = client.post(_url("tender_withdraw", calloff))
-    assert response.status_code == 302 and response["Location"] == _url("calloff_detail", calloff)
+    # Like a submission's receipt, a confirmation page says what happened and what happens next.
+    assert response.status_code == 302 and response["Location"] == _url("tender_withdrawn", calloff, 1)
     assert TenderSubmission.objects.get().withdrawn_at is not None
-    assert any("is withdrawn" in str(m) for m in get_messages(response.wsgi_request))
+    page = client.get(response["Location"]).content.decode()
+    assert "Your tender is withdrawn" in page and calloff.reference in page and "Tender no. 1" in page
 
 
 def test_withdraw_without_a_submission_or_after_the_deadline_goes_back_with_a_message(login, calloff, supplier,

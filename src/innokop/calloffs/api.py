@@ -5,6 +5,7 @@ from innokop.core import clock
 from .models import CallOff, CallOffKind, CallOffQuestion
 from .permissions import get_calloff_for_actor
 from .schemas import CallOffDetailOut, CallOffOut
+from .services import calloffs_invitations_send_due
 from .services.ranking import ranking_offers_advance
 
 router = Router(tags=["call-offs"])
@@ -22,12 +23,15 @@ def _with_state(calloff: CallOff) -> CallOff:
 @router.get("/calloffs", response=list[CallOffOut],
             summary="Your call-offs: your agency's own, or the ones your company is invited to")
 def calloff_list(request):
-    return [_with_state(c) for c in _visible(request)]
+    calloffs = list(_visible(request))
+    calloffs_invitations_send_due(calloffs)  # a scheduled publication's invitations, if a task missed them
+    return [_with_state(c) for c in calloffs]
 
 
 @router.get("/calloffs/{calloff_id}", response=CallOffDetailOut, summary="A call-off")
 def calloff_detail(request, calloff_id: int):
     calloff = get_calloff_for_actor(request.actor, calloff_id)
+    calloffs_invitations_send_due([calloff])
     if calloff.method == CallOffKind.RANKING and calloff.published_at:
         ranking_offers_advance(calloff=calloff)  # a missed answer deadline passes on when read
         calloff.refresh_from_db()

@@ -5,6 +5,7 @@ from innokop.core import clock
 from innokop.core.dashboard import Panel
 
 from .models import CallOff
+from .services import calloffs_invitations_send_due
 
 
 def panels(request) -> list[Panel]:
@@ -13,15 +14,17 @@ def panels(request) -> list[Panel]:
     now = clock.now()
     found = []
     if actor.is_agency:
-        mine = CallOff.objects.of_agencies(actor.organisation_ids)[:20]
+        mine = list(CallOff.objects.of_agencies(actor.organisation_ids).select_related("agency")[:20])
+        calloffs_invitations_send_due(mine)
         found.append(Panel("calloffs/dashboard/mine.html", {"rows": [(c, c.state_label(now)) for c in mine]}))
     if actor.is_supplier:
-        invited = CallOff.objects.invitations_of(actor.organisation_ids).select_related("agency")[:20]
+        invited = list(CallOff.objects.invitations_of(actor.organisation_ids, now).select_related("agency")[:20])
+        calloffs_invitations_send_due(invited)
         found.append(Panel("calloffs/dashboard/invitations.html",
                            {"rows": [(c, c.state_label(now)) for c in invited]}))
     if actor.is_framework_manager:
         agreements = (agreements_managed(actor).filter(published_at__isnull=False)
                       .annotate(published_calloffs=Count("lots__calloffs", filter=Q(
-                          lots__calloffs__published_at__isnull=False))).order_by("reference"))
+                          lots__calloffs__published_at__lte=now))).order_by("reference"))
         found.append(Panel("calloffs/dashboard/agreements.html", {"agreements": agreements}))
     return found

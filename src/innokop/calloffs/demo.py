@@ -7,7 +7,7 @@ ranked, decided, and signed after the standstill. So the demo's data obeys every
 tests prove, and nothing is written around the services.
 """
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -37,6 +37,9 @@ DRAFT = ("Automatiserad klarspråksgranskning av beslut",
 OPEN = ("AI-stöd för handläggning av bidragsärenden",
         "Handläggarna lägger mycket tid på att sortera inkomna ansökningar. Vi vill pröva AI-stöd som föreslår "
         "beslutsunderlag, med människan kvar i beslutet.", Decimal(3_500_000))
+SCHEDULED = ("Digital inlämning av kompletteringar",
+             "Sökande skickar kompletteringar på papper. Vi vill pröva en digital inlämning som kopplas direkt till "
+             "ärendet.", Decimal(1_500_000))
 # (title, need, estimated value, the state it is left in); each is published on the latest day that lets
 # its timetable reach that state by today (see `_publication_day`).
 PLAYED = [
@@ -86,12 +89,17 @@ def _morning(day: date, hour: int = 9) -> datetime:
     return at_local(day, hour)
 
 
-def _prepare(actor: User, calloff: CallOff) -> None:
+def _prepare(actor: User, calloff: CallOff, publish_on: date | None = None) -> None:
+    """The evaluation and the suggested timetable: published today (even on a weekend, where the suggestion would
+    be the next working day), or scheduled for `publish_on`."""
     lot = calloff.lot
     price_weight, weights = rules.middle_weights(lot)
     services.calloff_update_step(actor=actor, calloff=calloff, step="evaluation", data={
         "evaluation_model": EvaluationModel.PRICE_QUALITY, "price_weight": price_weight, "weights": weights})
-    timetable = rules.suggest_timetable(lot, local_date(clock.now()))
+    today = local_date(clock.now())
+    timetable = rules.suggest_timetable(lot, publish_on or today)
+    if publish_on is None:
+        timetable = replace(timetable, publish_on=today)
     services.calloff_update_step(actor=actor, calloff=calloff, step="timetable", data=asdict(timetable))
 
 
@@ -279,6 +287,16 @@ def _open_with_dialogue(scenario: Scenario, lot) -> CallOff:
     return calloff
 
 
+def _scheduled(scenario: Scenario, lot) -> CallOff:
+    """Published for a later day: until it comes, the suppliers neither see the call-off nor are told of it."""
+    maria, mdss = scenario.objects["user:maria.upphandlare"], scenario.objects["org:mdss"]
+    title, need, value = SCHEDULED
+    calloff = services.calloff_start(actor=maria, lot=lot, organisation=mdss, title=title, need=need,
+                                     estimated_value=value)
+    _prepare(maria, calloff, publish_on=add_working_days(local_date(clock.now()), 3))
+    return services.calloff_publish(actor=maria, calloff=calloff)
+
+
 def load(scenario: Scenario) -> None:
     maria, mdss = scenario.objects["user:maria.upphandlare"], scenario.objects["org:mdss"]
     dialogue_lot = _lot(scenario, CallOffMethod.RENEWED_COMPETITION_DIALOGUE)
@@ -293,6 +311,8 @@ def load(scenario: Scenario) -> None:
                            estimated_value=value)
     scenario.count(True)
     scenario.objects["calloff:open"] = _open_with_dialogue(scenario, dialogue_lot)
+    scenario.objects["calloff:scheduled"] = _scheduled(scenario, dialogue_lot)
+    scenario.count(True)
     for title, need, value, target in PLAYED:
         scenario.objects[f"calloff:{target}"] = _play(scenario, dialogue_lot, title, need, value, target)
         scenario.count(True)

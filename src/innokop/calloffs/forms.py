@@ -108,7 +108,10 @@ LONG_REASON_LABEL = _("Reasons for a contract over four years (only if it is lon
 
 class TimetableForm(forms.Form):
     publish_on = forms.DateField(label=_("Publication date"), widget=DateInput(),
-                                 help_text=_("The tender period is counted from the day you publish."))
+                                 help_text=_("Today publishes the call-off as soon as you publish it; a later day "
+                                             "schedules it for the start of that day (Swedish time), and the "
+                                             "suppliers are invited then. The tender period is counted from this "
+                                             "day."))
     questions_close = forms.DateTimeField(label=_("Last time for questions"), widget=DateTimeInput())
     answers_by = forms.DateTimeField(label=_("Last time for answers"), widget=DateTimeInput())
     tender_deadline = forms.DateTimeField(label=_("Tender deadline"), widget=DateTimeInput(),

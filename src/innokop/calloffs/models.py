@@ -12,9 +12,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from innokop.accounts.models import Organisation
 from innokop.agreements.models import EvaluationModel, Lot, LotCriterion, Requirement
+from innokop.core import clock
 from innokop.core.states import StateMachine
 
 
@@ -28,6 +30,7 @@ class CallOffKind(models.TextChoices):
 
 class CallOffStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled for publication")
     OPEN = "open", _("Open for questions and dialogue")
     TENDERING = "tendering", _("Questions closed, awaiting tenders")
     AWAITING_OPENING = "awaiting_opening", _("Tender deadline passed, awaiting opening")
@@ -48,14 +51,20 @@ class CallOffQuerySet(models.QuerySet):
     def of_agencies(self, organisation_ids):
         return self.filter(agency_id__in=organisation_ids)
 
-    def invitations_of(self, organisation_ids):
-        """Published call-offs a supplier is invited to; drafts are never shown to suppliers."""
-        return self.filter(invitations__supplier_id__in=organisation_ids, published_at__isnull=False).distinct()
+    def published(self, now: datetime | None = None):
+        """Published call-offs: a scheduled one counts from its publication moment, computed from the clock."""
+        return self.filter(published_at__lte=now or clock.now())
 
-    def visible_to(self, actor):
+    def invitations_of(self, organisation_ids, now: datetime | None = None):
+        """Published call-offs a supplier is invited to; drafts and scheduled ones are never shown to suppliers."""
+        return self.published(now).filter(invitations__supplier_id__in=organisation_ids).distinct()
+
+    def visible_to(self, actor, now: datetime | None = None):
+        """The agency's own call-offs, and the published ones the actor's company is invited to (from the moment
+        of publication: before a scheduled call-off's moment, an invited supplier sees nothing of it)."""
         ids = actor.organisation_ids
         invited = CallOffInvitation.objects.filter(supplier_id__in=ids).values("calloff_id")
-        return self.filter(Q(agency_id__in=ids) | Q(pk__in=invited, published_at__isnull=False))
+        return self.filter(Q(agency_id__in=ids) | Q(pk__in=invited, published_at__lte=now or clock.now()))
 
     def changeable_by(self, actor):
         """Only the call-off's team changes it; colleagues in the agency may read it."""
@@ -96,7 +105,11 @@ class CallOff(StateMachine, models.Model):
     tie_rules = models.JSONField(_("tie rules"), default=list, blank=True)
     # The call-off's data key, wrapped by the KEK (sealing.py); made at publication.
     data_key = models.CharField(max_length=200, blank=True, editable=False)
+    # The moment the call-off is (or becomes) public: the publishing moment, or the start of a later publication
+    # day (a scheduled publication, `is_scheduled`). None for a draft.
     published_at = models.DateTimeField(null=True, blank=True)
+    # When the invited suppliers were told (calloff_invitations_send claims it once, so they are never told twice).
+    invitations_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -104,13 +117,15 @@ class CallOff(StateMachine, models.Model):
 
     objects = CallOffQuerySet.as_manager()
 
-    # Stored transitions and the service that makes each one. Tendering and awaiting opening are not
-    # stored: they follow from the clock (see `effective_state`). Cancelled is allowed from every state
-    # before contracted (rule 10).
+    # Stored transitions and the service that makes each one. Scheduled, tendering and awaiting opening
+    # are not stored: they follow from the clock (see `effective_state`). Cancelled is allowed from every
+    # state before contracted (rule 10).
     TRANSITIONS = {
-        # calloff_publish (renewed competition) or ranking_offer_first (ranking order), calloff_cancel
+        # calloff_publish (renewed competition: at once, or scheduled for a later day) or ranking_offer_first
+        # (ranking order), calloff_cancel
         CallOffStatus.DRAFT: {CallOffStatus.OPEN, CallOffStatus.OFFERED, CallOffStatus.CANCELLED},
-        CallOffStatus.OPEN: {CallOffStatus.OPENED, CallOffStatus.CANCELLED},  # opening_confirm
+        # opening_confirm; calloff_unschedule takes a call-off back to a draft, only while it is still scheduled
+        CallOffStatus.OPEN: {CallOffStatus.OPENED, CallOffStatus.CANCELLED, CallOffStatus.DRAFT},
         CallOffStatus.OPENED: {CallOffStatus.EVALUATED, CallOffStatus.CANCELLED},  # evaluation_complete
         # evaluation_reopen goes back; award_decision_send moves on
         CallOffStatus.EVALUATED: {CallOffStatus.OPENED, CallOffStatus.AWARDED, CallOffStatus.CANCELLED},
@@ -133,6 +148,8 @@ class CallOff(StateMachine, models.Model):
         """The stored status, moved on by the clock where time decides."""
         if self.status != CallOffStatus.OPEN:
             return self.status
+        if self.is_scheduled(now):
+            return CallOffStatus.SCHEDULED
         if self.tender_deadline and now >= self.tender_deadline:
             return CallOffStatus.AWAITING_OPENING
         if self.questions_close and now >= self.questions_close:
@@ -146,6 +163,15 @@ class CallOff(StateMachine, models.Model):
     # taken (the server clock decides, rule 6) while the state already reads "awaiting opening";
     # opening needs the deadline to have passed.
 
+    def is_scheduled(self, now: datetime) -> bool:
+        """Published with a later publication day that has not come yet: the suppliers see nothing and are not told.
+
+        At its moment the call-off is published (the instant itself counts as published)."""
+        return self.status == CallOffStatus.OPEN and self.published_at is not None and now < self.published_at
+
+    def _is_live(self, now: datetime) -> bool:
+        return self.status == CallOffStatus.OPEN and not self.is_scheduled(now)
+
     def is_past_deadline(self, now: datetime) -> bool:
         return self.tender_deadline is not None and now > self.tender_deadline
 
@@ -155,15 +181,15 @@ class CallOff(StateMachine, models.Model):
 
     def may_answer(self, now: datetime) -> bool:
         """Answers are given while the call-off is published and not cancelled, before the last time for answers."""
-        return self.status == CallOffStatus.OPEN and (self.answers_by is None or now < self.answers_by)
+        return self._is_live(now) and (self.answers_by is None or now < self.answers_by)
 
     def may_clarify(self, now: datetime) -> bool:
         """Clarifications (and a new deadline) are published while the call-off is open, before the tender deadline."""
-        return self.status == CallOffStatus.OPEN and self.tender_deadline is not None and now < self.tender_deadline
+        return self._is_live(now) and self.tender_deadline is not None and now < self.tender_deadline
 
     def may_tender(self, now: datetime) -> bool:
         """Tenders are taken, changed and withdrawn while the call-off is open, up to and at the deadline."""
-        return self.status == CallOffStatus.OPEN and self.tender_deadline is not None and not self.is_past_deadline(now)
+        return self._is_live(now) and self.tender_deadline is not None and not self.is_past_deadline(now)
 
     def may_open(self, now: datetime) -> bool:
         """Opening is possible once the deadline has passed (not at the deadline: tenders may still arrive)."""
@@ -366,7 +392,8 @@ class RankingOffer(StateMachine, models.Model):
 
 class TenderStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    # "Anbud" is neuter in Swedish: "inskickat", like "återkallat", where a solution is "inskickad".
+    SUBMITTED = "submitted", pgettext_lazy("tender status", "Submitted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     QUALIFIED = "qualified", _("Qualified")
     REJECTED = "rejected", _("Rejected")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from innokop.agreements.models import CallOffMethod, EvaluationModel, Lot
 from innokop.core.calendar import (
@@ -19,7 +20,9 @@ from innokop.core.calendar import (
     at_local,
     is_working_day,
     local_date,
+    next_working_day,
     roll_to_working_day,
+    start_of_day,
     statutory_period_end,
     warns_non_working,
 )
@@ -172,10 +175,13 @@ def contract_period_problems(agreement, start: date | None, end: date | None, *,
             "latest": date_format(latest, "j F Y")}}
     months = agreement.max_contract_months
     if months and end > _months_after(start, months):
-        return {"contract_end": _("Contracts called off from this framework agreement may run for at most "
-                                  "%(months)s months: starting on %(start)s, the contract can end on %(last)s at "
-                                  "the latest.") % {"months": months, "start": date_format(start, "j F Y"),
-                                                    "last": date_format(_months_after(start, months), "j F Y")}}
+        return {"contract_end": ngettext(
+            "Contracts called off from this framework agreement may run for at most %(months)s month: starting on "
+            "%(start)s, the contract can end on %(last)s at the latest.",
+            "Contracts called off from this framework agreement may run for at most %(months)s months: starting on "
+            "%(start)s, the contract can end on %(last)s at the latest.", months) % {
+            "months": months, "start": date_format(start, "j F Y"),
+            "last": date_format(_months_after(start, months), "j F Y")}}
     if end > _months_after(start, 12 * MAX_CONTRACT_YEARS) and not long_reason.strip():
         return {"long_contract_reason": _(
             "A call-off contract runs for at most four years as a main rule: starting on %(start)s it would end on "
@@ -185,16 +191,35 @@ def contract_period_problems(agreement, start: date | None, end: date | None, *,
     return {}
 
 
+def publication_moment(publish_on: date | None, now: datetime) -> datetime:
+    """When a call-off published now becomes public: at once when its publication day is today (or has passed),
+    else at the start of that day in Swedish time (a scheduled publication)."""
+    if publish_on is None or publish_on <= local_date(now):
+        return now
+    return start_of_day(publish_on)
+
+
 def suggest_timetable(lot: Lot, today: date) -> Timetable:
-    """Publish on the next working day from today; the deadline after the lot's minimum, at 12:00."""
+    """Dates that each land on a working day (core.calendar: weekends, public holidays and the statutory eves).
+
+    Publication today, or on the next working day; the tender period is the lot's minimum in calendar days, as
+    `check_timetable` counts it, with the deadline moved on to a working day at 12:00; questions close after
+    about 40 % of it and the answers follow two working days later, at least a working day before the deadline;
+    the opening the working day after the deadline; the decision five working days later; the contract starts
+    on the first working day on which it may be signed, after the standstill (`standstill_end`, rule 9). The
+    contract's end is the last day of its period, not a day anyone must act on, so it is not moved.
+    """
     publish = roll_to_working_day(today)
     deadline_day = roll_to_working_day(publish + timedelta(days=lot.min_tender_days))
     questions_day = roll_to_working_day(publish + timedelta(days=round((deadline_day - publish).days * 0.4)))
-    answers_day = min(add_working_days(questions_day, 2), deadline_day)
+    # Holidays can push the 40 % onto the deadline: the answers still come a working day before it.
+    latest_answers = add_working_days(deadline_day, -1)
+    questions_day = max(min(questions_day, add_working_days(latest_answers, -1)), next_working_day(publish))
+    answers_day = max(min(add_working_days(questions_day, 2), latest_answers), questions_day)
     opening_day = add_working_days(deadline_day, 1)
     decision = add_working_days(opening_day, 5)
-    # The standstill after the decision (rule 9), then the contract.
-    start = roll_to_working_day(decision + timedelta(days=STANDSTILL_DAYS + 1))
+    # The standstill after the decision (rule 9), then the contract, signed the working day after it ends.
+    start = next_working_day(standstill_end(decision))
     end = _months_after(start, 24)
     if lot.agreement.latest_contract_end:
         end = min(end, lot.agreement.latest_contract_end)
@@ -209,11 +234,14 @@ def check_timetable(lot: Lot, t: Timetable, *, long_reason: str = "") -> None:
     force and the contract period as rule 1 allows (`contract_period_problems`)."""
     days = (local_date(t.tender_deadline) - t.publish_on).days
     if days < lot.min_tender_days:
-        raise ValidationError({"tender_deadline": _(
-            "The tender period is %(days)s days; the agreement requires at least %(min)s days for this lot. Move "
-            "the tender deadline to %(earliest)s or later.") % {
-            "days": days, "min": lot.min_tender_days,
-            "earliest": date_format(t.publish_on + timedelta(days=lot.min_tender_days), "l j F Y")}})
+        minimum = lot.min_tender_days
+        raise ValidationError({"tender_deadline": " ".join([
+            ngettext("The tender period is %(days)s day.", "The tender period is %(days)s days.", days) % {
+                "days": days},
+            ngettext("The agreement requires at least %(min)s day for this lot.",
+                     "The agreement requires at least %(min)s days for this lot.", minimum) % {"min": minimum},
+            _("Move the tender deadline to %(earliest)s or later.") % {
+                "earliest": date_format(t.publish_on + timedelta(days=minimum), "l j F Y")}])})
     order = [("questions_close", local_date(t.questions_close), t.publish_on),
              ("answers_by", local_date(t.answers_by), local_date(t.questions_close)),
              ("tender_deadline", t.tender_deadline, t.answers_by),

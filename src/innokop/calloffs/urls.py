@@ -12,6 +12,7 @@ urlpatterns = [
     path("call-offs/<int:pk>/timetable/", views.calloff_timetable, name="calloff_timetable"),
     path("call-offs/<int:pk>/check/", views.calloff_check, name="calloff_check"),
     path("call-offs/<int:pk>/published/", views.calloff_published, name="calloff_published"),
+    path("call-offs/<int:pk>/unschedule/", views.calloff_unschedule, name="calloff_unschedule"),
     path("call-offs/<int:pk>/team/", views.calloff_team_add, name="calloff_team_add"),
     path("call-offs/<int:pk>/cancel/", views.calloff_cancel, name="calloff_cancel"),
     path("call-offs/<int:pk>/questions/", views.question_ask, name="question_ask"),

@@ -22,7 +22,7 @@ from innokop.core.documents import JPEG, PNG, document_create, validate_upload
 from innokop.core.html import sanitise_html
 from innokop.core.models import Document
 from innokop.core.notifications import notify
-from innokop.core.refusals import Refused
+from innokop.core.refusals import Problem, Refused
 
 from . import indexing
 from .models import (
@@ -73,10 +73,12 @@ def _require_status(solution: Solution, *allowed: str) -> None:
         )
 
 
-def _require_reason(reason: str) -> str:
+def _require_reason(reason: str, *, field: str = "reason") -> str:
+    """The reason the supplier is told; a missing one is refused on its `field` (the page marks that field)."""
     reason = (reason or "").strip()
     if not reason:
-        raise CatalogueError(_("Give a reason: the supplier will see it."))
+        message = str(_("Give a reason: the supplier will see it."))
+        raise CatalogueError(message, problems=[Problem(field, message)])
     return reason
 
 
@@ -474,7 +476,7 @@ def evidence_review(*, actor: User, evidence: Evidence, status: str, note: str =
     if status not in {ReviewStatus.ACCEPTED, ReviewStatus.REJECTED}:
         raise CatalogueError(_("Choose whether the evidence is accepted or not."))
     if status == ReviewStatus.REJECTED:
-        note = _require_reason(note)
+        note = _require_reason(note, field="note")
     with transaction.atomic():
         evidence = Evidence.objects.select_for_update().select_related("solution__supplier").get(pk=evidence.pk)
         if evidence.solution.status == SolutionStatus.DRAFT:

@@ -30,6 +30,13 @@ def when(moment: datetime | None) -> str:
     return gettext("%(day)s at %(time)s") % {"day": day, "time": local.strftime("%H:%M")}
 
 
+def has_passed(moment: datetime | None) -> bool:
+    """Whether the clock is past `moment`: a sentence about a deadline picks its tense by it ("går ut" or "gick ut").
+
+    At the instant itself a deadline has not passed (a tender at exactly the deadline is still taken)."""
+    return moment is not None and clock.now() > moment
+
+
 def time_left(moment: datetime) -> str:
     """'om 3 dagar' or '2 timmar sedan', counted from the clock."""
     seconds = (moment - clock.now()).total_seconds()

@@ -264,7 +264,9 @@ def publication_problems(calloff: CallOff) -> list[str]:
         if timetable is None:
             problems.append(_("Set the timetable and the contract period."))
         else:
-            checks.append(lambda: rules.check_timetable(lot, replace(timetable, publish_on=_today()),
+            # The tender period counts from the day the call-off becomes public: today, or a later publication day.
+            publish_on = max(timetable.publish_on, _today())
+            checks.append(lambda: rules.check_timetable(lot, replace(timetable, publish_on=publish_on),
                                                         long_reason=calloff.long_contract_reason))
     for check in checks:
         try:
@@ -310,7 +312,13 @@ def _supplier_representatives(supplier_ids):
 
 
 def calloff_publish(*, actor: User, calloff: CallOff) -> CallOff:
-    """Rule 3: every supplier admitted on the lot is invited in writing; none can be left out."""
+    """Rule 3: every supplier admitted on the lot is invited in writing; none can be left out.
+
+    With a publication day after today the publication is scheduled: the call-off becomes public at the start of
+    that day (`rules.publication_moment`), and until then the suppliers see nothing and are not told
+    (`CallOff.is_scheduled`); the team may still take it back to a draft or cancel it. The invitations are written
+    now with that moment, and sent when it comes (`calloff_invitations_send`).
+    """
     _require_team_draft(actor, calloff)
     if calloff.method == CallOffKind.RANKING:
         raise CallOffError(_("A call-off in ranking order is not opened for tenders: it is offered to the "
@@ -323,23 +331,109 @@ def calloff_publish(*, actor: User, calloff: CallOff) -> CallOff:
         if not calloff.can_move_to(CallOffStatus.OPEN):
             raise CallOffError(_("The call-off is already published."))
         now = clock.now()
+        moment = rules.publication_moment(calloff.publish_on, now)
+        scheduled = moment > now
         calloff.move_to(CallOffStatus.OPEN)
-        calloff.published_at, calloff.publish_on = now, local_date(now)
+        calloff.published_at, calloff.publish_on = moment, local_date(moment)
+        calloff.invitations_sent_at = None if scheduled else now
         # The call-off's own data key, stored only wrapped by the KEK: tenders are sealed with it (rule 6).
         calloff.data_key = sealing.wrap_key(sealing.new_data_key(), sealing.load_kek())
-        calloff.save(update_fields=["status", "published_at", "publish_on", "data_key", "updated_at"])
+        calloff.save(update_fields=["status", "published_at", "publish_on", "invitations_sent_at", "data_key",
+                                    "updated_at"])
         supplier_ids = list(calloff.lot.lot_suppliers.values_list("supplier_id", flat=True))
         CallOffInvitation.objects.bulk_create(
-            CallOffInvitation(calloff=calloff, supplier_id=pk, invited_at=now) for pk in supplier_ids)
-        audit_log(actor=actor, verb="calloff.published", obj=calloff, organisation=calloff.agency,
-                  payload={"reference": calloff.reference, "invited": sorted(supplier_ids),
-                           "tender_deadline": calloff.tender_deadline})
-        notify(recipients=_supplier_representatives(supplier_ids), kind="calloff.invited",
-               subject=gettext_lazy("Invitation to tender: %(reference)s"),
-               body=gettext_lazy("%(agency)s invites every supplier on the lot to tender in the call-off "
-                                 "“%(title)s”. Read the call-off and ask questions in Innoköp."),
-               params={"reference": calloff.reference, "agency": calloff.agency.name, "title": calloff.title},
-               url=reverse("calloffs:calloff_detail", args=[calloff.pk]))
+            CallOffInvitation(calloff=calloff, supplier_id=pk, invited_at=moment) for pk in supplier_ids)
+        payload = {"reference": calloff.reference, "invited": sorted(supplier_ids),
+                   "tender_deadline": calloff.tender_deadline}
+        if scheduled:
+            audit_log(actor=actor, verb="calloff.publication_scheduled", obj=calloff, organisation=calloff.agency,
+                      payload=payload | {"published_at": moment})
+            transaction.on_commit(lambda: _schedule_invitations(calloff.pk, moment))
+        else:
+            audit_log(actor=actor, verb="calloff.published", obj=calloff, organisation=calloff.agency,
+                      payload=payload)
+            _notify_invited(calloff, supplier_ids)
+    return calloff
+
+
+def _schedule_invitations(calloff_id: int, moment) -> None:
+    """With a queue that can wait (the database backend), the invitations go out at the publication moment."""
+    from ..tasks import send_calloff_invitations
+
+    if send_calloff_invitations.get_backend().supports_defer:
+        send_calloff_invitations.using(run_after=moment).enqueue(calloff_id)
+
+
+def calloff_invitations_send(*, calloff: CallOff) -> bool:
+    """A scheduled call-off's publication: tells every invited supplier, once, when the publication moment has come.
+
+    The task sends them at the moment; reading the call-off after it (its pages, the API, the dashboard) sends
+    any a missed task left, so the suppliers never depend on a scheduler having run. Claiming
+    `invitations_sent_at` in one UPDATE makes it idempotent: a second call, or a second worker, sends nothing.
+    True when this call sent them. (Publishing at once sends them in `calloff_publish`.)
+    """
+    now = clock.now()
+    if (calloff.invitations_sent_at is not None or calloff.status != CallOffStatus.OPEN
+            or not calloff.is_renewed_competition or calloff.published_at is None or calloff.published_at > now):
+        return False
+    with transaction.atomic():
+        claimed = CallOff.objects.filter(pk=calloff.pk, status=CallOffStatus.OPEN, invitations_sent_at__isnull=True,
+                                         published_at__lte=now).update(invitations_sent_at=now)
+        if not claimed:
+            return False
+        calloff.invitations_sent_at = now
+        supplier_ids = _invitations_as_admitted(calloff)
+        audit_log(actor=None, verb="calloff.published", obj=calloff, organisation=calloff.agency,
+                  payload={"reference": calloff.reference, "invited": supplier_ids,
+                           "tender_deadline": calloff.tender_deadline, "scheduled_for": calloff.published_at})
+        _notify_invited(calloff, supplier_ids)
+    return True
+
+
+def _notify_invited(calloff: CallOff, supplier_ids) -> None:
+    notify(recipients=_supplier_representatives(supplier_ids), kind="calloff.invited",
+           subject=gettext_lazy("Invitation to tender: %(reference)s"),
+           body=gettext_lazy("%(agency)s invites every supplier on the lot to tender in the call-off "
+                             "“%(title)s”. Read the call-off and ask questions in Innoköp."),
+           params={"reference": calloff.reference, "agency": calloff.agency.name, "title": calloff.title},
+           url=reverse("calloffs:calloff_detail", args=[calloff.pk]))
+
+
+def _invitations_as_admitted(calloff: CallOff) -> list[int]:
+    """Rule 3 at the moment a scheduled call-off is published: the suppliers admitted on the lot then, every one and
+    only them (the lot may have changed since the publication was scheduled). Returns the invited suppliers."""
+    admitted = set(calloff.lot.lot_suppliers.values_list("supplier_id", flat=True))
+    calloff.invitations.exclude(supplier_id__in=admitted).delete()
+    written = set(calloff.invitations.values_list("supplier_id", flat=True))
+    CallOffInvitation.objects.bulk_create(CallOffInvitation(calloff=calloff, supplier_id=pk,
+                                                            invited_at=calloff.published_at)
+                                          for pk in admitted - written)
+    return sorted(admitted)
+
+
+def calloffs_invitations_send_due(calloffs) -> None:
+    """On reading call-offs: sends the invitations of any whose scheduled publication a missed task left unsent."""
+    for calloff in calloffs:
+        calloff_invitations_send(calloff=calloff)
+
+
+def calloff_unschedule(*, actor: User, calloff: CallOff) -> CallOff:
+    """Takes a scheduled call-off back to a draft, to change it before its publication day; nobody has been told."""
+    if not is_team_member(actor_for(actor), calloff):
+        raise CallOffError(_("Only the call-off's team can change it. Ask a team member to add you."))
+    with transaction.atomic():
+        calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        if not calloff.is_scheduled(clock.now()):
+            raise CallOffError(_("Only a call-off whose publication day has not come yet can be taken back to a "
+                                 "draft. A published call-off is changed by clarifications, or cancelled."),
+                               status=409)
+        scheduled_for = calloff.published_at
+        calloff.move_to(CallOffStatus.DRAFT)
+        calloff.published_at, calloff.data_key = None, ""
+        calloff.save(update_fields=["status", "published_at", "data_key", "updated_at"])
+        calloff.invitations.all().delete()  # written for the publication that is not to be; never sent
+        audit_log(actor=actor, verb="calloff.unscheduled", obj=calloff, organisation=calloff.agency,
+                  payload={"published_at": scheduled_for})
     return calloff
 
 
@@ -356,11 +450,17 @@ def calloff_cancel(*, actor: User, calloff: CallOff, reason: str) -> CallOff:
                                  "End the contract according to its terms instead."))
         if not calloff.can_move_to(CallOffStatus.CANCELLED):
             raise CallOffError(_("The call-off is already cancelled."))
+        now = clock.now()
+        before_publication = calloff.is_scheduled(now)
         calloff.move_to(CallOffStatus.CANCELLED)
-        calloff.cancelled_at, calloff.cancel_reason = clock.now(), reason
-        calloff.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+        calloff.cancelled_at, calloff.cancel_reason = now, reason
+        if before_publication:
+            # Never published: no supplier ever sees it, nor is told of it.
+            calloff.published_at = None
+            calloff.invitations.all().delete()
+        calloff.save(update_fields=["status", "cancelled_at", "cancel_reason", "published_at", "updated_at"])
         audit_log(actor=actor, verb="calloff.cancelled", obj=calloff, organisation=calloff.agency,
-                  payload={"reason": reason})
+                  payload={"reason": reason} | ({"before_publication": True} if before_publication else {}))
         invited = calloff.invitations.values_list("supplier_id", flat=True)
         notify(recipients=_supplier_representatives(list(invited)), kind="calloff.cancelled",
                subject=gettext_lazy("The call-off %(reference)s is cancelled"),

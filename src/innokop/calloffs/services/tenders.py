@@ -109,7 +109,8 @@ def tendering_supplier(actor: User, calloff: CallOff):
 def _require_tendering(calloff: CallOff, now: datetime) -> None:
     if calloff.status == CallOffStatus.CANCELLED:
         raise CallOffError(_("The call-off is cancelled, so tenders can no longer be submitted or changed."))
-    if calloff.status != CallOffStatus.OPEN or calloff.tender_deadline is None or not calloff.data_key:
+    if (calloff.status != CallOffStatus.OPEN or calloff.is_scheduled(now) or calloff.tender_deadline is None
+            or not calloff.data_key):
         raise CallOffError(_("The call-off is not open for tenders."))
     if calloff.is_past_deadline(now):
         raise CallOffError(_("The tender deadline %(deadline)s has passed (the server's time is %(now)s), so "

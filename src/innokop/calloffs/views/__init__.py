@@ -93,6 +93,7 @@ def _detail_queryset_parts(calloff: CallOff) -> dict:
 @login_required
 def calloff_detail(request, pk: int):
     calloff = get_calloff_for_actor(request.actor, pk)
+    services.calloff_invitations_send(calloff=calloff)  # a scheduled publication's invitations, if a task missed them
     now = clock.now()
     context = {"calloff": calloff, "state": calloff.effective_state(now), "state_label": calloff.state_label(now),
                "timeline": timeline(calloff), "tie_rules": rules.tie_rule_labels(calloff),
@@ -146,7 +147,7 @@ def timeline(calloff: CallOff) -> list[dict]:
         decided_on = calloff.decision_on
         standstill_ends = rules.standstill_end(decided_on) if decided_on and calloff.is_renewed_competition else None
     rows = [
-        (gettext_lazy("Published, every supplier on the lot invited"), published, calloff.publish_on),
+        _publication_row(calloff, now),
         (gettext_lazy("Dialogue meetings"), slots[0] if slots else None, None),
         (gettext_lazy("Last time for questions"), calloff.questions_close, None),
         (gettext_lazy("Last time for answers"), calloff.answers_by, None),
@@ -161,6 +162,21 @@ def timeline(calloff: CallOff) -> list[dict]:
     return [{"label": label, "moment": moment, "day": day,
              "past": bool(moment and moment <= now) or bool(day and not moment and day < local_date(now))}
             for label, moment, day in rows]
+
+
+def _publication_row(calloff: CallOff, now) -> tuple:
+    """The timeline's first step, in the tense the clock gives it: published, to be published on a later day, or
+    (a draft whose publication day is today or has passed) published the moment the agency publishes it."""
+    moment = calloff.published_at
+    if moment is None and calloff.status == CallOffStatus.DRAFT and calloff.publish_on:
+        moment = rules.publication_moment(calloff.publish_on, now)
+        if moment == now:
+            return (gettext_lazy("Published as soon as you publish, every supplier on the lot invited"), None,
+                    local_date(now))
+    if moment is not None and moment > now:
+        return gettext_lazy("To be published, every supplier on the lot invited"), moment, None
+    # A call-off cancelled before its publication day was never published: no step.
+    return gettext_lazy("Published, every supplier on the lot invited"), moment, None
 
 
 def _step(request, pk: int, *, step, form_for, initial, template: str, number: int, next_name: str):
@@ -260,8 +276,11 @@ def calloff_check(request, pk: int):
         else:
             return redirect("calloffs:calloff_published", pk=calloff.pk)
     timetable = services.timetable_of(calloff)
+    now = clock.now()
+    publishes_at = rules.publication_moment(calloff.publish_on, now)
     return render(request, "calloffs/step_check.html", {
         "calloff": calloff, "lot": calloff.lot, "step": 4, "steps": STEP_COUNT, "timeline": timeline(calloff),
+        "scheduled_for": publishes_at if publishes_at > now else None,
         "problems": services.publication_problems(calloff),
         "warnings": rules.timetable_warnings(timetable) if timetable else [],
         "suppliers": calloff.lot.lot_suppliers.select_related("supplier"),
@@ -273,8 +292,23 @@ def calloff_published(request, pk: int):
     calloff = get_calloff_for_agency(request.actor, pk)
     if calloff.published_at is None:
         raise Http404
-    return render(request, "calloffs/published.html", {"calloff": calloff,
-                                                       "invited": calloff.invitations.count()})
+    return render(request, "calloffs/published.html", {"calloff": calloff, "invited": calloff.invitations.count(),
+                                                       "scheduled": calloff.is_scheduled(clock.now())})
+
+
+@login_required
+@require_POST
+def calloff_unschedule(request, pk: int):
+    """A scheduled call-off back to a draft, to be changed before its publication day."""
+    calloff = get_calloff_for_actor(request.actor, pk, write=True)
+    try:
+        services.calloff_unschedule(actor=request.user, calloff=calloff)
+    except REFUSALS as error:
+        messages.error(request, refusal_message(error))
+        return redirect("calloffs:calloff_detail", pk=calloff.pk)
+    messages.success(request, _("The call-off is a draft again and will not be published. Change it, then publish "
+                                "it again on the check page."))
+    return redirect("calloffs:calloff_detail", pk=calloff.pk)
 
 
 @login_required

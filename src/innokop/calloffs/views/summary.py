@@ -25,7 +25,7 @@ def agreement_calloffs(request, pk: int):
     agreement = get_agreement_for_actor(request.actor, pk, write=True)
     now = clock.now()
     calloffs = list(
-        CallOff.objects.filter(lot__agreement=agreement, published_at__isnull=False)
+        CallOff.objects.published(now).filter(lot__agreement=agreement)
         .select_related("agency", "lot", "decision__winner__supplier", "contract__supplier")
         .annotate(invited=Count("invitations", distinct=True),
                   answered=Count("questions", filter=Q(questions__answered_at__isnull=False), distinct=True))

@@ -173,15 +173,24 @@ def tender_withdraw(request, pk: int):
             withdrawn = tenders.tender_withdraw(actor=request.user, calloff=calloff)
         except CallOffError as error:
             messages.error(request, str(error))
-        else:
-            messages.success(request, _("Your tender no. %(number)s is withdrawn and will not be opened.") % {
-                "number": withdrawn.number})
-        return redirect("calloffs:calloff_detail", pk=calloff.pk)
+            return redirect("calloffs:calloff_detail", pk=calloff.pk)
+        return redirect("calloffs:tender_withdrawn", pk=calloff.pk, number=withdrawn.number)
     current = tenders.current_submission(tenders.tender_of(calloff, supplier))
     if current is None or not calloff.may_tender(clock.now()):
         messages.info(request, _("You have no submitted tender that can be withdrawn."))
         return redirect("calloffs:calloff_detail", pk=calloff.pk)
     return render(request, "calloffs/tenders/withdraw.html", {"calloff": calloff, "current": current})
+
+
+@login_required
+@require_safe
+def tender_withdrawn(request, pk: int, number: int):
+    """The confirmation of a withdrawal, like the receipt of a submission: what happened and what happens next."""
+    calloff, supplier = get_tendering_supplier(request.actor, pk)
+    submission = get_object_or_404(TenderSubmission.objects.select_related("withdrawn_by"), tender__calloff=calloff,
+                                   tender__supplier=supplier, number=number, withdrawn_at__isnull=False)
+    return render(request, "calloffs/tenders/withdrawn.html", {
+        "calloff": calloff, "submission": submission, "may_tender": calloff.may_tender(clock.now())})
 
 
 def detail_context(request, calloff: CallOff, now, *, agency: bool) -> dict:
@@ -210,4 +219,5 @@ urlpatterns = [
     path("call-offs/<int:pk>/tender/check/", tender_check, name="tender_check"),
     path("call-offs/<int:pk>/tender/receipts/<int:number>/", tender_receipt, name="tender_receipt"),
     path("call-offs/<int:pk>/tender/withdraw/", tender_withdraw, name="tender_withdraw"),
+    path("call-offs/<int:pk>/tender/withdrawn/<int:number>/", tender_withdrawn, name="tender_withdrawn"),
 ]

@@ -55,10 +55,22 @@ def _changes(solution: Solution) -> list[dict]:
 @require_safe
 def review_solution(request: HttpRequest, pk: int) -> HttpResponse:
     solution = get_solution_for_review(request.actor, pk, write=True)
+    return _review_page(request, solution)
+
+
+def _review_page(request: HttpRequest, solution: Solution, *, missing: dict | None = None) -> HttpResponse:
+    """The review page; `missing` marks the field a refused decision lacks ({"id", "message", "value", "action" or
+    "evidence"}): the error summary links to it and the field says what to write, instead of a message banner."""
     context = _detail_context(request, solution)
     context.update(changes=_changes(solution), history=list(solution.reviews.select_related("actor")),
-                   reason_form=ReasonForm())
+                   reason_form=ReasonForm(), missing=missing)
     return render(request, "catalogue/review_solution.html", context)
+
+
+def _missing(error: services.CatalogueError, field: str, value: str, **where) -> dict | None:
+    """The refusal as the field it names, or None when it names no field of the decision's form."""
+    message = next((problem.message for problem in error.problems if problem.field == field), None)
+    return None if message is None else {"message": message, "value": value, **where}
 
 
 ACTIONS: dict[str, Callable] = {
@@ -97,6 +109,9 @@ def review_action(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise services.CatalogueError(_("Choose what to do with the solution."))
     except services.CatalogueError as error:
+        missing = _missing(error, "reason", reason, id=f"reason-{action}", action=action)
+        if missing:
+            return _review_page(request, solution, missing=missing)
         messages.error(request, str(error))
     else:
         messages.success(request, str(DONE[action]))
@@ -114,6 +129,11 @@ def evidence_review(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.evidence_review(actor=request.user, evidence=evidence, **form.cleaned_data)
         except services.CatalogueError as error:
+            missing = _missing(error, "note", form.cleaned_data["note"], id=f"note-{evidence.pk}",
+                               evidence=evidence.pk)
+            if missing:
+                return _review_page(request, get_solution_for_review(request.actor, evidence.solution_id, write=True),
+                                    missing=missing)
             messages.error(request, str(error))
         else:
             messages.success(request, _("The evidence has been reviewed."))

@@ -13,6 +13,7 @@ register = template.Library()
 register.filter("deadline", formats.deadline)
 register.filter("when", formats.when)
 register.filter("time_left", formats.time_left)
+register.filter("passed", formats.has_passed)
 register.filter("sek", formats.sek)
 
 
