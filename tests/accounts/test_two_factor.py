@@ -63,4 +63,4 @@ def test_a_session_without_the_second_factor_gets_no_api(client, supplier):
     TOTPDevice.objects.create(user=supplier, name="app", confirmed=True)
     client.post(reverse("accounts:login"), {"username": supplier.email, "password": PASSWORD})
     response = client.get("/api/me")
-    assert response.status_code == 403 and "Two-factor" in response.json()["detail"]
+    assert response.status_code == 403 and response.json()["code"] == "two_factor_required"

@@ -1,11 +1,14 @@
 from ninja import Router
 
+from innokop.core.schemas import SIGNED_IN, responses
+
 from .schemas import MeOut
 
 router = Router(tags=["accounts"])
 
 
-@router.get("/me", response=MeOut, summary="The authenticated user and their organisations and roles")
+@router.get("/me", response=responses(MeOut, SIGNED_IN),
+            summary="The authenticated user and their organisations and roles")
 def me(request):
     memberships = request.actor.memberships
     return {

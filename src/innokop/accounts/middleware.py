@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .permissions import actor_for
 from .services import api_token_authenticate
@@ -46,7 +47,8 @@ class TwoFactorRequiredMiddleware:
             target = self._target(request)
             if target and request.path.startswith("/api/"):
                 # A session that has not completed two-factor authentication gets no API either.
-                return JsonResponse({"detail": "Two-factor authentication is required."}, status=403)
+                return JsonResponse({"detail": _("Complete two-factor authentication before using the API."),
+                                     "code": "two_factor_required", "problems": []}, status=403)
             if target and request.path not in {target, reverse("accounts:logout")}:
                 return redirect(f"{target}?next={request.get_full_path()}")
         return self.get_response(request)

@@ -1,6 +1,7 @@
 from ninja import Router
 
 from innokop.core import clock
+from innokop.core.schemas import BY_ID, SIGNED_IN, Id, responses
 
 from .models import CallOff, CallOffKind, CallOffQuestion
 from .permissions import get_calloff_for_actor
@@ -20,7 +21,7 @@ def _with_state(calloff: CallOff) -> CallOff:
     return calloff
 
 
-@router.get("/calloffs", response=list[CallOffOut],
+@router.get("/calloffs", response=responses(list[CallOffOut], SIGNED_IN),
             summary="Your call-offs: your agency's own, or the ones your company is invited to")
 def calloff_list(request):
     calloffs = list(_visible(request))
@@ -28,8 +29,8 @@ def calloff_list(request):
     return [_with_state(c) for c in calloffs]
 
 
-@router.get("/calloffs/{calloff_id}", response=CallOffDetailOut, summary="A call-off")
-def calloff_detail(request, calloff_id: int):
+@router.get("/calloffs/{calloff_id}", response=responses(CallOffDetailOut, SIGNED_IN, BY_ID), summary="A call-off")
+def calloff_detail(request, calloff_id: Id):
     calloff = get_calloff_for_actor(request.actor, calloff_id)
     calloffs_invitations_send_due([calloff])
     if calloff.method == CallOffKind.RANKING and calloff.published_at:

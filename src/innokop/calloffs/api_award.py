@@ -12,6 +12,7 @@ from django.http import Http404
 from ninja import Router, Schema
 
 from innokop.core import clock
+from innokop.core.schemas import BY_ID, SIGNED_IN, Id, responses
 
 from .models import Evaluation, OpeningRecord, TenderStatus
 from .permissions import get_calloff_for_agency, get_contract_for_actor, get_decision_for_actor
@@ -126,8 +127,9 @@ class ContractOut(Schema):
     requirements: list[RequirementOut]
 
 
-@router.get("/calloffs/{calloff_id}/opening", response=OpeningOut, summary="The opening record (agency, after opening)")
-def award_opening(request, calloff_id: int):
+@router.get("/calloffs/{calloff_id}/opening", response=responses(OpeningOut, SIGNED_IN, BY_ID),
+            summary="The opening record (agency, after opening)")
+def award_opening(request, calloff_id: Id):
     calloff = get_calloff_for_agency(request.actor, calloff_id)
     record = OpeningRecord.objects.filter(calloff=calloff, opened_at__isnull=False).select_related(
         "started_by", "confirmed_by").first()
@@ -143,9 +145,9 @@ def _ranking_rows(stored: Evaluation | None) -> list[dict]:
     return [] if stored is None else [row | {"explanation": row.get("explanation", "")} for row in stored.ranking]
 
 
-@router.get("/calloffs/{calloff_id}/evaluation", response=EvaluationOut,
+@router.get("/calloffs/{calloff_id}/evaluation", response=responses(EvaluationOut, SIGNED_IN, BY_ID),
             summary="Qualification of the opened tenders and the completed ranking (agency)")
-def award_evaluation(request, calloff_id: int):
+def award_evaluation(request, calloff_id: Id):
     calloff = get_calloff_for_agency(request.actor, calloff_id)
     if calloff.status not in opening.AFTER_OPENING and not OpeningRecord.objects.filter(
             calloff=calloff, opened_at__isnull=False).exists():
@@ -161,9 +163,9 @@ def award_evaluation(request, calloff_id: int):
             "winner": stored.winner.supplier.name if stored else None, "ranking": _ranking_rows(stored)}
 
 
-@router.get("/calloffs/{calloff_id}/decision", response=DecisionOut,
+@router.get("/calloffs/{calloff_id}/decision", response=responses(DecisionOut, SIGNED_IN, BY_ID),
             summary="The award decision (the agency, every tenderer and the agreement's purchasing body)")
-def award_decision_read(request, calloff_id: int):
+def award_decision_read(request, calloff_id: Id):
     calloff = get_decision_for_actor(request.actor, calloff_id).calloff
     content = awarding.decision_content(calloff, request.actor)
     return {"reference": content.reference, "title": content.title, "agency": content.agency,
@@ -177,9 +179,9 @@ def award_decision_read(request, calloff_id: int):
             "rejected": [{"supplier": s, "reason": r} for s, r in content.rejected]}
 
 
-@router.get("/calloffs/{calloff_id}/contract", response=ContractOut,
+@router.get("/calloffs/{calloff_id}/contract", response=responses(ContractOut, SIGNED_IN, BY_ID),
             summary="The call-off contract (the agency and the contracted supplier)")
-def award_contract(request, calloff_id: int):
+def award_contract(request, calloff_id: Id):
     contract = get_contract_for_actor(request.actor, calloff_id)
     return {"reference": contract.calloff.reference, "agency": contract.agency.name,
             "supplier": contract.supplier.name, "value": contract.value, "starts_on": contract.starts_on,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from innokop.core import clock
+from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, InputSchema, responses
 
 from .models import CallOff, Clarification, DialogueSlot, RankingOffer
 from .permissions import (
@@ -72,7 +73,7 @@ class OfferOut(Schema):
     answered_at: datetime | None = None
 
 
-class DeclineIn(Schema):
+class DeclineIn(InputSchema):
     reason: str
 
 
@@ -86,9 +87,9 @@ def _clarification(calloff: CallOff, clarification: Clarification) -> dict:
             "text": clarification.text, "published_at": clarification.published_at, "document": document}
 
 
-@router.get("/calloffs/{calloff_id}/clarifications", response=list[ClarificationOut],
+@router.get("/calloffs/{calloff_id}/clarifications", response=responses(list[ClarificationOut], SIGNED_IN, BY_ID),
             url_name="calloff_clarifications", summary="The clarifications published in a call-off")
-def calloff_clarifications(request, calloff_id: int):
+def calloff_clarifications(request, calloff_id: Id):
     calloff = get_calloff_for_actor(request.actor, calloff_id)
     return [_clarification(calloff, c) for c in calloff.clarifications.select_related("document_version__document")]
 
@@ -101,9 +102,10 @@ def _meeting(slot: DialogueSlot, *, full: bool) -> dict:
             "minutes_shared_at": slot.minutes_shared_at if full else None}
 
 
-@router.get("/calloffs/{calloff_id}/meetings", response=list[MeetingOut], url_name="calloff_meetings",
+@router.get("/calloffs/{calloff_id}/meetings", response=responses(list[MeetingOut], SIGNED_IN, BY_ID),
+            url_name="calloff_meetings",
             summary="Dialogue meetings: all for the agency; free times and your own meeting for a supplier")
-def calloff_meetings(request, calloff_id: int):
+def calloff_meetings(request, calloff_id: Id):
     calloff = get_calloff_for_actor(request.actor, calloff_id)
     slots = calloff.slots.select_related("supplier")
     if is_agency_member(request.actor, calloff):
@@ -125,9 +127,10 @@ def _own_meeting(slot: DialogueSlot) -> dict:
     return row
 
 
-@router.post("/calloffs/{calloff_id}/meetings/{slot_id}/book", response=MeetingOut, url_name="dialogue_slot_book_api",
+@router.post("/calloffs/{calloff_id}/meetings/{slot_id}/book", response=responses(MeetingOut, SIGNED_IN, BY_ID, 400),
+             url_name="dialogue_slot_book_api",
              summary="Book a free dialogue meeting for your company (one per call-off)")
-def dialogue_slot_book_api(request, calloff_id: int, slot_id: int):
+def dialogue_slot_book_api(request, calloff_id: Id, slot_id: Id):
     calloff, _supplier = get_representing_supplier(request.actor, calloff_id)
     slot = get_object_or_404(calloff.slots, pk=slot_id)
     slot = dialogue_services.dialogue_slot_book(actor=request.user, slot=slot)
@@ -140,9 +143,10 @@ def _offer(offer: RankingOffer, now) -> dict:
             "answered_at": offer.answered_at}
 
 
-@router.get("/calloffs/{calloff_id}/offers", response=list[OfferOut], url_name="calloff_offers",
+@router.get("/calloffs/{calloff_id}/offers", response=responses(list[OfferOut], SIGNED_IN, BY_ID),
+            url_name="calloff_offers",
             summary="Ranking-order offers: every step for the agency, your own offers for a supplier")
-def calloff_offers(request, calloff_id: int):
+def calloff_offers(request, calloff_id: Id):
     calloff = get_calloff_for_actor(request.actor, calloff_id)
     ranking_services.ranking_offers_advance(calloff=calloff)
     offers = calloff.offers.select_related("supplier", "calloff")
@@ -160,16 +164,18 @@ def _answering(request, calloff_id: int) -> RankingOffer:
     return offer
 
 
-@router.post("/calloffs/{calloff_id}/offer/accept", response=OfferOut, url_name="offer_accept",
+@router.post("/calloffs/{calloff_id}/offer/accept", response=responses(OfferOut, SIGNED_IN, BY_ID, 400),
+             url_name="offer_accept",
              summary="Accept the call-off offered to your company")
-def offer_accept(request, calloff_id: int):
+def offer_accept(request, calloff_id: Id):
     offer = ranking_services.ranking_offer_accept(actor=request.user, offer=_answering(request, calloff_id))
     return _offer(RankingOffer.objects.select_related("supplier", "calloff").get(pk=offer.pk), clock.now())
 
 
-@router.post("/calloffs/{calloff_id}/offer/decline", response=OfferOut, url_name="offer_decline",
+@router.post("/calloffs/{calloff_id}/offer/decline", response=responses(OfferOut, SIGNED_IN, BY_ID, BODY),
+             url_name="offer_decline",
              summary="Decline the call-off offered to your company, with the reason")
-def offer_decline(request, calloff_id: int, payload: DeclineIn):
+def offer_decline(request, calloff_id: Id, payload: DeclineIn):
     offer = ranking_services.ranking_offer_decline(actor=request.user, offer=_answering(request, calloff_id),
                                                    reason=payload.reason)
     return _offer(RankingOffer.objects.select_related("supplier", "calloff").get(pk=offer.pk), clock.now())

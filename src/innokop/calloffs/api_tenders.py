@@ -17,9 +17,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool
 
 from innokop.core import clock
-from innokop.core.schemas import REFUSED, ProblemOut
+from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, InputSchema, ProblemOut, responses
 
 from .models import CallOff, CallOffStatus, TenderStatus, TenderSubmission
 from .permissions import get_tendering_supplier
@@ -33,18 +34,18 @@ router = Router(tags=["tenders"])
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
 
-class RequirementAnswerIn(Schema):
-    meets: bool | None = None
+class RequirementAnswerIn(InputSchema):
+    meets: StrictBool | None = None
     evidence: str = Field("", max_length=4000)
 
 
-class AttachmentIn(Schema):
+class AttachmentIn(InputSchema):
     # Checked in the endpoint, after the caller is known to be the supplier: others get 404, not 422.
     name: str = Field("", max_length=255, description="The file's name, e.g. references.pdf (required)")
     data: str = Field("", description="The file's content, base64 (required)")
 
 
-class DraftIn(Schema):
+class DraftIn(InputSchema):
     """The whole draft: answers keyed by the ids `GET …/tender` lists under `asks`."""
 
     requirements: dict[int, RequirementAnswerIn] = {}
@@ -55,7 +56,7 @@ class DraftIn(Schema):
         None, description="Replaces the draft's attachments when given; left out, the attachments stay.")
 
 
-class SubmitIn(Schema):
+class SubmitIn(InputSchema):
     expected_sha256: str | None = Field(
         None, pattern=r"^[0-9a-f]{64}$",
         description="The draft's sha256 as you last read it; if the draft has changed since, nothing is sealed.")
@@ -195,9 +196,9 @@ def _receipts(tender) -> list[dict]:
     return [tenders.receipt(s) for s in rows.order_by("number")]
 
 
-@router.get("/calloffs/{calloff_id}/tender", response=TenderOut, url_name="tender_get",
+@router.get("/calloffs/{calloff_id}/tender", response=responses(TenderOut, SIGNED_IN, BY_ID), url_name="tender_get",
             summary="Your tender in a call-off: its status, receipts, and what the call-off asks")
-def tender_get(request, calloff_id: int):
+def tender_get(request, calloff_id: Id):
     calloff, supplier = get_tendering_supplier(request.actor, calloff_id)
     tender = tenders.tender_of(calloff, supplier)
     status = tender.status if tender and (tender.draft or tender.status != "draft") else "not_started"
@@ -209,15 +210,17 @@ def tender_get(request, calloff_id: int):
             "asks": _asks(calloff)}
 
 
-@router.get("/calloffs/{calloff_id}/tender/draft", response=DraftOut, url_name="tender_draft_get",
+@router.get("/calloffs/{calloff_id}/tender/draft", response=responses(DraftOut, SIGNED_IN, BY_ID),
+            url_name="tender_draft_get",
             summary="Your draft: its answers, attachments (without content), checksum and what stops submission")
-def tender_draft_get(request, calloff_id: int):
+def tender_draft_get(request, calloff_id: Id):
     return _draft(*get_tendering_supplier(request.actor, calloff_id))
 
 
-@router.put("/calloffs/{calloff_id}/tender/draft", response={200: DraftOut, **REFUSED}, url_name="tender_draft_put",
+@router.put("/calloffs/{calloff_id}/tender/draft", response=responses(DraftOut, SIGNED_IN, BY_ID, BODY),
+            url_name="tender_draft_put",
             summary="Save your draft (all answers; attachments too if given)")
-def tender_draft_put(request, calloff_id: int, payload: DraftIn):
+def tender_draft_put(request, calloff_id: Id, payload: DraftIn):
     calloff, supplier = get_tendering_supplier(request.actor, calloff_id)
     content = TenderContent(
         requirements={pk: RequirementAnswer(meets=a.meets, evidence=a.evidence.strip())
@@ -229,42 +232,46 @@ def tender_draft_put(request, calloff_id: int, payload: DraftIn):
     return _draft(calloff, supplier)
 
 
-@router.post("/calloffs/{calloff_id}/tender/attachments", response={201: DraftOut, **REFUSED},
+@router.post("/calloffs/{calloff_id}/tender/attachments",
+             response=responses(DraftOut, SIGNED_IN, BY_ID, BODY, status=201),
              url_name="tender_attachment_post", summary="Add one attachment (base64) to your draft")
-def tender_attachment_post(request, calloff_id: int, payload: AttachmentIn):
+def tender_attachment_post(request, calloff_id: Id, payload: AttachmentIn):
     calloff, supplier = get_tendering_supplier(request.actor, calloff_id)
     tenders.tender_attachment_add(actor=request.user, calloff=calloff,
                                   uploaded=tenders.upload_of(payload.name, _decode(payload)))
     return Status(201, _draft(calloff, supplier))
 
 
-@router.delete("/calloffs/{calloff_id}/tender/attachments/{sha256}", response={200: DraftOut, **REFUSED},
-               url_name="tender_attachment_delete", summary="Remove an attachment from your draft")
-def tender_attachment_delete(request, calloff_id: int, sha256: str):
+@router.delete("/calloffs/{calloff_id}/tender/attachments/{sha256}",
+               response=responses(DraftOut, SIGNED_IN, BY_ID, 400), url_name="tender_attachment_delete",
+               summary="Remove an attachment from your draft")
+def tender_attachment_delete(request, calloff_id: Id, sha256: str):
     calloff, supplier = get_tendering_supplier(request.actor, calloff_id)
     tenders.tender_attachment_remove(actor=request.user, calloff=calloff, sha256=sha256)
     return _draft(calloff, supplier)
 
 
-@router.post("/calloffs/{calloff_id}/tender/submit", response={201: ReceiptOut, **REFUSED},
-             url_name="tender_submit", summary="Seal and submit your draft (replacing a submitted tender); the receipt")
-def tender_submit(request, calloff_id: int, payload: SubmitIn | None = None):
+@router.post("/calloffs/{calloff_id}/tender/submit",
+             response=responses(ReceiptOut, SIGNED_IN, BY_ID, BODY, status=201), url_name="tender_submit",
+             summary="Seal and submit your draft (replacing a submitted tender); the receipt")
+def tender_submit(request, calloff_id: Id, payload: SubmitIn | None = None):
     calloff, _supplier = get_tendering_supplier(request.actor, calloff_id)
     expected = payload.expected_sha256 if payload else None
     submission = tenders.tender_submit(actor=request.user, calloff=calloff, expected_sha256=expected)
     return Status(201, tenders.receipt(_with_parts(submission)))
 
 
-@router.post("/calloffs/{calloff_id}/tender/withdraw", response={200: ReceiptOut, **REFUSED},
+@router.post("/calloffs/{calloff_id}/tender/withdraw", response=responses(ReceiptOut, SIGNED_IN, BY_ID, 400),
              url_name="tender_withdraw", summary="Withdraw your submitted tender before the deadline")
-def tender_withdraw(request, calloff_id: int):
+def tender_withdraw(request, calloff_id: Id):
     calloff, _supplier = get_tendering_supplier(request.actor, calloff_id)
     return tenders.receipt(_with_parts(tenders.tender_withdraw(actor=request.user, calloff=calloff)))
 
 
-@router.get("/calloffs/{calloff_id}/tender/receipts/{number}", response=ReceiptOut, url_name="tender_receipt_get",
+@router.get("/calloffs/{calloff_id}/tender/receipts/{number}", response=responses(ReceiptOut, SIGNED_IN, BY_ID),
+            url_name="tender_receipt_get",
             summary="The receipt of one of your submissions")
-def tender_receipt_get(request, calloff_id: int, number: int):
+def tender_receipt_get(request, calloff_id: Id, number: Id):
     calloff, supplier = get_tendering_supplier(request.actor, calloff_id)
     return tenders.receipt(get_object_or_404(
         TenderSubmission.objects.select_related("tender__calloff__agency", "tender__supplier", "submitted_by"),

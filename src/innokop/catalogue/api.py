@@ -8,6 +8,15 @@ from ninja import Query, Router, Status
 
 from innokop.accounts.models import Organisation, OrganisationKind
 from innokop.core.permissions import get_for_actor
+from innokop.core.schemas import (
+    BODY,
+    BY_ID,
+    PUBLIC,
+    SIGNED_IN,
+    Id,
+    refuse_undescribed_parameters,
+    responses,
+)
 
 from . import services
 from .finder import Criteria, solution_search
@@ -17,12 +26,12 @@ from .schemas import (
     SolutionDetailOut,
     SolutionIn,
     SolutionPageOut,
+    SolutionSearchIn,
     SolutionUpdateIn,
     SupplierOut,
 )
 
 router = Router(tags=["catalogue"])
-MAX_PAGE_SIZE = 100
 
 
 def _card(solution: Solution, snippet: str = "") -> dict:
@@ -41,13 +50,19 @@ def _cards(queryset) -> Any:
     return queryset.select_related("supplier").prefetch_related("cpv_codes", "regions")
 
 
-@router.get("/solutions", response=SolutionPageOut, auth=None, url_name="solution_search",
+def _criteria(query: SolutionSearchIn) -> Criteria:
+    """The typed parameters, never `request.GET`: what the API describes is what it searches for."""
+    return Criteria(q=" ".join(query.q.split()), cpv=sorted(set(query.cpv)), trl=sorted(set(query.trl)),
+                    region=sorted(set(query.region)), lot=sorted(set(query.lot)), verified=query.verified,
+                    sme=query.sme)
+
+
+@router.get("/solutions", response=responses(SolutionPageOut, PUBLIC, 422), auth=None, url_name="solution_search",
             summary="Search published solutions, with facet counts")
-def solution_search_api(request, q: str = "", cpv: list[str] = Query(None), trl: list[int] = Query(None),
-                        region: list[str] = Query(None), lot: list[int] = Query(None), verified: bool = False,
-                        sme: bool = False, page: int = 1, page_size: int = 20):
-    result = solution_search(Criteria.from_query(request.GET))
-    pages = Paginator(result.ordered_ids, max(1, min(page_size, MAX_PAGE_SIZE))).get_page(page)
+def solution_search_api(request, query: Query[SolutionSearchIn]):
+    refuse_undescribed_parameters(request, SolutionSearchIn.model_fields)
+    result = solution_search(_criteria(query))
+    pages = Paginator(result.ordered_ids, query.page_size).get_page(query.page)
     ids = list(pages.object_list)
     found = {s.pk: s for s in _cards(Solution.objects.filter(pk__in=ids))}
     return {
@@ -70,15 +85,17 @@ def _detail(request, solution: Solution) -> dict:
     }
 
 
-@router.get("/solutions/{solution_id}", response=SolutionDetailOut, auth=None, url_name="solution_get",
+@router.get("/solutions/{solution_id}", response=responses(SolutionDetailOut, PUBLIC, BY_ID),
+            auth=None, url_name="solution_get",
             summary="One solution: published ones for everyone, drafts for their supplier")
-def solution_get(request, solution_id: int):
+def solution_get(request, solution_id: Id):
     return _detail(request, get_solution_for_actor(request.actor, solution_id))
 
 
-@router.get("/suppliers/{supplier_id}", response=SupplierOut, auth=None, url_name="supplier_get",
+@router.get("/suppliers/{supplier_id}", response=responses(SupplierOut, PUBLIC, BY_ID),
+            auth=None, url_name="supplier_get",
             summary="A supplier and its published solutions")
-def supplier_get(request, supplier_id: int):
+def supplier_get(request, supplier_id: Id):
     supplier = get_for_actor(Organisation.objects.filter(kind=OrganisationKind.SUPPLIER), None, supplier_id)
     solutions = _cards(supplier.solutions.published())
     return {"id": supplier.pk, "name": supplier.name, "is_sme": supplier.is_sme, "country": supplier.country,
@@ -86,7 +103,8 @@ def supplier_get(request, supplier_id: int):
             "solutions": [_card(solution) for solution in solutions]}
 
 
-@router.post("/solutions", response={201: SolutionDetailOut}, url_name="solution_create",
+@router.post("/solutions", response=responses(SolutionDetailOut, SIGNED_IN, BODY, status=201),
+             url_name="solution_create",
              summary="Create a draft solution for your company")
 def solution_create_api(request, payload: SolutionIn):
     data = payload.dict()
@@ -95,17 +113,19 @@ def solution_create_api(request, payload: SolutionIn):
     return Status(201, _detail(request, solution))
 
 
-@router.put("/solutions/{solution_id}", response=SolutionDetailOut, url_name="solution_update",
+@router.put("/solutions/{solution_id}", response=responses(SolutionDetailOut, SIGNED_IN, BY_ID, BODY),
+            url_name="solution_update",
             summary="Change your solution: a draft at once, a published one after review")
-def solution_update_api(request, solution_id: int, payload: SolutionUpdateIn):
+def solution_update_api(request, solution_id: Id, payload: SolutionUpdateIn):
     solution = get_solution_for_actor(request.actor, solution_id, write=True)
     solution = services.solution_update(actor=request.user, solution=solution, **payload.dict(exclude_unset=True))
     return _detail(request, Solution.objects.get(pk=solution.pk))
 
 
-@router.post("/solutions/{solution_id}/submit", response=SolutionDetailOut, url_name="solution_submit",
+@router.post("/solutions/{solution_id}/submit", response=responses(SolutionDetailOut, SIGNED_IN, BY_ID, 400),
+             url_name="solution_submit",
              summary="Submit your draft for review by the purchasing body")
-def solution_submit_api(request, solution_id: int):
+def solution_submit_api(request, solution_id: Id):
     solution = get_solution_for_actor(request.actor, solution_id, write=True)
     return _detail(request, services.solution_submit(actor=request.user, solution=solution))
 

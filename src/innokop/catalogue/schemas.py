@@ -1,6 +1,12 @@
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import StrictBool, StrictInt
+
+from innokop.core.schemas import InputSchema, StrictId
+
+MAX_PAGE_SIZE = 100
 
 
 class SupplierRef(Schema):
@@ -68,6 +74,20 @@ class FacetOut(Schema):
     values: list[FacetValueOut]
 
 
+class SolutionSearchIn(InputSchema):
+    """The search's query parameters, as the search page reads them; a value that does not fit answers 422."""
+
+    q: str = Field("", max_length=200, description="Words to search for")
+    cpv: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = Field([], description="CPV divisions (two digits)")
+    trl: list[Annotated[int, Field(ge=1, le=9)]] = Field([], description="Technology readiness levels")
+    region: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,5}$")]] = Field([], description="NUTS codes")
+    lot: list[Annotated[int, Field(ge=1, le=999_999_999)]] = Field([], description="Lot ids")
+    verified: bool = Field(False, description="Only solutions the purchasing body has verified")
+    sme: bool = Field(False, description="Only solutions of small and medium-sized enterprises")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+
 class SolutionPageOut(Schema):
     count: int
     page: int
@@ -86,25 +106,25 @@ class SupplierOut(Schema):
     solutions: list[SolutionOut]
 
 
-class SolutionIn(Schema):
-    supplier_id: int | None = Field(None, description="Needed only if you represent several suppliers")
+class SolutionIn(InputSchema):
+    supplier_id: StrictId | None = Field(None, description="Needed only if you represent several suppliers")
     title: str = Field(max_length=200)
     summary: str = Field(max_length=400)
     problem: str = ""
     how_it_works: str = ""
     effects: str = ""
-    trl: int | None = Field(None, ge=1, le=9)
+    trl: StrictInt | None = Field(None, ge=1, le=9)
     cpv_codes: list[str] = []
     regions: list[str] = []
-    nationwide: bool = False
+    nationwide: StrictBool = False
     pricing_model: str = ""
     pricing_details: str = ""
     accessibility: str = ""
     data_location: str = ""
-    lots: list[int] = []
+    lots: list[StrictId] = []
 
 
-class SolutionUpdateIn(Schema):
+class SolutionUpdateIn(InputSchema):
     """Only the fields sent are changed. On a published solution they become proposed changes."""
 
     title: str | None = Field(None, max_length=200)
@@ -112,12 +132,12 @@ class SolutionUpdateIn(Schema):
     problem: str | None = None
     how_it_works: str | None = None
     effects: str | None = None
-    trl: int | None = Field(None, ge=1, le=9)
+    trl: StrictInt | None = Field(None, ge=1, le=9)
     cpv_codes: list[str] | None = None
     regions: list[str] | None = None
-    nationwide: bool | None = None
+    nationwide: StrictBool | None = None
     pricing_model: str | None = None
     pricing_details: str | None = None
     accessibility: str | None = None
     data_location: str | None = None
-    lots: list[int] | None = None
+    lots: list[StrictId] | None = None
