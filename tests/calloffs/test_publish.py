@@ -1,6 +1,6 @@
 """Publishing a renewed competition (rule 3) and cancelling it (rule 10)."""
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from django.core import mail
@@ -67,7 +67,10 @@ def test_the_state_follows_the_clock(open_calloff):
     assert open_calloff.effective_state(open_calloff.questions_close.replace(second=0) -
                                         (open_calloff.questions_close - open_calloff.published_at) / 2) == "open"
     assert open_calloff.effective_state(open_calloff.questions_close) == CallOffStatus.TENDERING
-    assert open_calloff.effective_state(open_calloff.tender_deadline) == CallOffStatus.AWAITING_OPENING
+    # At the deadline instant a tender is still taken, so the state still awaits tenders (issue 9, point 23).
+    assert open_calloff.effective_state(open_calloff.tender_deadline) == CallOffStatus.TENDERING
+    assert (open_calloff.effective_state(open_calloff.tender_deadline + timedelta(microseconds=1))
+            == CallOffStatus.AWAITING_OPENING)
 
 
 def test_cancel_needs_a_reason_and_tells_every_invited_supplier(supplier, supplier_b, open_calloff, agency_procurer,

@@ -19,6 +19,8 @@ from innokop.agreements.models import EvaluationModel, Lot, LotCriterion, Requir
 from innokop.core import clock
 from innokop.core.states import StateMachine
 
+from .sealing import deadline_passed
+
 
 class CallOffKind(models.TextChoices):
     """The method a call-off uses: a lot's method, or for a combination lot the one its value decides."""
@@ -67,8 +69,17 @@ class CallOffQuerySet(models.QuerySet):
         return self.filter(Q(agency_id__in=ids) | Q(pk__in=invited, published_at__lte=now or clock.now()))
 
     def changeable_by(self, actor):
-        """Only the call-off's team changes it; colleagues in the agency may read it."""
-        return self.filter(team=actor.user) if actor.user.is_authenticated else self.none()
+        """Only the call-off's team changes it; colleagues in the agency may read it.
+
+        Membership decides at the moment of the action: someone on the team who has left the agency (their
+        membership removed) or whose account is deactivated has none of the team's rights, though the team still
+        lists them. `permissions.current_team` is the same rule seen from the call-off.
+        """
+        user = actor.user
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(team=user, agency_id__in=actor.organisation_ids)
+
 
 
 class CallOff(StateMachine, models.Model):
@@ -150,7 +161,7 @@ class CallOff(StateMachine, models.Model):
             return self.status
         if self.is_scheduled(now):
             return CallOffStatus.SCHEDULED
-        if self.tender_deadline and now >= self.tender_deadline:
+        if self.is_past_deadline(now):
             return CallOffStatus.AWAITING_OPENING
         if self.questions_close and now >= self.questions_close:
             return CallOffStatus.TENDERING
@@ -160,8 +171,8 @@ class CallOff(StateMachine, models.Model):
         return CallOffStatus(self.effective_state(now)).label
 
     # What the clock allows, beside the state it moves on. At the deadline itself a tender is still
-    # taken (the server clock decides, rule 6) while the state already reads "awaiting opening";
-    # opening needs the deadline to have passed.
+    # taken (the server clock decides, rule 6), so the state still reads "awaiting tenders" and nothing
+    # can be opened; one microsecond later the state, the tenders and the opening turn together.
 
     def is_scheduled(self, now: datetime) -> bool:
         """Published with a later publication day that has not come yet: the suppliers see nothing and are not told.
@@ -173,7 +184,10 @@ class CallOff(StateMachine, models.Model):
         return self.status == CallOffStatus.OPEN and not self.is_scheduled(now)
 
     def is_past_deadline(self, now: datetime) -> bool:
-        return self.tender_deadline is not None and now > self.tender_deadline
+        """Strictly after the tender deadline (`sealing.deadline_passed`): the state, the taking of tenders, the
+        sealing and the opening all turn on this one predicate."""
+        return self.tender_deadline is not None and deadline_passed(self.tender_deadline, now)
+
 
     def may_ask(self, now: datetime) -> bool:
         """Questions are taken while the call-off is open, up to (not at) the last time for questions."""

@@ -103,7 +103,18 @@ def is_agency_member(actor: Actor, calloff: CallOff) -> bool:
 
 
 def is_team_member(actor: Actor, calloff: CallOff) -> bool:
+    """On the call-off's team and, at this moment, a member of its agency (`CallOffQuerySet.changeable_by`)."""
     return CallOff.objects.changeable_by(actor).filter(pk=calloff.pk).exists()
+
+
+def current_team(calloff: CallOff):
+    """The team as it stands now: the people on it who still belong to the agency, with active accounts.
+
+    Everything the team is told goes to them (and only them), and the team's rights are theirs
+    (`is_team_member` is the same rule seen from the user). Someone removed from the agency stays
+    listed in `calloff.team` until taken off it, but is neither told nor allowed anything.
+    """
+    return calloff.team.filter(is_active=True, memberships__organisation_id=calloff.agency_id).distinct()
 
 
 def represented_supplier(actor: Actor, calloff: CallOff) -> Organisation | None:

@@ -238,6 +238,18 @@ def _tender_aad(calloff_id: int | str, tender_id: int | str) -> bytes:
 # --- the guards: the only ways to use a call-off's data key ------------------------------------
 
 
+def deadline_passed(deadline: datetime, now: datetime) -> bool:
+    """Rule 6, the one predicate of the deadline: it has passed strictly after the deadline instant.
+
+    At the instant itself a tender is still taken, so the tenders are still sealed and cannot be
+    opened; the call-off's state (`CallOff.is_past_deadline`, `effective_state`), the taking of
+    tenders (`seal_tender`, `CallOff.may_tender`) and the opening (`unwrap_for_opening`,
+    `CallOff.may_open`) all ask this, so they turn together one microsecond after the deadline.
+    """
+    _check_aware(deadline, now)
+    return now > deadline
+
+
 def unwrap_for_opening(
     wrapped: str, *, deadline: datetime, now: datetime, openers: Collection[int], kek: bytes | None = None
 ) -> bytes:
@@ -246,8 +258,7 @@ def unwrap_for_opening(
     `now` must come from the server clock (`innokop.core.clock.now()`), never from a request. A
     call at exactly the deadline is refused: tenders may still arrive at that instant.
     """
-    _check_aware(deadline, now)
-    if now <= deadline:
+    if not deadline_passed(deadline, now):
         raise SealedError(
             f"The tenders are sealed until the deadline {deadline.isoformat()} has passed; it is now {now.isoformat()}."
         )
@@ -271,8 +282,7 @@ def seal_tender(
 
     The data key is unwrapped here and never returned, so the write path cannot read tenders.
     """
-    _check_aware(deadline, now)
-    if now > deadline:
+    if deadline_passed(deadline, now):
         raise LateTenderError(
             f"The deadline {deadline.isoformat()} has passed (it is now {now.isoformat()}); "
             "tenders can no longer be submitted."

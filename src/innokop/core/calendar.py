@@ -67,6 +67,14 @@ def statutory_period_end(start: date, days: int) -> date:
     return roll_to_working_day(start + timedelta(days=days))
 
 
+def as_swedish_time(moment: datetime) -> datetime:
+    """`moment` made timezone-aware: a naive time is read as Swedish wall-clock time (Europe/Stockholm), as the
+    forms read what people type and as a time without an offset in the API is read; an aware one is kept."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=STOCKHOLM)
+    return moment
+
+
 def local_date(moment: datetime) -> date:
     return moment.astimezone(STOCKHOLM).date()
 

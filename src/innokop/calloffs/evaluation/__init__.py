@@ -27,8 +27,9 @@ Layout, each module depending only on those above it:
 - `explain`: the arithmetic and the tie decisions in words;
 - `ranking`: ordering by the deciding figure and the tie rules;
 - `methods`: the four models and `evaluate`;
-- `sensitivity_analysis`: sensitivity to weights, and the order of two tenders with further
-  tenders (not named `sensitivity`, which would be shadowed by the function of that name).
+- `sensitivity_analysis`: sensitivity to weights, and whether removing or adding a tender
+  changes the order of the others (not named `sensitivity`, which would be shadowed by the
+  function of that name).
 """
 
 from .inputs import (
@@ -50,17 +51,24 @@ from .inputs import (
 from .methods import evaluate, fixed_price, lowest_price, price_quality, value_added
 from .results import Ranking, Result
 from .sensitivity_analysis import (
+    CHEAPER_SHARES,
     MAX_COMBINATIONS,
+    OrderChange,
     Outcome,
     PairOrder,
     Sensitivity,
     WeightRange,
     ahead,
+    cheaper_tender_effect,
+    order_among,
+    order_stable,
     pair_order_with_extra,
+    removal_effects,
     sensitivity,
 )
 
 __all__ = [
+    "CHEAPER_SHARES",
     "HUNDRED",
     "KRONOR",
     "MAX_COMBINATIONS",
@@ -70,6 +78,7 @@ __all__ = [
     "EvaluationError",
     "EvaluationModel",
     "Method",
+    "OrderChange",
     "Outcome",
     "PairOrder",
     "Ranking",
@@ -81,11 +90,15 @@ __all__ = [
     "ValueAdded",
     "WeightRange",
     "ahead",
+    "cheaper_tender_effect",
     "evaluate",
     "fixed_price",
     "lowest_price",
+    "order_among",
+    "order_stable",
     "pair_order_with_extra",
     "price_quality",
+    "removal_effects",
     "round_kronor",
     "round_points",
     "sensitivity",

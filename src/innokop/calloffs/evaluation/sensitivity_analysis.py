@@ -1,8 +1,8 @@
-"""Sensitivity to weights, and whether further tenders change the order of two."""
+"""Sensitivity to weights, and whether removing or adding a tender changes the order of the others."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, Decimal
 from types import MappingProxyType
@@ -198,3 +198,86 @@ def pair_order_with_extra(
     without = evaluate(model, tenders)
     with_extra = evaluate(model, [*tenders, *extra])
     return PairOrder(a, b, ahead(without, a, b), ahead(with_extra, a, b))
+
+
+# --- removing or adding a tender, and the order of the others --------------------------------
+
+
+def order_stable(method: Method) -> bool:
+    """Whether removing or adding a tender can never change the order of the others.
+
+    Lowest price, the value-added method and fixed price rank each tender by figures of its own (its
+    price, its comparison price, its quality), so the order of two never depends on a third. Under
+    price–quality the price points are relative to the lowest price: removing the cheapest tender,
+    or adding a cheaper one, rescales everyone's price points while their quality points stay.
+    """
+    return method is not Method.PRICE_QUALITY
+
+
+def order_among(ranking: Ranking, ids: Collection[TenderId]) -> tuple[tuple[TenderId, ...], ...]:
+    """The ranking's places restricted to `ids`: the order of those tenders among themselves."""
+    kept = (tuple(i for i in group if i in ids) for group in ranking.groups)
+    return tuple(group for group in kept if group)
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    """The order of the other tenders with and without one tender (removed, or a hypothetical one added)."""
+
+    tender: TenderId
+    with_tender: tuple[tuple[TenderId, ...], ...]
+    without_tender: tuple[tuple[TenderId, ...], ...]
+    price: Decimal | None = None  # of a hypothetical tender
+
+    @property
+    def reordered(self) -> bool:
+        return self.with_tender != self.without_tender
+
+
+def removal_effects(model: EvaluationModel, tenders: Sequence[Tender]) -> tuple[OrderChange, ...]:
+    """For each tender: the order of the others with it and without it (at least two others left).
+
+    A recorded lot draw is left out on both sides: it decided the ties of the tenders as they are,
+    and a tie that only appears without a tender is shown as unresolved.
+    """
+    undrawn = replace(model, lot_draw_order=None)
+    full = _evaluate(undrawn, tenders, explain=False)
+    changes = []
+    for tender in tenders:
+        rest = [t for t in tenders if t.id != tender.id]
+        if len(rest) >= 2:
+            without = _evaluate(undrawn, rest, explain=False)
+            changes.append(OrderChange(tender.id, order_among(full, {t.id for t in rest}), without.groups))
+    return tuple(changes)
+
+
+CHEAPER_SHARES = tuple(Decimal(share) / HUNDRED for share in range(95, 0, -5))
+"""The prices a hypothetical cheaper tender is tried at: 95 %, 90 % … 5 % of the lowest tendered price."""
+
+
+def cheaper_tender_effect(model: EvaluationModel, tenders: Sequence[Tender],
+                          new_id: TenderId = "new") -> OrderChange | None:
+    """The first price, going down from the lowest one, at which a new cheaper tender reorders the others.
+
+    Only the new lowest price matters, not the new tender's quality (it scores 0 here), so this
+    answers "could a cheaper tender have changed the order?". None when no price tried does, and
+    always None for an order-stable model (`order_stable`).
+    """
+    if order_stable(model.method) or len(tenders) < 2:
+        return None
+    ids = {t.id for t in tenders}
+    while new_id in ids:
+        new_id = f"{new_id}'"
+    undrawn = replace(model, lot_draw_order=None)
+    current = _evaluate(undrawn, tenders, explain=False).groups
+    lowest = min(t.price for t in tenders)
+    for share in CHEAPER_SHARES:
+        price = (lowest * share).quantize(Decimal("0.01"))
+        if price <= 0:
+            break
+        extra = Tender(new_id, price, scores={c.id: Decimal(0) for c in model.criteria})
+        change = OrderChange(new_id, order_among(_evaluate(undrawn, [*tenders, extra], explain=False), ids), current,
+                             price)
+        if change.reordered:
+            return change
+    return None

@@ -24,7 +24,8 @@ from innokop.core.refusals import Refused
 
 from .. import rules, sealing
 from ..models import CallOff, CallOffCriterion, CallOffInvitation, CallOffKind, CallOffQuestion, CallOffStatus
-from ..permissions import is_team_member, represented_supplier
+from ..permissions import current_team, is_team_member, represented_supplier
+from . import cleaning
 
 
 class CallOffError(Refused):
@@ -84,6 +85,8 @@ def calloff_start(*, actor: User, lot: Lot, title: str, need: str, estimated_val
                   method: str | None = None, organisation=None) -> CallOff:
     """A draft call-off prefilled from the lot: its method, criteria (middle weights) and requirements."""
     agency = _organisation_for(actor, lot, organisation)
+    need_values = _clean_need({"title": title, "need": need, "estimated_value": estimated_value, "method": method})
+    title, need, estimated_value = need_values["title"], need_values["need"], need_values["estimated_value"]
     _require_active(lot)
     method = method or rules.decide_method(lot, estimated_value)
     rules.check_method(lot, method, estimated_value)
@@ -115,7 +118,14 @@ def _require_team_draft(actor: User, calloff: CallOff) -> None:
         raise CallOffError(_("The call-off is published and its draft can no longer be changed."))
 
 
+def _clean_need(data: dict) -> dict:
+    return cleaning.clean(data, {"title": cleaning.text(max_length=200), "need": cleaning.text(),
+                                 "estimated_value": cleaning.optional(cleaning.amount(max_digits=14, places=0)),
+                                 "method": cleaning.optional(cleaning.text(required=False, max_length=40))})
+
+
 def _save_need(calloff: CallOff, data: dict) -> list[str]:
+    data = _clean_need(data)
     method = data.get("method") or rules.decide_method(calloff.lot, data["estimated_value"])
     rules.check_method(calloff.lot, method, data["estimated_value"])
     calloff.title, calloff.need = data["title"], data["need"]
@@ -125,7 +135,8 @@ def _save_need(calloff: CallOff, data: dict) -> list[str]:
 
 def _save_evaluation(calloff: CallOff, data: dict) -> list[str]:
     lot = calloff.lot
-    model, weights = data["evaluation_model"], data.get("weights", {})
+    data = _clean_evaluation(data)
+    model, weights = data["evaluation_model"], data["weights"]
     rules.check_evaluation_model(lot, model)
     rules.check_weights(lot, model, data.get("price_weight"), weights)
     weighted = model in rules.WEIGHTED_MODELS
@@ -143,6 +154,18 @@ def _save_evaluation(calloff: CallOff, data: dict) -> list[str]:
     return ["evaluation_model", "price_weight", "tie_rules", "requirement_values", "fixed_price"]
 
 
+def _clean_evaluation(data: dict) -> dict:
+    """The evaluation step's values as the rules read them; the price weight only where the model uses it."""
+    cleaned = cleaning.clean(data, {"evaluation_model": cleaning.text(max_length=30),
+                                    "weights": cleaning.mapping, "requirement_values": cleaning.mapping,
+                                    "price_weight": lambda value: value, "fixed_price": lambda value: value})
+    if cleaned["evaluation_model"] == EvaluationModel.PRICE_QUALITY:
+        cleaned |= cleaning.clean(cleaned, {"price_weight": cleaning.optional(cleaning.percent)})
+    if any(w is not None and (isinstance(w, bool) or not isinstance(w, int)) for w in cleaned["weights"].values()):
+        raise ValidationError({"weights": _("Give each criterion's weight as a whole number.")})
+    return cleaned
+
+
 def _requirement_values(calloff: CallOff, values: dict) -> dict:
     """Value-added method: {requirement pk: {"amount": SEK} or {"percent": % of the price}} for each evaluated one."""
     evaluated = list(calloff.requirements.filter(kind=RequirementKind.EVALUATED).order_by("identifier"))
@@ -154,6 +177,11 @@ def _requirement_values(calloff: CallOff, values: dict) -> dict:
     for requirement in evaluated:
         kind, figure = _value_entry(values.get(str(requirement.pk)) or values.get(requirement.pk))
         problems = rules.requirement_value_problems(requirement, kind, figure)
+        if not problems and kind == "amount":
+            try:  # what the evaluation can compute with: an amount of at most 14 digits, as a contract value
+                cleaning.one(f"value_{requirement.pk}", figure, cleaning.amount(max_digits=14, places=2))
+            except ValidationError as error:
+                problems = error.message_dict
         errors |= problems
         if not problems:
             stored[str(requirement.pk)] = {kind: str(figure)}
@@ -174,7 +202,7 @@ def _fixed_price(price) -> Decimal:
     problems = rules.fixed_price_problems(price)
     if problems:
         raise ValidationError(problems)
-    return Decimal(price)
+    return cleaning.one("fixed_price", price, cleaning.amount(max_digits=14, places=2))
 
 
 TIMETABLE_FIELDS = ("publish_on", "questions_close", "answers_by", "tender_deadline", "opening_at", "decision_on",
@@ -186,7 +214,18 @@ def timetable_of(calloff: CallOff) -> rules.Timetable | None:
     return None if None in values else rules.Timetable(*values)
 
 
+TIMETABLE_MOMENTS = ("questions_close", "answers_by", "tender_deadline", "opening_at")
+
+
+def _clean_timetable(data: dict, today: date) -> dict:
+    """Dates as dates and moments as timezone-aware moments (a naive one is Swedish time), each field named."""
+    cleaners = {field: cleaning.moment(today) if field in TIMETABLE_MOMENTS else cleaning.day(today)
+                for field in TIMETABLE_FIELDS}
+    return cleaning.clean(data, cleaners | {"long_contract_reason": cleaning.text(required=False)})
+
+
 def _save_timetable(calloff: CallOff, data: dict) -> list[str]:
+    data = _clean_timetable(data, _today())
     timetable = rules.Timetable(**{field: data[field] for field in TIMETABLE_FIELDS})
     if timetable.publish_on < _today():
         raise ValidationError({"publish_on": _("The publication date has passed. Publish today or later.")})
@@ -200,6 +239,9 @@ def _save_timetable(calloff: CallOff, data: dict) -> list[str]:
 
 def _save_contract_period(calloff: CallOff, data: dict) -> list[str]:
     """Ranking order has no tender period; only the contract period (rule 1)."""
+    today = _today()
+    data = cleaning.clean(data, {"contract_start": cleaning.day(today), "contract_end": cleaning.day(today),
+                                 "long_contract_reason": cleaning.text(required=False)})
     start, end, long_reason = data["contract_start"], data["contract_end"], data.get("long_contract_reason", "")
     problems = rules.contract_period_problems(calloff.lot.agreement, start, end, long_reason=long_reason,
                                               today=_today())
@@ -216,6 +258,8 @@ STEPS = {"need": _save_need, "evaluation": _save_evaluation, "timetable": _save_
 def calloff_update_step(*, actor: User, calloff: CallOff, step: str, data: dict) -> CallOff:
     """Saves one step of the draft; a refused step leaves the draft as it was."""
     _require_team_draft(actor, calloff)
+    if step not in STEPS:
+        raise CallOffError(_("A call-off's draft has no step called “%(step)s”.") % {"step": step})
     with transaction.atomic():
         fields = STEPS[step](calloff, data)
         calloff.save(update_fields=[*fields, "updated_at"])
@@ -495,7 +539,7 @@ def question_ask(*, actor: User, calloff: CallOff, text: str) -> CallOffQuestion
                                                   text=text.strip(), asked_at=now)
         audit_log(actor=actor, verb="calloff.question_asked", obj=calloff, organisation=calloff.agency,
                   payload={"question": question.pk, "supplier": supplier.pk})
-        notify(recipients=calloff.team.all(), kind="calloff.question_asked",
+        notify(recipients=current_team(calloff), kind="calloff.question_asked",
                subject=gettext_lazy("New question in %(reference)s"),
                body=gettext_lazy("A supplier has asked a question in the call-off “%(title)s”. Answer it before "
                                  "the last time for answers; the answer goes to every invited supplier."),

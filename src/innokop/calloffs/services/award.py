@@ -41,7 +41,7 @@ from ..models import (
     Tender,
     TenderStatus,
 )
-from ..permissions import is_team_member, tenderer_supplier_ids
+from ..permissions import current_team, is_team_member, tenderer_supplier_ids
 from . import CallOffError, _supplier_representatives
 from .evaluating import figure
 from .opening import opened_entries
@@ -261,7 +261,7 @@ def contract_sign(*, actor: User, calloff: CallOff, value: Decimal, starts_on: d
                url=reverse("calloffs:contract_detail", args=[calloff.pk]))
         if consumption.warning:
             consumption_notify(agreement=calloff.lot.agreement, consumption=consumption,
-                               recipients=calloff.team.all())
+                               recipients=current_team(calloff))
     return contract
 
 

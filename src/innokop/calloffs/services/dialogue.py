@@ -9,7 +9,7 @@ it keeps the deadline.
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -28,8 +28,8 @@ from innokop.core.models import AuditEvent, Document
 from innokop.core.notifications import notify
 
 from ..models import CallOff, CallOffKind, CallOffStatus, Clarification, ClarificationKind, DialogueSlot
-from ..permissions import is_team_member
-from . import CallOffError, _supplier_representatives, asking_supplier
+from ..permissions import current_team, is_team_member
+from . import CallOffError, _supplier_representatives, asking_supplier, cleaning
 
 
 def _require_team(actor: User, calloff: CallOff, message: str) -> None:
@@ -207,6 +207,7 @@ def _later_steps(calloff: CallOff, old: datetime, new: datetime) -> list[str]:
 def calloff_extend_deadline(*, actor: User, calloff: CallOff, tender_deadline: datetime, reason: str) -> CallOff:
     """Moves the tender deadline later, and the opening and later steps with it where needed; never shortens."""
     _require_team(actor, calloff, _("Only the call-off's team can extend the tender deadline."))
+    tender_deadline = cleaning.one("tender_deadline", tender_deadline, cleaning.moment(local_date(clock.now())))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the extension; every invited supplier is told it.")})
     with transaction.atomic():
@@ -311,6 +312,22 @@ def _check_slot_times(calloff: CallOff, slots: list[SlotTime], now: datetime) ->
         raise ValidationError(" ".join(dict.fromkeys(errors)))
 
 
+def _cleaned_slots(slots: list[SlotTime], today) -> list[SlotTime]:
+    """Every meeting with a date and a time to start and end, timezone-aware (a naive time is Swedish time)."""
+    cleaned, problems = [], []
+    for slot in slots:
+        try:
+            times = cleaning.clean({"starts_at": slot.starts_at, "ends_at": slot.ends_at},
+                                   {"starts_at": cleaning.moment(today), "ends_at": cleaning.moment(today)})
+        except ValidationError as error:
+            problems.extend(error.messages)
+        else:
+            cleaned.append(replace(slot, **times))
+    if problems:
+        raise ValidationError(list(dict.fromkeys(problems)))
+    return cleaned
+
+
 def dialogue_slots_offer(*, actor: User, calloff: CallOff, slots: list[SlotTime]) -> list[DialogueSlot]:
     """Rule 5, equal terms: the times are offered to every invited supplier at once, and enough for each."""
     _require_team(actor, calloff, _("Only the call-off's team can offer dialogue meetings."))
@@ -318,6 +335,7 @@ def dialogue_slots_offer(*, actor: User, calloff: CallOff, slots: list[SlotTime]
         raise CallOffError(_("Dialogue meetings are only held in a renewed competition with dialogue."))
     if not slots:
         raise ValidationError(_("Give at least one meeting time."))
+    slots = _cleaned_slots(slots, local_date(clock.now()))
     with transaction.atomic():
         calloff = _locked(calloff)
         now = clock.now()
@@ -392,7 +410,7 @@ def _tell_team(calloff: CallOff, slot: DialogueSlot, supplier, *, booked: bool) 
         subject = gettext_lazy("Dialogue meeting cancelled in %(reference)s")
         body = gettext_lazy("%(supplier)s has cancelled its dialogue meeting %(starts)s in the call-off “%(title)s”. "
                             "The time is free again.")
-    notify(recipients=calloff.team.all(), kind="calloff.dialogue_booked" if booked else "calloff.dialogue_cancelled",
+    notify(recipients=current_team(calloff), kind="calloff.dialogue_booked" if booked else "calloff.dialogue_cancelled",
            subject=subject, body=body,
            params={"reference": calloff.reference, "supplier": supplier.name, "title": calloff.title,
                    "starts": _format_moment(slot.starts_at)},

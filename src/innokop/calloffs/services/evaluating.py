@@ -550,12 +550,75 @@ def _span(low: Decimal, high: Decimal) -> str:
 
 
 @dataclass
+class OrderEffects:
+    """Whether removing a tender, or adding a cheaper one, changes the order of the others.
+
+    The same data twice, as people read it: a sentence per removed tender (`lines`) and a row each
+    (`rows`); `summary` says it in one sentence and `cheaper` is the note on a new, cheaper tender.
+    """
+
+    summary: str
+    rows: list[dict] = field(default_factory=list)
+    cheaper: str = ""
+
+    @property
+    def lines(self) -> list[str]:
+        return [row["sentence"] for row in self.rows]
+
+
+def _order_text(groups) -> str:
+    return " · ".join(" = ".join(str(i) for i in group) for group in groups)
+
+
+def order_effects(preview: Preview, label: str) -> OrderEffects:
+    """DESIGN.md §4: price–quality points are relative to the lowest price, so removing a tender, or adding a
+    cheaper one, can reorder the others; every other model ranks a tender by its own figures and never does.
+    `label` names the model as the call-off states it."""
+    model = preview.model
+    if evaluation.order_stable(model.method):
+        return OrderEffects(_("%(model)s ranks each tender by figures of its own, so removing or adding a tender "
+                              "never changes the order of the others.") % {"model": label})
+    rows = []
+    for change in evaluation.removal_effects(model, preview.tenders):
+        names = {"tender": change.tender, "with": _order_text(change.with_tender),
+                 "without": _order_text(change.without_tender)}
+        sentence = (_("Without %(tender)s the order of the others would be %(without)s instead of %(with)s.")
+                    if change.reordered else _("Without %(tender)s the others keep their order: %(with)s.")) % names
+        rows.append(names | {"changed": change.reordered, "sentence": sentence})
+    changed = sum(row["changed"] for row in rows)
+    if not rows:
+        summary = _("With fewer than three tenders, removing one leaves no order to change.")
+    elif changed:
+        summary = _("Removing one tender changes the order of the others in %(changed)s of %(total)s cases: price "
+                    "points are relative to the lowest price, so the cheapest tender sets the scale for all.") % {
+            "changed": changed, "total": len(rows)}
+    else:
+        summary = _("Removing any one tender leaves the order of the others as it is.")
+    return OrderEffects(summary, rows, _cheaper_note(model, preview.tenders))
+
+
+def _cheaper_note(model: evaluation.EvaluationModel, tenders: Sequence[evaluation.Tender]) -> str:
+    if len(tenders) < 2:
+        return ""
+    change = evaluation.cheaper_tender_effect(model, tenders)
+    if change is None:
+        return _("A new tender cheaper than all of these would not change their order (tried down to %(share)s %% "
+                 "of the lowest price).") % {"share": number_format(evaluation.CHEAPER_SHARES[-1] * 100, 0)}
+    lowest = min(t.price for t in tenders)
+    return _("A new tender cheaper than all of these can change their order: at %(price)s (%(share)s %% of the "
+             "lowest price), whatever its quality, the order would be %(with)s instead of %(without)s.") % {
+        "price": sek(change.price), "share": number_format(round(change.price / lowest * 100), 0),
+        "with": _order_text(change.with_tender), "without": _order_text(change.without_tender)}
+
+
+@dataclass
 class SensitivityView:
     result: evaluation.Sensitivity | None
     problems: list[str]
     preview: Preview | None = None
     labels: dict[str, str] = field(default_factory=dict)
     ranges: dict[str, evaluation.WeightRange] = field(default_factory=dict)
+    order: OrderEffects | None = None
 
     def range_rows(self) -> list[tuple[str, Decimal, Decimal]]:
         return [(self.labels.get(key, key), bounds.min, bounds.max) for key, bounds in self.ranges.items()]
@@ -603,17 +666,21 @@ def _recorded_draw(calloff: CallOff) -> list[int] | None:
 
 
 def sensitivity_view(calloff: CallOff) -> SensitivityView:
-    """How the ranking changes if the weights move within the agreement's ranges (price–quality, fixed price)."""
-    if not scores_quality(calloff):
-        return SensitivityView(None, [_("The model %(model)s has no weights, so the ranking cannot change with "
-                                        "them.") % {"model": calloff.get_evaluation_model_display()}])
+    """How the ranking changes if the weights move within the agreement's ranges (price–quality, fixed price),
+    and whether removing or adding a tender changes the order of the others (every model, `order_effects`)."""
+    no_weights = [] if scores_quality(calloff) else [
+        _("The model %(model)s has no weights, so the ranking cannot change with them.") % {
+            "model": calloff.get_evaluation_model_display()}]
     preview = ranking_preview(calloff, _recorded_draw(calloff))
     if preview.problems:
-        return SensitivityView(None, preview.problems)
+        return SensitivityView(None, no_weights + preview.problems)
+    order = order_effects(preview, calloff.get_evaluation_model_display())
+    if no_weights:
+        return SensitivityView(None, no_weights, preview, order=order)
     ranges = weight_ranges(calloff)
     labels = {str(c.pk): c.lot_criterion.name for c in scoring_criteria(calloff)} | {evaluation.PRICE: _("Price")}
     try:
         result = evaluation.sensitivity(preview.tenders, preview.model, ranges)
     except evaluation.EvaluationError as error:
-        return SensitivityView(None, [str(error)])
-    return SensitivityView(result, [], preview, labels, ranges)
+        return SensitivityView(None, [str(error)], order=order)
+    return SensitivityView(result, [], preview, labels, ranges, order)

@@ -26,7 +26,7 @@ from innokop.core.notifications import notify
 
 from .. import sealing
 from ..models import CallOff, CallOffStatus, OpeningRecord, Tender, TenderSubmission
-from ..permissions import is_team_member
+from ..permissions import current_team, is_team_member
 from ..tender_content import TenderContent, TenderContentError
 from . import CallOffError
 
@@ -83,7 +83,7 @@ def opening_start(*, actor: User, calloff: CallOff) -> OpeningRecord:
         record = OpeningRecord.objects.create(calloff=calloff, started_by=actor, started_at=now)
         audit_log(actor=actor, verb="calloff.opening_started", obj=calloff, organisation=calloff.agency,
                   payload={"record": record.pk})
-        notify(recipients=calloff.team.exclude(pk=actor.pk), kind="calloff.opening_started",
+        notify(recipients=current_team(calloff).exclude(pk=actor.pk), kind="calloff.opening_started",
                subject=gettext_lazy("Confirm the opening of %(reference)s"),
                body=gettext_lazy("%(name)s has started opening the tenders in “%(title)s”. Tenders are opened "
                                  "by two people: a second team member confirms the opening in Innoköp."),
@@ -168,7 +168,7 @@ def opening_confirm(*, actor: User, calloff: CallOff) -> OpeningRecord:
                            "not_verified": [e["tender"] for e in entries if not e["verified"]],
                            "withdrawn": len(withdrawn)})
         audit_release(sealing.audit_scope(calloff.pk))
-        notify(recipients=calloff.team.all(), kind="calloff.opened",
+        notify(recipients=current_team(calloff), kind="calloff.opened",
                subject=gettext_lazy("The tenders in %(reference)s are opened"),
                body=gettext_lazy("%(first)s and %(second)s have opened the tenders in “%(title)s”. Read the "
                                  "opening record and start the evaluation in Innoköp."),

@@ -24,7 +24,8 @@ from innokop.core.calendar import STOCKHOLM, add_working_days, at_local, local_d
 from innokop.core.notifications import notify
 
 from ..models import CallOff, CallOffInvitation, CallOffKind, CallOffStatus, OfferStatus, RankingOffer
-from . import CallOffError, _require_team_draft, _supplier_representatives, publication_problems
+from ..permissions import current_team
+from . import CallOffError, _require_team_draft, _supplier_representatives, cleaning, publication_problems
 
 DEFAULT_ANSWER_DAYS = 5
 ANSWER_HOUR = 12
@@ -64,9 +65,9 @@ def _answer_period(calloff: CallOff) -> tuple[int, int, int]:
     if first is None:
         return DEFAULT_ANSWER_DAYS, ANSWER_HOUR, 0
     start, end = local_date(first.offered_at), local_date(first.answer_by)
-    days = 0
-    while add_working_days(start, days + 1) <= end:
-        days += 1
+    days, day = 0, add_working_days(start, 1)
+    while day <= end:  # one step a day: a far deadline costs its length, not its square
+        days, day = days + 1, add_working_days(day, 1)
     local = first.answer_by.astimezone(STOCKHOLM)
     return max(1, days), local.hour, local.minute
 
@@ -106,7 +107,7 @@ def _offer_next(calloff: CallOff, now: datetime, actor: User) -> RankingOffer | 
     if admission is None:
         audit_log(actor=actor, verb="calloff.ranking_exhausted", obj=calloff, organisation=calloff.agency,
                   payload={"offers": calloff.offers.count()})
-        notify(recipients=calloff.team.all(), kind="calloff.ranking_exhausted",
+        notify(recipients=current_team(calloff), kind="calloff.ranking_exhausted",
                subject=gettext_lazy("No supplier has accepted %(reference)s"),
                body=gettext_lazy("Every ranked supplier on the lot has declined the call-off “%(title)s” or not "
                                  "answered in time. You may cancel the call-off."),
@@ -122,6 +123,7 @@ def ranking_offer_first(*, actor: User, calloff: CallOff, answer_by: datetime) -
     _require_team_draft(actor, calloff)
     if calloff.method != CallOffKind.RANKING:
         raise CallOffError(_("Only call-offs in ranking order are offered to a ranked supplier."))
+    answer_by = cleaning.one("answer_by", answer_by, cleaning.moment(local_date(clock.now())))  # naive: Swedish time
     problems = publication_problems(calloff)
     if problems:
         raise CallOffError(" ".join(problems))
@@ -199,7 +201,7 @@ def _tell_team(calloff: CallOff, offer: RankingOffer, *, declined: bool) -> None
         subject = gettext_lazy("%(supplier)s did not answer %(reference)s in time")
         body = gettext_lazy("%(supplier)s (rank %(rank)s) did not answer the offer of the call-off “%(title)s” "
                             "by the deadline.")
-    notify(recipients=calloff.team.all(), kind="calloff.offer_declined" if declined else "calloff.offer_expired",
+    notify(recipients=current_team(calloff), kind="calloff.offer_declined" if declined else "calloff.offer_expired",
            subject=subject, body=body,
            params={"reference": calloff.reference, "title": calloff.title, "supplier": offer.supplier.name,
                    "rank": offer.rank, "reason": offer.reason},
@@ -240,7 +242,7 @@ def ranking_offer_accept(*, actor: User, offer: RankingOffer) -> RankingOffer:
         calloff.save(update_fields=["status", "updated_at"])
         audit_log(actor=actor, verb="calloff.offer_accepted", obj=calloff, organisation=calloff.agency,
                   payload={"offer": offer.pk, "supplier": offer.supplier_id, "rank": offer.rank})
-        notify(recipients=calloff.team.all(), kind="calloff.offer_accepted",
+        notify(recipients=current_team(calloff), kind="calloff.offer_accepted",
                subject=gettext_lazy("%(supplier)s accepted %(reference)s"),
                body=gettext_lazy("%(supplier)s (rank %(rank)s) accepted the call-off “%(title)s”. Sign the "
                                  "contract in Innoköp."),

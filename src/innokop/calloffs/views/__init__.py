@@ -35,6 +35,7 @@ from ..forms import (
 )
 from ..models import CallOff, CallOffKind, CallOffStatus
 from ..permissions import (
+    current_team,
     get_calloff_for_actor,
     get_calloff_for_agency,
     get_representing_supplier,
@@ -111,7 +112,7 @@ def calloff_detail(request, pk: int):
         "questions": calloff.questions.select_related("supplier", "asked_by", "answered_by").unanswered_first(),
         "may_answer": is_team and calloff.may_answer(now),
         "is_team": is_team, "steps_done": calloff.steps_done(),
-        "team": calloff.team.all(), "invitations": calloff.invitations.select_related("supplier"),
+        "team": current_team(calloff), "invitations": calloff.invitations.select_related("supplier"),
         "team_form": TeamForm(agency=calloff.agency),
     } | _sections(request, calloff, now, agency=True)
     return render(request, "calloffs/detail_agency.html", context)
