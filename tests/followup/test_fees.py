@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from innokop.core.models import AuditEvent
 from innokop.followup import services
@@ -14,7 +15,7 @@ from .conftest import at, report
 
 
 def test_a_rate_dated_inside_a_quarter_is_refused_with_a_reason(sales_agreement, cpb_manager):
-    with pytest.raises(services.SalesReportError) as refused:
+    with pytest.raises(services.SalesReportError) as refused, translation.override("en"):
         services.fee_rate_add(actor=cpb_manager, agreement=sales_agreement, rate=Decimal("0.70"),
                               valid_from=date(2026, 2, 15))
     assert refused.value.code == "rate_inside_quarter"

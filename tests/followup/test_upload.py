@@ -101,7 +101,9 @@ def test_upload_with_an_error_saves_nothing_then_the_corrected_file_goes_to_chec
 
 
 def test_a_file_that_is_not_csv_or_xlsx_is_refused(sales_agreement, supplier, supplier_org, login):
-    response = login(supplier).post(
+    client = login(supplier)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
         reverse("followup:report_upload", args=[sales_agreement.pk, supplier_org.pk, 2026, 1]),
         {"file": SimpleUploadedFile("r.pdf", b"%PDF-1.4 x")})
     assert "Upload the report as CSV or Excel" in response.content.decode()

@@ -1,10 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .sheets import COLUMNS
-
-ROW_FIELDS = ("org_number", "buyer_name", "lot", "amount")
-COLUMN_FIELDS = dict(zip(COLUMNS, ROW_FIELDS))
+ROW_FIELDS = ("org_number", "buyer_name", "lot", "amount")  # in the order of sheets.COLUMNS
 
 
 class SalesRowForm(forms.Form):
@@ -43,7 +40,7 @@ class UploadForm(forms.Form):
 
 
 class FeeRateForm(forms.Form):
-    rate = forms.DecimalField(label=_("Fee rate (%)"), max_digits=5, decimal_places=2, min_value=0, max_value=100,
+    rate = forms.DecimalField(label=_("Fee rate (%)"), max_digits=5, decimal_places=2, min_value=0, max_value=100, localize=True,
                               help_text=_("For example 0.70"))
     valid_from = forms.DateField(label=_("Valid from"), help_text=_("The first day of a quarter, for example "
                                                                    "2027-07-01"),

@@ -31,12 +31,12 @@ MAX_ROWS = 5000
 @dataclass(frozen=True)
 class RowError:
     line: int
-    column: str
+    column: int  # an index into COLUMNS
     message: str
 
     def __str__(self) -> str:
         return _("Row %(line)s, column %(column)s: %(message)s") % {
-            "line": self.line, "column": self.column, "message": self.message}
+            "line": self.line, "column": COLUMNS[self.column], "message": self.message}
 
 
 def template_rows(buyers) -> list[list]:
@@ -141,36 +141,36 @@ def parse_rows(agreement: FrameworkAgreement, lines: list[tuple[int, list[str]]]
         found = len(errors)
         buyer, number = None, ""
         if not number_text:
-            errors.append(RowError(line, COLUMNS[0], _("Give the buyer's organisation number.")))
+            errors.append(RowError(line, 0, _("Give the buyer's organisation number.")))
         else:
             try:
                 number = normalise_org_number(number_text)
             except SalesReportError:
-                errors.append(RowError(line, COLUMNS[0], _("%(value)s is not a valid Swedish organisation number.")
+                errors.append(RowError(line, 0, _("%(value)s is not a valid Swedish organisation number.")
                                        % {"value": number_text}))
             else:
                 buyer = find_buyer(number)
                 if buyer is None and not name:
-                    errors.append(RowError(line, COLUMNS[1], _("Give the buyer's name: it is not in Innoköp.")))
+                    errors.append(RowError(line, 1, _("Give the buyer's name: it is not in Innoköp.")))
         lot = None
         if lot_text:
             lot = lots.get(int(lot_text)) if lot_text.isdigit() else None
             if lot is None:
-                errors.append(RowError(line, COLUMNS[2], _("%(value)s is not a lot you are admitted to.")
+                errors.append(RowError(line, 2, _("%(value)s is not a lot you are admitted to.")
                                        % {"value": lot_text}))
         amount = None
         if not amount_text:
-            errors.append(RowError(line, COLUMNS[3], _("Give the amount excluding VAT.")))
+            errors.append(RowError(line, 3, _("Give the amount excluding VAT.")))
         else:
             try:
                 amount = parse_amount(amount_text)
             except (InvalidOperation, ValueError):
-                errors.append(RowError(line, COLUMNS[3], _("%(value)s is not an amount.") % {"value": amount_text}))
+                errors.append(RowError(line, 3, _("%(value)s is not an amount.") % {"value": amount_text}))
             else:
                 if amount < 0:
-                    errors.append(RowError(line, COLUMNS[3], _("The amount must be zero or more.")))
+                    errors.append(RowError(line, 3, _("The amount must be zero or more.")))
                 elif amount.as_tuple().exponent < -2:
-                    errors.append(RowError(line, COLUMNS[3], _("Give the amount in kronor and öre (two decimals).")))
+                    errors.append(RowError(line, 3, _("Give the amount in kronor and öre (two decimals).")))
         if len(errors) == found:
             rows.append(RowInput(amount=amount, buyer=buyer, buyer_name=name, buyer_org_number=number, lot=lot))
     return rows, errors

@@ -18,7 +18,7 @@ from innokop.core.forms import add_service_errors
 from innokop.core.refusals import REFUSALS, refusal_message
 
 from . import reporting, services, sheets
-from .forms import COLUMN_FIELDS, CorrectionForm, FeeRateForm, SalesRowFormSet, UploadForm
+from .forms import ROW_FIELDS, CorrectionForm, FeeRateForm, SalesRowFormSet, UploadForm
 from .models import ReportSource, SalesReport
 from .permissions import (
     get_agreement_for_manager,
@@ -96,7 +96,7 @@ def _rows_from_formset(formset, agreement, lots):
     rows, errors = sheets.parse_rows(agreement, [(index, form.cells()) for index, form in filled],
                                      {lot.number: lot for lot in lots})
     for error in errors:
-        formset.forms[error.line].add_error(COLUMN_FIELDS[error.column], error.message)
+        formset.forms[error.line].add_error(ROW_FIELDS[error.column], error.message)
     return [form.cells() for _index, form in filled], rows, errors
 
 
