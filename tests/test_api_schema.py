@@ -190,3 +190,12 @@ def test_a_rate_limit_answers_429_with_the_error_schema_and_when_to_try_again(rf
     response = api.on_exception(rf.post("/api/x"), RateLimited(action="question", retry_after=90))
     assert response.status_code == 429 and response["Retry-After"] == "90"
     assert json.loads(response.content)["code"] == "rate_limited"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field, value", [("year", "2026"), ("quarter", True), ("quarter", 1.0)])
+def test_a_number_in_a_body_is_a_json_number(client, supplier, field, value):
+    body = {"agreement_id": 1, "supplier_id": 1, "year": 2026, "quarter": 1, "zero": True} | {field: value}
+    response = client.post("/api/sales-reports", body, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {api_token_create(actor=supplier, name='t')[1]}")
+    assert response.status_code == 422 and response.json()["problems"][0]["field"] == f"body.{field}"

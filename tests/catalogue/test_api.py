@@ -86,7 +86,8 @@ def test_another_supplier_gets_403_on_a_published_solution_and_404_on_a_draft(cl
     assert client.post(f"/api/solutions/{published.pk}/submit", **headers).status_code == 403
 
 
-def test_an_agency_cannot_create_solutions(client, agency_procurer):
+def test_an_agency_cannot_create_solutions(client, agency_procurer, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(agency_procurer)
     response = client.post("/api/solutions", {"title": "x", "summary": "y"}, content_type="application/json")
     assert response.status_code == 403

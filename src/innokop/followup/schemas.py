@@ -2,7 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import StrictBool
+from pydantic import StrictBool, StrictInt
 
 from innokop.core.schemas import InputSchema, StrictId
 
@@ -21,15 +21,15 @@ class QuarterOut(Schema):
 class SalesRowIn(InputSchema):
     buyer_org_number: str = Field(max_length=20, description="The buyer's Swedish organisation number")
     buyer_name: str = Field("", max_length=200, description="Needed when the buyer is not in Innoköp")
-    lot_number: int | None = Field(None, ge=1, le=1000)
+    lot_number: StrictInt | None = Field(None, ge=1, le=1000)
     amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="Turnover excluding VAT, SEK")
 
 
 class SalesReportIn(InputSchema):
     agreement_id: StrictId
     supplier_id: StrictId
-    year: int = Field(ge=2000, le=2100)
-    quarter: int = Field(ge=1, le=4)
+    year: StrictInt = Field(ge=2000, le=2100)
+    quarter: StrictInt = Field(ge=1, le=4)
     zero: StrictBool = False
     correction_reason: str = Field("", max_length=1000, description="Needed when the quarter is already reported")
     rows: list[SalesRowIn] = Field([], max_length=5000)
