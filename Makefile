@@ -14,6 +14,7 @@ COMPILED := $(CATALOGUES:.po=.mo)
 
 run: setup
 	$(BIN)/innokop migrate --noinput -v0
+	$(BIN)/innokop search-reindex --if-outdated
 	$(BIN)/innokop collectstatic --noinput -v0
 	$(BIN)/innokop demo --if-empty
 	PORT=$(PORT) $(BIN)/innokop serve

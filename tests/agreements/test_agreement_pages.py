@@ -2,6 +2,8 @@ import pytest
 from django.urls import reverse
 
 from innokop.agreements.models import FrameworkAgreement, Lot, LotSupplier
+from innokop.reference.indexing import cpv_index
+from innokop.reference.models import CpvCode
 
 from .factories import AgreementFactory, LotFactory, LotSupplierFactory
 
@@ -130,6 +132,7 @@ def test_the_api_lists_agreements_lots_and_suppliers(client, published, cpb):
 
 
 def test_cpv_lookup_finds_codes_by_words_and_digits(client, db):
+    cpv_index(CpvCode.objects.filter(code__startswith="03"))  # words are searched in the index (tests/reference)
     page = client.get(reverse("reference:cpv_lookup"), {"q": "avfall"}).content.decode()
     assert "Träavfall" in page
     fragment = client.get(reverse("reference:cpv_lookup"), {"q": "7200"}, HTTP_HX_REQUEST="true").content.decode()

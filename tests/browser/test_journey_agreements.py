@@ -5,6 +5,8 @@ import re
 from playwright.sync_api import expect
 
 from innokop.accounts.models import OrganisationKind, Role
+from innokop.reference.indexing import cpv_index
+from innokop.reference.models import CpvCode
 
 from ..conftest import PASSWORD
 from ..factories import OrganisationFactory, member
@@ -19,7 +21,9 @@ def _log_in(page, email: str) -> None:
 
 
 def _submit(page, form_action: str | None = None) -> None:
-    selector = f"main form[action='{form_action}'] button[type=submit]" if form_action else "main form button[type=submit]"
+    # Not the CPV lookup's Search button: it sits in the form but submits the lookup (form="cpv-lookup").
+    button = "button[type=submit]:not([form])"
+    selector = f"main form[action='{form_action}'] {button}" if form_action else f"main form {button}"
     page.locator(selector).first.click()
 
 
@@ -47,8 +51,13 @@ def test_a_framework_manager_creates_and_publishes_an_agreement_with_two_lots(pa
     page.fill("#id_reference", "IK-2027-042")
     page.fill("#id_title", "Smart avfallshantering")
     page.fill("#id_summary", "Sensorer och tjänster för effektivare avfallshantering i kommuner.")
+    cpv_index(CpvCode.objects.filter(code__startswith="905"))  # the lookup searches the index; all codes take long
     page.fill("#cpv-q", "avfallstjänster")
     page.locator(".ik-cpv-add").first.click()  # HTMX search and the picker's Add button
+    page.fill("#cpv-q", "sophämtningen")
+    page.locator("#cpv-q").press("Enter")  # searches in place: no new tab with JavaScript on
+    expect(page.locator("#cpv-results")).to_contain_text("90511000-2")
+    assert len(page.context.pages) == 1
     expect(page.locator("#id_cpv_codes")).not_to_have_value("")
     page.fill("#id_start_date", "2027-04-01")
     page.fill("#id_end_date", "2031-03-31")

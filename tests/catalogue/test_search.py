@@ -1,5 +1,6 @@
 """Searching the catalogue: Swedish words, facets with counts, a fair order on ties, constant queries."""
 
+import io
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from innokop.agreements.indexing import agreement_index
 from innokop.catalogue import services
 from innokop.catalogue.finder import Criteria, solution_search, tie_breaker
 from innokop.catalogue.models import ReviewStatus
+from innokop.reference.search import cpv_search
 
 from ..factories import OrganisationFactory, member
 
@@ -136,8 +138,8 @@ def test_equal_scores_are_shuffled_per_query_not_fixed(publish):
     for query in ("sensorer", "avfall", "kärl", "fyllnadsgrad", "återvinning", "mäter"):
         result = solution_search(Criteria(q=query))
         assert set(result.ordered_ids) == solutions
-        assert result.ordered_ids == sorted(solutions, key=lambda pk: tie_breaker(query, "solution", pk))
-        assert solution_search(Criteria(q=query)).ordered_ids == result.ordered_ids  # stable for one query
+        assert list(result.ordered_ids) == sorted(solutions, key=lambda pk: tie_breaker(query, "solution", pk))
+        assert list(solution_search(Criteria(q=query)).ordered_ids) == list(result.ordered_ids)  # stable for one query
         firsts.add(result.ordered_ids[0])
     assert len(firsts) > 1, "the same supplier came first for every query"
 
@@ -163,10 +165,15 @@ def test_reindex_rebuilds_everything(catalogue, lot):
 
     call_command("search_reindex", verbosity=0)
     assert titles_for("avfall") == [catalogue["waste"].pk]
+    # CPV codes too, and then the index is up to date: `make run` runs `search-reindex --if-outdated`.
+    assert [code.code for code in cpv_search("sophämtning").codes][0] == "90511000"
+    output = io.StringIO()
+    call_command("search_reindex", "--if-outdated", stdout=output)
+    assert output.getvalue() == "The search index is up to date.\n"
 
 
 def titles_for(query: str) -> list[int]:
-    return solution_search(Criteria(q=query)).ordered_ids
+    return list(solution_search(Criteria(q=query)).ordered_ids)
 
 
 def _count_queries(client, url: str, params: dict | None = None) -> int:
@@ -197,3 +204,60 @@ def test_publishing_an_agreement_indexes_it(lot, cpb_manager):
 
     _reindex(lot.agreement)  # what agreement_publish and agreement_terminate call
     assert [agreement.pk for agreement, _snippet in agreement_search("smarta städer")] == [lot.agreement_id]
+
+
+def test_own_words_outrank_a_match_through_a_cpv_label(publish):
+    by_label = publish("Tömningsplanering", summary="Kärl töms när de är fulla.", cpv=("90511000",))  # Sophämtning
+    by_words = publish("Tömningsplanering", summary="Sophämtning när kärlen är fulla.", cpv=("72000000",))
+    assert titles_for("sophämtning") == [by_words.pk, by_label.pk]
+
+
+def test_snippets_come_from_the_solutions_own_text_not_its_cpv_labels(client, publish):
+    publish("Tömningsplanering", summary="Kärl töms när de är fulla.", cpv=("90511000",))  # Refuse collection services
+    page = client.get(reverse("catalogue:solution_list"), {"q": "refuse collection"}).content.decode()
+    assert titles_from(page) == ["Tömningsplanering"]
+    assert "Refuse" not in page and "Kärl töms när de är fulla." in page
+
+
+@pytest.mark.parametrize(("typed", "written"), [("elcykel", "Elcyklar"), ("möbel", "Möbler"), ("sensor", "Sensorn"),
+                                                ("renovering", "Renoverade")])
+def test_the_catalogue_finds_inflections_both_ways(publish, typed, written):
+    one = publish(f"{written} för kommunen", summary="Sammanfattning.")
+    other = publish(f"{typed.capitalize()} för regionen", summary="Sammanfattning.")
+    publish("Något annat", summary="Sammanfattning.")
+    assert set(titles_for(f"{typed} för")) == set(titles_for(f"{written} för")) == {one.pk, other.pk}
+
+
+def titles_from(page: str) -> list[str]:
+    return re.findall(r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="/solutions/\d+/">([^<]+)</a>', page)
+
+
+def test_results_are_paged_in_the_database(client, publish):
+    for n in range(25):
+        publish(f"Avfallssensor {n}", summary="Sensorer i kärl för avfall.")
+    first = solution_search(Criteria(q="avfall")).ordered_ids
+    assert len(first) == 25
+    page_two = client.get(reverse("catalogue:solution_list"), {"q": "avfall", "page": "2"})
+    assert len(titles(page_two)) == 5
+    api = client.get("/api/solutions", {"q": "avfall", "page": 2, "page_size": 10}).json()
+    assert api["count"] == 25 and api["pages"] == 3 and [item["id"] for item in api["items"]] == list(first[10:20])
+    assert all("<mark>" in item["snippet"] for item in api["items"])
+
+
+def test_the_search_page_and_api_do_not_grow_with_the_matches(client, publish):
+    """Hits are counted, ranked and paged in SQL and snippets made for one page: the number of queries is
+    the same for 3 matches as for 30 (more than a page)."""
+    def counts() -> list[int]:
+        page, api = reverse("catalogue:solution_list"), "/api/solutions"
+        return [_count_queries(client, page, {"q": "avfall"}), _count_queries(client, page, {"q": "avfall sensor"}),
+                _count_queries(client, page, {"q": "avfall", "cpv": "90", "sme": "1"}),
+                _count_queries(client, page, {"q": "avfall", "page": "2"}), _count_queries(client, page, {"q": "inget"}),
+                _count_queries(client, api, {"q": "avfall"}), _count_queries(client, api, {"q": "avfall", "trl": "7"})]
+
+    for n in range(3):
+        publish(f"Avfallssensor {n}", summary="Sensor för avfall.", regions=("SE110",), cpv=("90511000",), sme=True)
+    few = counts()
+    for n in range(30):
+        publish(f"Fler avfallssensorer {n}", summary="Sensor för avfall.", regions=("SE110", "SE224"),
+                cpv=("90511000", "39100000"), sme=True)
+    assert counts() == few

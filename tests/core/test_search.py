@@ -6,7 +6,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from innokop.core.models import SearchEntry
-from innokop.core.search import Hit, search, search_index, search_rebuild, search_remove
+from innokop.core.search import (
+    TIE_MODULUS,
+    Hit,
+    SearchDocument,
+    SearchQuery,
+    search,
+    search_index,
+    search_index_many,
+    search_outdated,
+    search_rebuild,
+    search_remove,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +124,9 @@ def test_a_title_match_outranks_a_body_match():
     index(1, "Tjänster för kommuner", "Vi erbjuder avfallshantering i hela landet.")
     index(2, "Avfallshantering", "Tjänster för kommuner i hela landet.")
     hits = search("avfallshantering")
+    assert [hit.object_id for hit in hits] == [2, 1]
+    assert hits[0].score > hits[1].score > 0
+    hits = search("avfallshantering", kinds=["solution"])  # the kind's term filters but does not rank
     assert [hit.object_id for hit in hits] == [2, 1]
     assert hits[0].score > hits[1].score > 0
 
@@ -235,3 +249,126 @@ def test_a_snippet_falls_back_to_the_title_and_to_the_start_of_the_text():
     assert search("avfall")[0].snippet == "<mark>Avfallshantering</mark>"
     index(2, "Vinterväghållning", "Plogning och sandning.")
     assert search("vinterväghållning")[0].snippet == "<mark>Vinterväghållning</mark>"
+
+
+# --- Lemmas: inflections the stemmer alone misses ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "written"), [
+    ("elcykel", "Elcyklar"), ("elcyklar", "Elcykel"),
+    ("möbel", "Möbler"), ("möbler", "Möbel"),
+    ("sensor", "Sensorn"), ("sensorn", "Sensor"),
+    ("renovering", "Renoverade"), ("renoverade", "Renovering"),
+])
+def test_a_word_finds_its_inflections_through_its_lemma(typed, written):
+    # Not the last query word, so no prefix match helps: the stem or the lemma must meet.
+    index(1, f"{written} i kommunen")
+    index(2, "Något helt annat i kommunen")
+    assert ids(f"{typed} kommunen") == {1}
+
+
+def test_letters_and_stop_words_are_not_lemmatised():
+    index(1, "Det är bra")
+    index(2, "Varor till skolan")
+    assert ids("varor skolan") == {2}  # "är" is not taken for "vara"
+
+
+# --- Extra text: found, weighed least, never shown -------------------------------------------------
+
+
+def test_extra_text_is_found_but_the_objects_own_words_weigh_more():
+    index(1, "Tömning av kärl", "Vi planerar sophämtning efter behov.")
+    index(2, "Tömning av kärl", "Vi planerar rutter efter behov.", extra="Sophämtning")
+    assert [hit.object_id for hit in search("sophämtning")] == [1, 2]
+
+
+def test_extra_and_foreign_text_never_show_in_a_snippet():
+    index(1, "Tömning av kärl", "Vi planerar rutter efter behov.", extra="Sophämtning", foreign="Refuse collection")
+    [hit] = search("sophämtning")
+    assert hit.snippet == "Vi planerar rutter efter behov."
+    [hit] = search("refuse")
+    assert "Refuse" not in hit.snippet
+
+
+def test_foreign_text_is_found_word_for_word_and_not_split_or_stemmed():
+    index(1, "Laddare", foreign="Chargers")
+    index(2, "Stegar", foreign="Ladders")
+    assert ids("chargers") == {1}
+    assert ids("laddare") == {1}  # the Swedish stem "ladd" of "laddare" is not the English "ladders"
+
+
+# --- Paging in the database ------------------------------------------------------------------------
+
+
+def test_hits_are_counted_and_paged_in_the_database():
+    for pk in range(1, 8):
+        index(pk, "Avfallshantering", "Sensorer i kärl." if pk == 5 else "")
+    hits = SearchQuery("avfall").hits(kinds=["solution"])
+    assert len(hits) == hits.count() == 7
+    everything = list(hits)
+    assert [hit.object_id for hit in hits[2:5]] == [hit.object_id for hit in everything[2:5]]
+    assert hits[0].object_id == everything[0].object_id and hits[-1].object_id == everything[-1].object_id
+    assert hits[7:] == [] and hits[3:3] == []
+    with pytest.raises(IndexError):
+        hits[7]  # noqa: B018
+
+
+def test_ties_follow_the_callers_permutation_computed_in_sql():
+    for pk in range(1, 30):
+        index(pk, "Avfallshantering")
+    a, b = 48271, 11
+    hits = SearchQuery("avfall").hits(kinds=["solution"], ties=(a, b))
+    expected = sorted(range(1, 30), key=lambda pk: (pk * a + b) % TIE_MODULUS)
+    assert [hit.object_id for hit in hits] == expected
+    assert [hit.object_id for hit in hits[10:20]] == expected[10:20]
+
+
+def test_a_queryset_of_ids_is_a_subquery():
+    for pk in (1, 2, 3):
+        index(pk, "Avfallshantering")
+    allowed = SearchEntry.objects.filter(object_id__in=[2, 3]).values_list("object_id", flat=True)
+    hits = SearchQuery("avfall").hits(object_ids={"solution": allowed})
+    assert sorted(hit.object_id for hit in hits) == [2, 3]
+    matches = SearchQuery("avfall").hits(kinds=["solution"]).object_ids()
+    assert SearchEntry.objects.filter(object_id__in=matches).count() == 3
+
+
+def test_snippets_are_made_for_the_listed_objects_only():
+    index(1, "Avfall", "Om avfall.")
+    index(2, "Avfall", "Mer om avfall.")
+    assert SearchQuery("avfall").snippets("solution", [2]) == {2: "Mer om <mark>avfall</mark>."}
+    assert SearchQuery("   ").snippets("solution", [2]) == {}
+
+
+def test_a_loosened_query_looks_for_the_beginning_of_a_word():
+    index(1, "Laddningsanordningar")
+    index(2, "Stationer", foreign="Ladders")
+    index(3, "Laddstolpar", kind="other")
+    query = SearchQuery("laddstation")
+    assert len(query.hits()) == 0
+    looser = list(query.loosened())
+    # The longest beginnings of "laddstation" that begin known words, the longest first.
+    assert [loose.beginnings for loose in looser] == [["laddst"], ["ladds"], ["ladd"]]
+    assert [hit.object_id for hit in looser[0].hits(kinds=["solution"])] == []  # "laddstolpar" is another kind's
+    assert [hit.object_id for hit in looser[2].hits(kinds=["solution"])] == [1]  # never through foreign words
+    assert list(SearchQuery("xyzxyz").loosened()) == []
+
+
+# --- Many at once, and the rules' version ------------------------------------------------------------
+
+
+def test_many_documents_are_indexed_in_batches_like_one():
+    documents = [SearchDocument("solution", pk, f"Avfallshantering {pk}", "Kärl") for pk in range(1, 451)]
+    assert search_index_many(documents) == 450
+    assert len(SearchQuery("avfall").hits()) == 450
+    search_index_many([SearchDocument("solution", 3, "Snöröjning")])
+    assert ids("snöröjning") == {3} and SearchEntry.objects.count() == 450
+
+
+def test_entries_made_by_older_rules_are_outdated_until_rebuilt():
+    index(1, "Avfallshantering")
+    assert not search_outdated()
+    SearchEntry.objects.update(terms_version=1)
+    assert search_outdated()
+    search_rebuild()
+    assert not search_outdated()

@@ -65,9 +65,10 @@ def solution_search_api(request, query: Query[SolutionSearchIn]):
     pages = Paginator(result.ordered_ids, query.page_size).get_page(query.page)
     ids = list(pages.object_list)
     found = {s.pk: s for s in _cards(Solution.objects.filter(pk__in=ids))}
+    snippets = result.snippets(ids)
     return {
         "count": pages.paginator.count, "page": pages.number, "pages": pages.paginator.num_pages,
-        "items": [_card(found[pk], result.snippets.get(pk, "")) for pk in ids if pk in found],
+        "items": [_card(found[pk], snippets.get(pk, "")) for pk in ids if pk in found],
         "facets": result.facets,
     }
 

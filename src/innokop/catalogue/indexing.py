@@ -1,7 +1,7 @@
 """What the search engine (innokop.core.search) knows about solutions and suppliers.
 
 Only what the public may see is indexed: published solutions and suppliers (published framework
-agreements are indexed by innokop.agreements.indexing). Services call these functions inside their
+agreements are indexed by innokop.agreements.indexing, CPV codes by innokop.reference.indexing). Services call these functions inside their
 transactions, so the index changes with the data or not at all.
 """
 
@@ -22,19 +22,19 @@ def _engine():
     return search
 
 
-def _labels(items) -> list[str]:
-    # Both languages: an English-speaking visitor finds a solution by the English CPV label too.
-    return [label for item in items for label in (item.label_sv, item.label_en)]
+def _cpv_with_ancestors(codes, known: dict | None = None) -> list:
+    """The codes and the broader codes above them: "Sophämtning" is also "Avloppstjänster, avfallshantering…".
 
-
-def _cpv_with_ancestors(codes) -> list:
-    """The codes and the broader codes above them: "Sophämtning" is also "Avlopps- och avfallshantering"."""
+    `known` (code → CpvCode) saves the query when many solutions are indexed at once.
+    """
     from innokop.reference.models import CpvCode
 
     codes = list(codes)
     broader = {code.code[:digits].ljust(8, "0") for code in codes for digits in range(2, 8)}
-    known = {code.code for code in codes}
-    return codes + list(CpvCode.objects.filter(code__in=broader - known).order_by("code"))
+    missing = broader - {code.code for code in codes}
+    if known is not None:
+        return codes + [known[code] for code in sorted(missing) if code in known]
+    return codes + list(CpvCode.objects.filter(code__in=missing).order_by("code"))
 
 
 def solution_index(solution) -> None:
@@ -62,30 +62,50 @@ def supplier_index(supplier: Organisation) -> None:
 
 
 def reindex() -> dict[str, int]:
-    """Rebuild the index of everything public; returns how many of each kind were indexed."""
+    """Rebuild the index of everything public and of the CPV codes; returns how many of each kind."""
+    from innokop.reference.indexing import CPV, cpv_reindex
+    from innokop.reference.models import CpvCode
+
     from .models import Solution
 
     counts = {SOLUTION: 0, SUPPLIER: 0, AGREEMENT: 0}
     with translation.override("sv"):
         for solution in Solution.objects.exclude(status="published").only("pk"):
             _engine().search_remove(kind=SOLUTION, object_id=solution.pk)
-        published = Solution.objects.published().select_related("supplier").prefetch_related("cpv_codes", "regions")
-        for solution in published:
-            solution_index_only(solution)
-            counts[SOLUTION] += 1
+        codes = CpvCode.objects.in_bulk()
+        published = (Solution.objects.published().select_related("supplier").prefetch_related("cpv_codes", "regions")
+                     .order_by("pk").iterator(chunk_size=500))
+        counts[SOLUTION] = _engine().search_index_many(solution_document(solution, codes) for solution in published)
         for supplier in Organisation.objects.filter(kind=OrganisationKind.SUPPLIER):
             supplier_index(supplier)
             counts[SUPPLIER] += 1
         for agreement in FrameworkAgreement.objects.prefetch_related("lots"):
             agreement_index(agreement)
             counts[AGREEMENT] += agreement.published_at is not None
+        counts[CPV] = cpv_reindex()
     return counts
+
+
+def solution_document(solution, cpv_codes: dict | None = None):
+    """What the index knows of a published solution: its own words in the title and body; its CPV
+    codes (with the broader ones above them) and regions as low-weight extra text, in Swedish and,
+    word for word, in English, so that they neither outrank its own words nor show in snippets."""
+    own = [solution.summary, html_to_text(solution.problem), html_to_text(solution.how_it_works),
+           html_to_text(solution.effects), solution.supplier.name]
+    labels = [*_cpv_with_ancestors(solution.cpv_codes.all(), cpv_codes), *solution.regions.all()]
+    return _engine().SearchDocument(
+        kind=SOLUTION, object_id=solution.pk, title=solution.title, body="\n".join(part for part in own if part),
+        extra="\n".join(item.label_sv for item in labels), foreign="\n".join(item.label_en for item in labels))
 
 
 def solution_index_only(solution) -> None:
     """Index one published solution without touching its supplier (reindex does the suppliers once)."""
-    parts = [solution.summary, html_to_text(solution.problem), html_to_text(solution.how_it_works),
-             html_to_text(solution.effects), solution.supplier.name,
-             *_labels(_cpv_with_ancestors(solution.cpv_codes.all())), *_labels(solution.regions.all())]
-    _engine().search_index(kind=SOLUTION, object_id=solution.pk, title=solution.title,
-                           body="\n".join(part for part in parts if part))
+    _engine().search_index_many([solution_document(solution)])
+
+
+def index_outdated() -> bool:
+    """Whether the index needs `reindex`: entries made by older rules (`TERMS_VERSION`), or CPV codes
+    missing from it (a new database)."""
+    from innokop.reference.indexing import cpv_indexed
+
+    return _engine().search_outdated() or not cpv_indexed()

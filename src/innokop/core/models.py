@@ -175,9 +175,10 @@ class OutboxMessage(models.Model):
 class SearchEntry(models.Model):
     """One object in the full-text index, kept by `innokop.core.search` (never saved directly).
 
-    `title_terms` and `body_terms` hold the normalised text the database indexes: Swedish stems
-    plus the parts of compound words. Migration 0003 adds what the database needs on top: an FTS5
-    table on SQLite, a weighted tsvector column with a GIN index on PostgreSQL.
+    `title_terms`, `body_terms` and `extra_terms` hold the normalised text the database indexes:
+    Swedish stems and lemmas plus the parts of compound words; `terms_version` the rules they were
+    made with. Migrations 0003 and 0005 add what the database needs on top: an FTS5 table on
+    SQLite, a weighted tsvector column with a GIN index on PostgreSQL.
     """
 
     kind = models.CharField(max_length=50)
@@ -185,8 +186,12 @@ class SearchEntry(models.Model):
     language = models.CharField(max_length=10, default="sv")
     title = models.TextField()
     body = models.TextField(blank=True)
+    extra = models.TextField(blank=True, default="")  # classification labels: found, weighed least, never shown
+    foreign = models.TextField(blank=True, default="")  # the same in another language, indexed as it stands
     title_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
+    extra_terms = models.TextField(blank=True, default="")
+    terms_version = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")]

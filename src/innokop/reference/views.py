@@ -8,6 +8,6 @@ from .search import cpv_search
 def cpv_lookup(request):
     """CPV codes matching words or digits: a whole page without JavaScript, a fragment for HTMX."""
     query = request.GET.get("q", "")[:100]
-    codes = list(cpv_search(query, limit=30))
+    results = cpv_search(query, limit=30)
     template = "reference/includes/cpv_results.html" if request.htmx else "reference/cpv_lookup.html"
-    return render(request, template, {"query": query, "codes": codes})
+    return render(request, template, {"query": query, "codes": results.codes, "beginnings": results.beginnings})

@@ -57,14 +57,15 @@ def solution_list(request: HttpRequest) -> HttpResponse:
     result = solution_search(criteria)
     page = Paginator(result.ordered_ids, PAGE_SIZE).get_page(request.GET.get("page"))
     solutions = solution_cards(list(page.object_list))
+    snippets = result.snippets(solution.pk for solution in solutions)
     for solution in solutions:
-        solution.snippet = mark_safe(result.snippets.get(solution.pk, ""))  # noqa: S308 - the engine escapes it
+        solution.snippet = mark_safe(snippets.get(solution.pk, ""))  # noqa: S308 - the engine escapes it
     # A changed filter (HTMX) gets only the results and the facet counts; a history restore, the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "catalogue/includes/search_update.html" if partial else "catalogue/solution_list.html", {
         "criteria": criteria, "page": page, "solutions": solutions, "facets": result.facets,
-        "suppliers": supplier_search(criteria.q) if criteria.q else [],
-        "agreements": agreement_search(criteria.q) if criteria.q else [],
+        "suppliers": supplier_search(result.query) if result.query else [],
+        "agreements": agreement_search(result.query) if result.query else [],
     })
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -1,0 +1,437 @@
+"""Queries: a plan of terms, matched and ranked in the database, counted and paged lazily."""
+
+from collections.abc import Iterable, Iterator, Sequence, Set
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
+
+from .indexing import _checked_kind
+from .snippets import _Matcher, _snippet
+from .words import (
+    ENTRY_TABLE,
+    EXPANSION_LIMIT,
+    EXTRA_WEIGHT,
+    FTS_TABLE,
+    KIND_MARK,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+    MIN_BEGINNING,
+    MIN_PART,
+    MIN_PREFIX,
+    STOPWORDS,
+    TIE_MODULUS,
+    TITLE_WEIGHT,
+    WORD_TABLE,
+    _all_parts,
+    _Alternative,
+    _forms,
+    _in_list,
+    _known_forms,
+    _leaf_parts,
+    _list_param,
+    _QueryWord,
+    _stem,
+    _vendor,
+    _words,
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One object that matched a search."""
+
+    kind: str
+    object_id: int
+    score: float  # higher = more relevant; only comparable within one result list
+    snippet: str = ""  # HTML-safe: the text is escaped, matches are wrapped in <mark>
+
+
+# --- Queries --------------------------------------------------------------------------------------
+
+
+def _query_words(query: str) -> list[str]:
+    words = list(dict.fromkeys(_words(query[:MAX_QUERY_CHARS])))
+    content = [word for word in words if word not in STOPWORDS]
+    return (content or words)[:MAX_QUERY_WORDS]
+
+
+def _expandable(forms: Iterable[str]) -> list[str]:
+    return [form for form in dict.fromkeys(forms) if len(form) >= MIN_PART and form.isalpha()]
+
+
+def _compound_candidates(words: list[str]) -> dict[str, list[str]]:
+    """For each query word, vocabulary words that contain one of its forms, shortest first (one query)."""
+    vendor = _vendor()
+    selects, params = [], []
+    for word in words:
+        forms = _expandable(_forms(word))
+        if not forms:
+            continue
+        contains = " OR ".join(["word LIKE %s"] * len(forms))
+        selects.append(
+            f"SELECT * FROM (SELECT CAST(%s AS text) AS query_word, word FROM {WORD_TABLE} WHERE ({contains})"
+            f" AND NOT {_in_list('stem', vendor)} ORDER BY length(word), word LIMIT {EXPANSION_LIMIT}) AS w"
+        )
+        params += [word, *(f"%{form}%" for form in forms), _list_param(forms, vendor)]
+    found: dict[str, list[str]] = {word: [] for word in words}
+    if selects:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            for query_word, word in cursor.fetchall():
+                found[query_word].append(word)
+    return found
+
+
+def _compounds_with_part(word: str, candidates: list[str], known: Set[str]) -> list[str]:
+    """The candidates that have `word` as a part: "matavfall" and "avfallshantering" for "avfall".
+
+    The index holds a compound's parts only if they were known words when it was indexed; asking
+    the vocabulary at query time finds the compound whichever order objects were indexed in.
+    """
+    forms = set(_forms(word))
+    known = known | forms
+    return [c for c in candidates if any(not forms.isdisjoint(_forms(part)) for part in _all_parts(c, known))]
+
+
+def _known_beginnings(words: list[str]) -> dict[str, list[str]]:
+    """For each long word, its beginnings (MIN_BEGINNING letters or more, the longest first) that begin
+    a vocabulary word other than itself (one query)."""
+    tried = [(word, word[:size]) for word in words if word.isalpha()
+             for size in range(len(word) - 1, MIN_BEGINNING - 1, -1)]
+    if not tried:
+        return {}
+    sql = " UNION ALL ".join(
+        [f"SELECT CAST(%s AS text), CAST(%s AS text) WHERE EXISTS (SELECT 1 FROM {WORD_TABLE} WHERE word LIKE %s)"]
+        * len(tried))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for word, start in tried for value in (word, start, start + "%")])
+        found = cursor.fetchall()
+    beginnings: dict[str, list[str]] = {}
+    for word, start in found:
+        beginnings.setdefault(word, []).append(start)
+    return {word: sorted(starts, key=len, reverse=True) for word, starts in beginnings.items()}
+
+
+def _alternatives(word: str, known: Set[str], candidates: list[str], *, last: bool) -> _QueryWord:
+    found = [_Alternative((_forms(word),))]
+    # The word as typed matches text indexed without stemming (another language than Swedish).
+    found.append(_Alternative(((word,),), prefix=last and len(word) >= MIN_PREFIX))
+    leaves = _leaf_parts(word, known)
+    if len(leaves) > 1:
+        found.append(_Alternative(tuple(dict.fromkeys(_forms(leaf) for leaf in leaves))))
+    compounds = _compounds_with_part(word, candidates, known)
+    if compounds:
+        found.append(_Alternative((tuple(dict.fromkeys(_stem(compound) for compound in compounds)),)))
+    return tuple(dict.fromkeys(found))
+
+
+def _plan(query: str) -> list[_QueryWord]:
+    """The query as a conjunction of words, each a disjunction of ways to match; [] when blank."""
+    words = _query_words(query)
+    if not words:
+        return []
+    candidates = _compound_candidates(words)
+    known = _known_forms([*words, *(c for found in candidates.values() for c in found)])
+    return [
+        _alternatives(word, known, candidates[word], last=i == len(words) - 1) for i, word in enumerate(words)
+    ]
+
+
+def _checked(term: str) -> str:
+    # Terms come from the tokenizer, so they are letters and digits; the check keeps it that way
+    # for anyone who changes the tokenizer, since the terms are written into query syntax.
+    if not term.isalnum():
+        raise ValueError(f"not a search term: {term!r}")
+    return term
+
+
+def _fts5_query(plan: list[_QueryWord]) -> str:
+    def alternative(alt: _Alternative) -> str:
+        groups = ("(" + " OR ".join(f'"{_checked(t)}"' + ("*" if alt.prefix else "") for t in group) + ")"
+                  for group in alt.groups)
+        columns = "{title_terms body_terms} : " if alt.own_words else ""
+        return f"({columns}(" + " AND ".join(groups) + "))"
+
+    return " AND ".join("(" + " OR ".join(alternative(alt) for alt in word) + ")" for word in plan)
+
+
+def _tsquery(plan: list[_QueryWord]) -> str:
+    def alternative(alt: _Alternative) -> str:
+        label = (":*" if alt.prefix else "") + ("AB" if alt.own_words else "")
+        if label and not alt.prefix:
+            label = ":" + label
+        groups = ("(" + " | ".join(f"'{_checked(t)}'{label}" for t in group) + ")" for group in alt.groups)
+        return "(" + " & ".join(groups) + ")"
+
+    return " & ".join("(" + " | ".join(alternative(alt) for alt in word) + ")" for word in plan)
+
+
+ObjectIds = Iterable[int] | QuerySet
+
+
+def _subquery(ids: QuerySet) -> tuple[str, tuple]:
+    """The SQL of a QuerySet of ids (or of objects, then their primary keys), to nest in a query."""
+    selected = ids.query.values_select
+    if not selected:
+        ids = ids.values_list("pk", flat=True)
+    elif len(selected) != 1:
+        raise ValueError("object_ids must select one column, the object ids")
+    return ids.order_by().query.sql_with_params()
+
+
+@dataclass(frozen=True)
+class _Scope:
+    sql: str  # conditions on the entry e, each starting with " AND"
+    params: list[Any]
+    kinds: list[str] | None  # None: every kind
+
+
+def _scope(kinds: Iterable[str] | None, object_ids: dict[str, ObjectIds] | None, vendor: str) -> _Scope | None:
+    """SQL conditions that keep hits within `kinds` and `object_ids`; None when nothing is allowed."""
+    if isinstance(kinds, str):
+        raise TypeError("kinds is a list of kinds, not one kind")  # set("solution") would be letters
+    sql, params = "", []
+    wanted = None if kinds is None else sorted(set(kinds))
+    if object_ids is not None and wanted is None:
+        wanted = sorted(object_ids)  # a kind missing from object_ids has no hits
+    if wanted is not None:
+        wanted = [_checked_kind(kind) for kind in wanted]
+        if not wanted:
+            return None
+        sql += f" AND e.kind IN ({', '.join(['%s'] * len(wanted))})"
+        params += wanted
+    if object_ids is not None:
+        allowed, allowed_params = [], []
+        for kind, ids in sorted(object_ids.items()):
+            if wanted is not None and kind not in wanted:
+                continue
+            if isinstance(ids, QuerySet):
+                sub_sql, sub_params = _subquery(ids)
+                allowed.append(f"(e.kind = %s AND e.object_id IN ({sub_sql}))")
+                allowed_params += [kind, *sub_params]
+                continue
+            listed = sorted({int(pk) for pk in ids})
+            if listed:
+                allowed.append(f"(e.kind = %s AND {_in_list('e.object_id', vendor)})")
+                allowed_params += [kind, _list_param(listed, vendor)]
+        if not allowed:
+            return None
+        sql += " AND (" + " OR ".join(allowed) + ")"
+        params += allowed_params
+    return _Scope(sql, params, wanted)
+
+
+def _matching(plan: list[_QueryWord], scope: _Scope, vendor: str, columns: str, *, scored: bool = False) -> tuple[str, list]:
+    """SELECT `columns` (over the alias e; with `scored` also the score) of the entries the plan matches."""
+    kinds = [f"{KIND_MARK}{kind}" for kind in scope.kinds or []]
+    if vendor == "sqlite":
+        score = f", -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0, {EXTRA_WEIGHT}, 0.0) AS score" if scored else ""
+        match = _fts5_query(plan)
+        if kinds:
+            match = "{kind_term} : (" + " OR ".join(f'"{kind}"' for kind in kinds) + f") AND ({match})"
+        # CROSS JOIN makes SQLite match first and look the entries up after: left to itself, it may
+        # scan the entries (or the caller's subquery) and run the full-text match once per row.
+        sql = (f"SELECT {columns}{score} FROM {FTS_TABLE}"
+               f" CROSS JOIN {ENTRY_TABLE} e ON e.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s{scope.sql}")
+        return sql, [match, *scope.params]
+    # Weights are {D, C, B, A}: the title is A, the body B, the extra text C; D is the kind's term, which
+    # counts for nothing. Normalisation 1 divides by the log of the length, as bm25 favours short texts too.
+    weights = f"{{0, {EXTRA_WEIGHT / TITLE_WEIGHT}, {1 / TITLE_WEIGHT}, 1.0}}"
+    score = f", ts_rank_cd('{weights}', e.search_vector, q.query, 1) AS score" if scored else ""
+    matched, params = "q.query", [_tsquery(plan)]
+    if kinds:
+        # The kind's term only filters: it has no position, so ranking with it would give every hit 0.
+        # Cast, not to_tsquery: it is a lexeme as it stands, which no parser would keep.
+        matched, params = "q.query && CAST(%s AS tsquery)", [*params, " | ".join(f"'{kind}'" for kind in kinds)]
+    sql = (f"SELECT {columns}{score} FROM {ENTRY_TABLE} e CROSS JOIN to_tsquery('simple', %s) AS q(query)"
+           f" WHERE e.search_vector @@ ({matched}){scope.sql}")
+    return sql, [*params, *scope.params]
+
+
+class SearchHits(Sequence[Hit]):
+    """The hits of one query in one scope, best first, fetched lazily: `len()` counts in the database
+    and a slice fetches only its own hits (LIMIT/OFFSET), so a `Paginator` pages through them as
+    through a QuerySet. Hits carry no snippet; `SearchQuery.snippets` makes those for a page.
+    """
+
+    def __init__(self, plan: list[_QueryWord], scope: _Scope | None, ties: tuple[int, int] | None):
+        self._plan, self._scope, self._ties = plan, scope, ties
+        self._vendor = _vendor()
+
+    @property
+    def _empty(self) -> bool:
+        return not self._plan or self._scope is None
+
+    @cached_property
+    def _count(self) -> int:
+        if self._empty:
+            return 0
+        sql, params = _matching(self._plan, self._scope, self._vendor, "count(*)")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return int(cursor.fetchone()[0])
+
+    def count(self) -> int:
+        return self._count
+
+    def counted(self, count: int) -> None:
+        """Take the count from a query that counted the same hits (the catalogue's facet query)."""
+        self.__dict__["_count"] = int(count)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self._fetch(None, 0))
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            if item.step not in (None, 1) or (item.start or 0) < 0 or (item.stop is not None and item.stop < 0):
+                return list(self)[item]
+            start = item.start or 0
+            limit = None if item.stop is None else max(item.stop - start, 0)
+            return [] if limit == 0 else self._fetch(limit, start)
+        index = int(item)
+        if index < 0:
+            index += len(self)
+        found = self._fetch(1, index) if index >= 0 else []
+        if not found:
+            raise IndexError("search hit index out of range")
+        return found[0]
+
+    def _fetch(self, limit: int | None, offset: int) -> list[Hit]:
+        if self._empty:
+            return []
+        inner, params = _matching(self._plan, self._scope, self._vendor, "e.kind, e.object_id", scored=True)
+        rounded = "round(score, 6)" if self._vendor == "sqlite" else "round(CAST(score AS numeric), 6)"
+        # Equal scores (to six decimals) in the order of the caller's permutation of the object id,
+        # else by (kind, object_id) only to be repeatable.
+        ties = ""
+        if self._ties is not None:
+            a, b = (int(n) for n in self._ties)
+            ties = f"((hits.object_id %% {TIE_MODULUS}) * {a} + {b}) %% {TIE_MODULUS}, "  # %% is % in a query with parameters
+        sql = (f"SELECT hits.kind, hits.object_id, hits.score FROM ({inner}) AS hits"
+               f" ORDER BY {rounded} DESC, {ties}hits.kind, hits.object_id")
+        if limit is not None or offset:
+            # SQLite needs a LIMIT before an OFFSET (-1: none); PostgreSQL takes LIMIT ALL.
+            none = "-1" if self._vendor == "sqlite" else "ALL"
+            sql += f" LIMIT {int(limit) if limit is not None else none} OFFSET {int(offset)}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Hit(kind=kind, object_id=int(pk), score=float(score)) for kind, pk, score in cursor.fetchall()]
+
+    def object_ids(self) -> RawSQL:
+        """The matching object ids as a subquery, to filter with: `Solution.objects.filter(pk__in=...)`."""
+        if self._empty:
+            return RawSQL(f"SELECT object_id FROM {ENTRY_TABLE} WHERE 1 = 0", [])
+        sql, params = _matching(self._plan, self._scope, self._vendor, "e.object_id")
+        return RawSQL(sql, params)
+
+
+class SearchQuery:
+    """A query planned once (its words looked up in the vocabulary), to run in several scopes."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.beginnings: list[str] = []  # what a loosened query looks for beginnings of words by
+
+    @cached_property
+    def plan(self) -> list[_QueryWord]:
+        return _plan(self.text)
+
+    @cached_property
+    def _matcher(self) -> "_Matcher":
+        return _Matcher.of(self.plan)
+
+    def __bool__(self) -> bool:
+        return bool(self.plan)
+
+    def loosened(self) -> Iterator["SearchQuery"]:
+        """The same query, looser and looser, for a lookup that found nothing: each long word also
+        matches, in titles and bodies only, as a beginning of it (four letters or more) that begins a
+        known word, the longest first ("laddstation" → words beginning "ladd"). The vocabulary is
+        every kind's, so a beginning may find nothing in the caller's kind: then try the next."""
+        words = _query_words(self.text)
+        beginnings = _known_beginnings(words)
+        for level in range(max((len(starts) for starts in beginnings.values()), default=0)):
+            chosen = {word: starts[min(level, len(starts) - 1)] for word, starts in beginnings.items()}
+            loose = SearchQuery(self.text)
+            loose.beginnings = list(chosen.values())
+            loose.plan = [
+                (*word, _Alternative(((chosen[text],),), prefix=True, own_words=True)) if text in chosen else word
+                for text, word in zip(words, self.plan, strict=True)
+            ]
+            yield loose
+
+    def hits(
+        self,
+        *,
+        kinds: Iterable[str] | None = None,
+        object_ids: dict[str, ObjectIds] | None = None,
+        ties: tuple[int, int] | None = None,
+    ) -> SearchHits:
+        """The hits, lazily (see `search` for `kinds` and `object_ids`; a QuerySet of ids is nested
+        as a subquery). `ties` = (a, b) orders equal scores by (object_id·a + b) mod `TIE_MODULUS`,
+        a per-query permutation the caller chooses."""
+        scope = _scope(kinds, object_ids, _vendor())
+        return SearchHits(self.plan if scope is not None else [], scope, ties)
+
+    def snippets(self, kind: str, object_ids: Iterable[int]) -> dict[int, SafeString]:
+        """Snippets of the listed objects of one kind (one query): the body, else the title."""
+        ids = sorted({int(pk) for pk in object_ids})
+        if not ids or not self.plan:
+            return {}
+        vendor = _vendor()
+        sql = f"SELECT object_id, title, body FROM {ENTRY_TABLE} e WHERE e.kind = %s AND {_in_list('e.object_id', vendor)}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [kind, _list_param(ids, vendor)])
+            rows = cursor.fetchall()
+        return {int(pk): _snippet(title, body, self._matcher) for pk, title, body in rows}
+
+
+# --- Search ---------------------------------------------------------------------------------------
+
+
+def search(
+    query: str,
+    *,
+    kinds: Iterable[str] | None = None,
+    object_ids: dict[str, ObjectIds] | None = None,
+    limit: int | None = None,
+) -> list[Hit]:
+    """Hits ordered by relevance, with snippets. An empty/blank query returns [].
+
+    Every word of the query must match, through its stem, its lemma, its compound parts or a
+    compound that contains it; the last word also matches as a prefix, for search as you type.
+    Title matches weigh more than body matches, and body matches more than extra-text matches.
+
+    `kinds` keeps hits of those kinds. `object_ids` (kind → ids, or kind → a QuerySet of ids or of
+    objects, nested as a subquery) keeps hits within a set the caller has filtered already (facets,
+    visibility): only the listed ids of the listed kinds, so a kind missing from it has no hits.
+    Both given: hits must pass both.
+
+    `score` is comparable within one call only (bm25 on SQLite, ts_rank_cd on PostgreSQL). Equal
+    scores come in (kind, object_id) order only to be repeatable; a caller that must treat tied
+    objects fairly (rotating suppliers, say) pages through `SearchQuery.hits(ties=...)` instead,
+    which also builds snippets only for the hits shown.
+    """
+    if limit is not None and limit <= 0:
+        return []
+    planned = SearchQuery(query)
+    hits = planned.hits(kinds=kinds, object_ids=object_ids)
+    found = list(hits) if limit is None else hits[: int(limit)]
+    snippets = {
+        kind: planned.snippets(kind, [hit.object_id for hit in found if hit.kind == kind])
+        for kind in {hit.kind for hit in found}
+    }
+    return [Hit(hit.kind, hit.object_id, hit.score, snippets[hit.kind].get(hit.object_id, "")) for hit in found]
+
+
+def search_snippets(query: str, *, kind: str, object_ids: Iterable[int]) -> dict[int, SafeString]:
+    """Snippets for the given objects of one kind: the ones a result page shows."""
+    return SearchQuery(query).snippets(kind, object_ids)

@@ -1,0 +1,92 @@
+"""Snippets: a few words of an object's own text around the first match, the matches marked."""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .words import _WORD, MAX_INDEXED_CHARS, SNIPPET_BEFORE, SNIPPET_WORDS, _forms, _QueryWord, _words
+
+# --- Snippets -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """Tells which words of an object's text the query matched, to mark them in the snippet."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+    inside: re.Pattern | None  # terms found inside a compound ("avfall" in "matavfallet")
+    # Answers so far: the same words come back in hit after hit.
+    seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, plan: list[_QueryWord]) -> "_Matcher":
+        alternatives = [alt for word in plan for alt in word]
+        exact = frozenset(t for alt in alternatives if not alt.prefix for t in alt.terms)
+        prefixes = tuple(t for alt in alternatives if alt.prefix for t in alt.terms)
+        long_terms = sorted({t for t in exact | set(prefixes) if len(t) >= 4}, key=len, reverse=True)
+        inside = re.compile("|".join(map(re.escape, long_terms))) if long_terms else None
+        return cls(exact, prefixes, inside)
+
+    def __call__(self, word: str) -> bool:
+        if word not in self.seen:
+            self.seen[word] = self._matches(word)
+        return self.seen[word]
+
+    def _matches(self, word: str) -> bool:
+        for form in _words(word):
+            if form in self.exact or not self.exact.isdisjoint(_forms(form)) or form.startswith(self.prefixes):
+                return True
+            if self.inside is not None and self.inside.search(form):
+                return True
+        return False
+
+
+def _display(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(text[:MAX_INDEXED_CHARS].split()))
+
+
+def _excerpt(text: str, matcher: _Matcher, *, anywhere: bool = False) -> str | None:
+    """SNIPPET_WORDS words of `text` around its first match (its start when `anywhere`)."""
+    spans: list[re.Match] = []
+    first = 0 if anywhere else None
+    for match in _WORD.finditer(text):
+        spans.append(match)
+        if first is None and matcher(match.group()):
+            first = len(spans) - 1
+        # One word more than the window shows, to know whether the text goes on.
+        if first is not None and len(spans) > max(first - SNIPPET_BEFORE, 0) + SNIPPET_WORDS:
+            break
+    if first is None or not spans:
+        return None
+    start = max(first - SNIPPET_BEFORE, 0)
+    window = spans[start : start + SNIPPET_WORDS]
+    return _render(text, window, matcher, cut_before=start > 0, cut_after=len(spans) > start + SNIPPET_WORDS)
+
+
+def _render(text: str, window: list[re.Match], matcher: _Matcher, *, cut_before: bool, cut_after: bool) -> SafeString:
+    pieces = ["… " if cut_before else escape(text[: window[0].start()])]
+    position = window[0].start()
+    for match in window:
+        pieces.append(escape(text[position : match.start()]))
+        word = escape(match.group())
+        pieces.append(f"<mark>{word}</mark>" if matcher(match.group()) else word)
+        position = match.end()
+    pieces.append(" …" if cut_after else escape(text[position:]))
+    return mark_safe("".join(pieces))
+
+
+def _snippet(title: str, body: str, matcher: _Matcher) -> str:
+    """The body around its first match, else the title around its; else the start of the text.
+
+    The body comes first because a result list shows the title anyway. The extra text (CPV labels)
+    never shows: a hit found through it shows the start of its own text.
+    """
+    for text in (_display(body), _display(title)):
+        excerpt = _excerpt(text, matcher)
+        if excerpt is not None:
+            return excerpt
+    return _excerpt(_display(body) or _display(title), matcher, anywhere=True) or ""
