@@ -43,7 +43,11 @@ SENT = datetime(2027, 3, 16, 10, 0, tzinfo=STOCKHOLM)  # Tuesday 16 March 2027, 
 def world(published_calloff, two_tenders, agency_procurer, agency_colleague, clock,
           django_capture_on_commit_callbacks):
     """A and B tender; C tenders but says no to K2 and is rejected; D is invited and does not tender."""
-    calloff = published_calloff
+    return _world(published_calloff, two_tenders, agency_procurer, agency_colleague, clock,
+                  reason=lambda calloff, c: "Uppfyller inte K2: data stannar inom EU.")
+
+
+def _world(calloff, two_tenders, agency_procurer, agency_colleague, clock, *, reason) -> SimpleNamespace:
     rejected_org = OrganisationFactory(kind=OrganisationKind.SUPPLIER, name="Nej AB")
     rejected_rep = member(rejected_org, Role.SUPPLIER_REPRESENTATIVE, email="nej@nej.se", full_name="Nils Nej")
     idle_org = OrganisationFactory(kind=OrganisationKind.SUPPLIER, name="Tyst AB")
@@ -55,7 +59,7 @@ def world(published_calloff, two_tenders, agency_procurer, agency_colleague, clo
     a, b = two_tenders
     for tender in (a, b):
         evaluating.tender_qualify(actor=agency_procurer, tender=tender)
-    evaluating.tender_reject(actor=agency_procurer, tender=c, reason="Uppfyller inte K2: data stannar inom EU.")
+    evaluating.tender_reject(actor=agency_procurer, tender=c, reason=reason(calloff, c))
     agree(calloff, agency_procurer, a, 3)
     agree(calloff, agency_procurer, b, 2)
     evaluating.evaluation_complete(actor=agency_procurer, calloff=calloff)
@@ -266,7 +270,8 @@ def test_the_pdf_starts_with_the_pdf_header_and_contains_the_reference(login, se
 def test_the_docx_opens_and_names_the_winner(login, sent, agency_procurer):
     from docx import Document
 
-    response = login(agency_procurer).get(reverse("calloffs:award_decision_docx", args=[sent.calloff.pk]))
+    url = reverse("calloffs:award_decision_docx", args=[sent.calloff.pk])
+    response = login(agency_procurer).get(url + "?language=en")
     assert response["Content-Type"] == decision_documents.DOCX_CONTENT_TYPE
     document = Document(io.BytesIO(response.content))
     paragraphs = "\n".join(p.text for p in document.paragraphs)

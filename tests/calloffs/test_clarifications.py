@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from innokop.calloffs.models import CallOffStatus, Clarification
 from innokop.calloffs.services import CallOffError, calloff_cancel
@@ -248,7 +249,9 @@ def test_the_extension_moves_the_deadline_and_notifies_every_invited_supplier(op
     assert calloff.tender_deadline == new
     assert _notified("calloff.deadline_extended") == invited
     note = Notification.objects.filter(kind="calloff.deadline_extended").first()
-    assert "Tillägg 1 ändrar kraven." in note.body and "2027-04-01 12:00" in note.body
+    assert note.params["deadline"] == {"moment": new.isoformat()}  # formatted when read, in the reader's language
+    with translation.override("sv"):
+        assert "Tillägg 1 ändrar kraven." in note.body and "torsdag 1 april 2027 kl. 12:00" in note.body
     event = AuditEvent.objects.get(verb="calloff.deadline_extended")
     assert event.payload["reason"] == "Tillägg 1 ändrar kraven."
     assert (event.payload["from"], event.payload["to"]) == (old.isoformat(), new.isoformat())

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from innokop.accounts.models import OrganisationKind, Role
 from innokop.calloffs import rules
@@ -114,7 +115,8 @@ def test_the_first_ranked_supplier_is_offered_and_invited(offered, supplier_org,
     assert list(CallOffInvitation.objects.filter(calloff=offered).values_list("supplier_id", flat=True)) == [
         supplier_org.pk]
     assert _notified("calloff.offer_made") == {supplier.pk}
-    assert "2027-03-22 12:00" in Notification.objects.get(kind="calloff.offer_made").body
+    with translation.override("en"):
+        assert "by Monday 22 March 2027 at 12:00;" in Notification.objects.get(kind="calloff.offer_made").body
 
 
 def test_publishing_and_the_offer_are_audited(offered, supplier_org):

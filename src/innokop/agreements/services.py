@@ -14,6 +14,7 @@ from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.formats import sek
 from innokop.core.html import sanitise_html
+from innokop.core.messages import money
 from innokop.core.notifications import notify
 from innokop.core.refusals import Refused
 
@@ -445,6 +446,6 @@ def consumption_notify(*, agreement: FrameworkAgreement, consumption: Consumptio
                              "value is %(max)s. %(remaining)s remains. Once the maximum is reached, the agreement "
                              "can no longer be used."),
            params={"reference": agreement.reference, "title": agreement.title, "percent": consumption.percent,
-                   "committed": sek(consumption.committed), "max": sek(consumption.max_value),
-                   "remaining": sek(consumption.remaining)},
+                   "committed": money(consumption.committed), "max": money(consumption.max_value),
+                   "remaining": money(consumption.remaining)},
            url=reverse("agreements:agreement_detail", args=[agreement.pk]))

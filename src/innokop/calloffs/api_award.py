@@ -17,7 +17,7 @@ from innokop.core.schemas import BY_ID, SIGNED_IN, Id, responses
 from .models import Evaluation, OpeningRecord, TenderStatus
 from .permissions import get_calloff_for_agency, get_contract_for_actor, get_decision_for_actor
 from .services import award as awarding
-from .services import opening
+from .services import evaluating, opening
 
 router = Router(tags=["call-offs"])
 
@@ -141,8 +141,10 @@ def award_opening(request, calloff_id: Id):
             "tenders": opening.opened_entries(record), "withdrawn": opening.withdrawn_count(record)}
 
 
-def _ranking_rows(stored: Evaluation | None) -> list[dict]:
-    return [] if stored is None else [row | {"explanation": row.get("explanation", "")} for row in stored.ranking]
+def _ranking_rows(calloff, stored: Evaluation | None) -> list[dict]:
+    """The stored ranking, its explanations in the request's language."""
+    rows = [] if stored is None else evaluating.stored_ranking(calloff, stored)[0]
+    return [row | {"explanation": row.get("explanation", "")} for row in rows]
 
 
 @router.get("/calloffs/{calloff_id}/evaluation", response=responses(EvaluationOut, SIGNED_IN, BY_ID),
@@ -155,12 +157,12 @@ def award_evaluation(request, calloff_id: Id):
     stored = Evaluation.objects.filter(calloff=calloff).select_related("winner__supplier").first()
     tenders = [{"tender": o.pk, "supplier": o.tender.supplier.name,
                 "status": o.tender.status if o.tender.status in (TenderStatus.QUALIFIED, TenderStatus.REJECTED)
-                else "undecided", "rejection_reason": o.tender.rejection_reason}
+                else "undecided", "rejection_reason": o.tender.rejection_reason_text}
                for o in opening.opened_tenders(calloff)]
     return {"reference": calloff.reference, "state": calloff.effective_state(clock.now()),
             "evaluation_model": calloff.evaluation_model, "tie_rules": list(calloff.tie_rules), "tenders": tenders,
             "completed": stored is not None, "completed_at": stored.completed_at if stored else None,
-            "winner": stored.winner.supplier.name if stored else None, "ranking": _ranking_rows(stored)}
+            "winner": stored.winner.supplier.name if stored else None, "ranking": _ranking_rows(calloff, stored)}
 
 
 @router.get("/calloffs/{calloff_id}/decision", response=responses(DecisionOut, SIGNED_IN, BY_ID),

@@ -1,7 +1,9 @@
 """The award decision as PDF and DOCX, generated on request from the stored decision.
 
 Both documents are rendered from the same blocks (`decision_blocks`), built from the
-`DecisionContent` the page shows, so the page, the PDF and the DOCX say the same thing. The PDF uses
+`DecisionContent` the page shows, so the page, the PDF and the DOCX say the same thing. They are
+written in the active language: in Swedish the decision is the legal text as sent; in another
+language it is a version for information that says so (`DECISION_LANGUAGE`). The PDF uses
 fpdf2's core fonts, which cover Latin-1 only: Swedish letters are in it, typographic characters
 (dashes, curly quotes, the ellipsis) are mapped to their Latin-1 equivalents rather than failing.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -42,10 +45,23 @@ def standstill_text(content: DecisionContent) -> str:
     return _("No standstill period applies to this call-off: the contract may be signed once the decision is sent.")
 
 
+def version_note(content: DecisionContent) -> str:
+    """What a version in another language than Swedish is: for information, the Swedish text being the legal one."""
+    if content.legal:
+        return ""
+    return _("This version is for information. The award decision is the Swedish text, which is the legal one.")
+
+
+def _as_written(content: DecisionContent, part: str) -> list[Block]:
+    """In a version for information, the parts the agency wrote in its own words say that they read as written."""
+    return [Block("text", _("As the contracting authority wrote it."))] if part in content.as_written else []
+
+
 def decision_blocks(content: DecisionContent) -> list[Block]:
     blocks = [
         Block("title", _("Award decision")),
         Block("text", f"{content.reference} {content.title}"),
+        *([Block("text", version_note(content))] if not content.legal else []),
         Block("facts", rows=(
             (_("Contracting authority"), content.agency),
             (_("Framework agreement"), content.agreement),
@@ -61,14 +77,17 @@ def decision_blocks(content: DecisionContent) -> list[Block]:
         Block("table", header=(_("Place"), _("Tenderer"), _("Result"), _("Tendered price")),
               rows=tuple((str(r.position), r.supplier, r.figure, sek(r.price)) for r in content.rows)),
         Block("heading", _("Reasons for the decision")),
+        *_as_written(content, "reasons"),
         Block("text", content.reasons),
         Block("heading", _("The winning tender's relative advantages")),
+        *_as_written(content, "advantages"),
         Block("text", content.advantages),
     ]
     if content.own_rejection:
-        blocks += [Block("heading", _("Your tender was rejected")), Block("text", content.own_rejection)]
+        blocks += [Block("heading", _("Your tender was rejected")), *_as_written(content, "rejection"),
+                   Block("text", content.own_rejection)]
     if content.rejected:
-        blocks += [Block("heading", _("Rejected tenders")),
+        blocks += [Block("heading", _("Rejected tenders")), *_as_written(content, "rejection"),
                    Block("table", header=(_("Tenderer"), _("Reason")), rows=tuple(content.rejected))]
     blocks += [Block("heading", _("Standstill period")), Block("text", standstill_text(content)),
                Block("text", _("Sent by %(name)s, %(moment)s, through Innoköp.") % {
@@ -77,7 +96,9 @@ def decision_blocks(content: DecisionContent) -> list[Block]:
 
 
 def filename(content: DecisionContent, extension: str) -> str:
-    return f"award-decision-{content.reference}.{extension}"
+    """The Swedish legal text under the decision's name; a version in another language says which."""
+    suffix = "" if content.legal else f"-{translation.get_language()}"
+    return f"award-decision-{content.reference}{suffix}.{extension}"
 
 
 # --- PDF ------------------------------------------------------------------------------------------

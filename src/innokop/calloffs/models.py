@@ -11,8 +11,9 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from innokop.accounts.models import Organisation
 from innokop.agreements.models import EvaluationModel, Lot, LotCriterion, Requirement
@@ -20,6 +21,15 @@ from innokop.core import clock
 from innokop.core.states import StateMachine
 
 from .sealing import deadline_passed
+
+DECISION_LANGUAGE = "sv"
+"""The award decision, and the reasons for rejection sent with it, are legal text in Swedish as sent. A
+reader of another language gets a version of it in theirs: what Innoköp wrote (from the evaluation's
+facts) written again in their language, and what the agency wrote in its own words as written."""
+
+
+def reads_decision_language() -> bool:
+    return (translation.get_language() or DECISION_LANGUAGE).split("-")[0] == DECISION_LANGUAGE
 
 
 class CallOffKind(models.TextChoices):
@@ -79,7 +89,6 @@ class CallOffQuerySet(models.QuerySet):
         if not (user.is_authenticated and user.is_active):
             return self.none()
         return self.filter(team=user, agency_id__in=actor.organisation_ids)
-
 
 
 class CallOff(StateMachine, models.Model):
@@ -187,7 +196,6 @@ class CallOff(StateMachine, models.Model):
         """Strictly after the tender deadline (`sealing.deadline_passed`): the state, the taking of tenders, the
         sealing and the opening all turn on this one predicate."""
         return self.tender_deadline is not None and deadline_passed(self.tender_deadline, now)
-
 
     def may_ask(self, now: datetime) -> bool:
         """Questions are taken while the call-off is open, up to (not at) the last time for questions."""
@@ -441,6 +449,9 @@ class Tender(StateMachine, models.Model):
     draft_saved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    # Why a rejection was proposed, when the team kept the reason Innoköp wrote: facts such as
+    # {"kind": "mandatory", "id": "K1", "text": "..."}; empty for a reason the team wrote itself.
+    rejection_grounds = models.JSONField(default=list, blank=True)
     qualified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
     qualified_at = models.DateTimeField(null=True, blank=True)
@@ -453,6 +464,26 @@ class Tender(StateMachine, models.Model):
 
     def __str__(self) -> str:
         return f"{self.calloff.reference}: {self.supplier}"
+
+    @property
+    def rejection_reason_text(self) -> str:
+        """The reason for rejection in the active language: as sent in the decision's language (Swedish), and in
+        another language written again from its grounds; a reason the team wrote reads as written."""
+        if not self.rejection_grounds or reads_decision_language():
+            return self.rejection_reason
+        return rejection_grounds_text(self.rejection_grounds)
+
+
+REJECTION_GROUNDS = {
+    "unreadable": gettext_noop("The tender could not be read: %(problem)s"),
+    "mandatory": gettext_noop("The tender does not meet the mandatory requirement %(id)s: %(text)s."),
+    "no_price": gettext_noop("The tender states no total price, so it cannot be evaluated."),
+}
+
+
+def rejection_grounds_text(grounds: list[dict]) -> str:
+    """Grounds for rejecting a tender (`Tender.rejection_grounds`) in words, in the active language."""
+    return " ".join(gettext(REJECTION_GROUNDS[ground["kind"]]) % ground for ground in grounds)
 
 
 class TenderSubmission(models.Model):
@@ -564,6 +595,10 @@ class AwardDecision(models.Model):
     winner = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="+")
     reasons = models.TextField(_("reasons for the decision"))
     advantages = models.TextField(_("the winning tender's relative advantages"))
+    # True where the team sent the text Innoköp wrote from the evaluation (stored above in Swedish, the
+    # legal text): a reader of another language reads it written again in theirs (`award.decision_content`).
+    reasons_generated = models.BooleanField(default=False)
+    advantages_generated = models.BooleanField(default=False)
     standstill = models.BooleanField(_("standstill period"), default=True)
     standstill_ends = models.DateField(_("standstill ends"), null=True, blank=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

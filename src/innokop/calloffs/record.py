@@ -35,7 +35,7 @@ from innokop.core.models import AuditEvent, Document
 from innokop.core.refusals import Refused
 
 from . import decision_documents, sealing
-from .models import CallOff, CallOffStatus, ConsensusScore, RecordExport, Score, Tender
+from .models import DECISION_LANGUAGE, CallOff, CallOffStatus, ConsensusScore, RecordExport, Score, Tender
 from .permissions import is_agency_member
 from .services import award, opening
 from .tender_content import TenderContent, TenderContentError
@@ -301,13 +301,15 @@ def _scores(calloff: CallOff):
 
 
 def _decision(calloff: CallOff, actor: Actor) -> list[File]:
-    """The decision as sent (its PDF and DOCX, as the agency reads them) and the contract."""
+    """The decision as sent (its PDF and DOCX in Swedish, the legal text, as the agency reads them) and the
+    contract."""
     files = []
     decision = getattr(calloff, "decision", None)
     if decision is not None:
-        content = award.decision_content(calloff, actor)
-        files.append(("decision.pdf", decision_documents.decision_pdf(content)))
-        files.append(("decision.docx", decision_documents.decision_docx(content)))
+        with translation.override(DECISION_LANGUAGE):
+            content = award.decision_content(calloff, actor)
+            files.append(("decision.pdf", decision_documents.decision_pdf(content)))
+            files.append(("decision.docx", decision_documents.decision_docx(content)))
         files.append(("decision.json", _json({
             "winner": decision.winner.supplier.name, "reasons": decision.reasons, "advantages": decision.advantages,
             "standstill": decision.standstill, "standstill_ends": decision.standstill_ends,

@@ -4,7 +4,7 @@ Services, forms and documents call these for their messages; the template filter
 `core/templatetags/innokop.py` are the same functions, so a page and a message say it alike.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import formats as django_formats
@@ -28,6 +28,20 @@ def when(moment: datetime | None) -> str:
     local = moment.astimezone(STOCKHOLM)
     day = django_formats.date_format(local, "l j F Y")
     return gettext("%(day)s at %(time)s") % {"day": day, "time": local.strftime("%H:%M")}
+
+
+def exact(moment: datetime | None) -> str:
+    """'fredag 26 mars 2027 kl. 12:00:05': a moment to the second, for receipts and refusals at a deadline."""
+    if moment is None:
+        return ""
+    return f"{when(moment)}:{moment.astimezone(STOCKHOLM):%S}"
+
+
+def day(value: date | None) -> str:
+    """'fredag 26 mars 2027': a date with its weekday, in the active language."""
+    if value is None:
+        return ""
+    return django_formats.date_format(value, "l j F Y")
 
 
 def has_passed(moment: datetime | None) -> bool:

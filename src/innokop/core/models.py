@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import messages
+
 
 class AppendOnlyError(Exception):
     """An attempt to change or delete an audit event."""
@@ -135,10 +137,19 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
+    """What happened, kept untranslated and read in the reader's language (`core.messages`).
+
+    `subject_source` and `body_source` are msgids (the English source text) whose %(name)s placeholders
+    are filled from `params` when read; `subject` and `body` are the text in the active language. A
+    notification stored before messages were kept this way has `params` None: its sources are the
+    finished text in the language it was written in, and read as stored.
+    """
+
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=100)
-    subject = models.CharField(max_length=255)
-    body = models.TextField()
+    subject_source = models.CharField(max_length=255)
+    body_source = models.TextField()
+    params = models.JSONField(null=True, blank=True, default=dict)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -153,6 +164,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def subject(self) -> str:
+        return messages.render(self.subject_source, self.params)
+
+    @subject.setter
+    def subject(self, text) -> None:
+        self.subject_source = messages.source(text)
+
+    @property
+    def body(self) -> str:
+        return messages.render(self.body_source, self.params)
+
+    @body.setter
+    def body(self, text) -> None:
+        self.body_source = messages.source(text)
 
 
 class OutboxMessage(models.Model):

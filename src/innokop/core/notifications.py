@@ -1,15 +1,16 @@
 """Notifications: an in-app inbox entry and an e-mail for each recipient, both after commit.
 
-Subject and body are rendered in each recipient's own language. The e-mail is sent by a
+A notification keeps what happened, not a finished sentence: the untranslated subject and body and
+their values (`core.messages`), so each reader reads it in the language they read in — the inbox
+and the dashboard in the page's language, the e-mail in the recipient's. The e-mail is sent by a
 background task, so a slow mail server never holds up a request.
 """
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 
+from . import messages
 from .models import Notification
 
 
@@ -17,26 +18,24 @@ def notify(*, recipients: Iterable, kind: str, subject, body, url: str = "", par
            confidential: bool = False) -> None:
     """Queue one notification per recipient; nothing is created if the transaction rolls back.
 
-    `subject` and `body` are (lazy) translatable strings with %(name)s placeholders filled from `params`.
-    A `confidential` notification (a tender receipt) is readable by its recipient only: platform staff
-    do not see it, nor its e-mail in the outbox.
+    `subject` and `body` are lazy translatable strings with %(name)s placeholders filled from `params`
+    when read. Give values as what they are: a datetime, a date, `messages.money(amount)`, a lazy label;
+    they are formatted in the reader's language. A `confidential` notification (a tender receipt) is
+    readable by its recipient only: platform staff do not see it, nor its e-mail in the outbox.
     """
     users = list({user.pk: user for user in recipients if user.is_active}.values())
-    params = params or {}
+    subject_source, body_source = messages.source(subject), messages.source(body)
+    stored = messages.stored_params(params)
+    for text in (subject_source, body_source):
+        messages.render(text, stored)  # a value missing from `params` fails here, in the service, not in an inbox
 
     def create() -> None:
         from .tasks import send_notification_email
 
         for user in users:
-            with translation.override(user.language or settings.LANGUAGE_CODE):
-                notification = Notification.objects.create(
-                    recipient=user,
-                    kind=kind,
-                    subject=str(subject) % params,
-                    body=str(body) % params,
-                    url=url,
-                    confidential=confidential,
-                )
+            notification = Notification.objects.create(
+                recipient=user, kind=kind, subject_source=subject_source, body_source=body_source, params=stored,
+                url=url, confidential=confidential)
             send_notification_email.enqueue(notification.pk)
 
     transaction.on_commit(create)

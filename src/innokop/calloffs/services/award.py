@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,10 +28,12 @@ from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.calendar import end_of_day, local_date, start_of_day
 from innokop.core.formats import sek
+from innokop.core.messages import money
 from innokop.core.notifications import notify
 
 from .. import evaluation, rules
 from ..models import (
+    DECISION_LANGUAGE,
     AwardDecision,
     CallOff,
     CallOffStatus,
@@ -40,10 +43,11 @@ from ..models import (
     OpeningRecord,
     Tender,
     TenderStatus,
+    reads_decision_language,
 )
 from ..permissions import current_team, is_team_member, tenderer_supplier_ids
 from . import CallOffError, _supplier_representatives
-from .evaluating import figure
+from .evaluating import figure, stored_ranking
 from .opening import opened_entries
 
 
@@ -82,9 +86,9 @@ def _advantage_sentence(method: str, first: dict, second: dict) -> str:
 
 
 def decision_prefill(calloff: CallOff) -> dict[str, str]:
-    """Reasons and the winner's relative advantages, written out from the stored evaluation."""
+    """Reasons and the winner's relative advantages, written out from the stored evaluation in the active language."""
     stored = Evaluation.objects.select_related("winner__supplier").get(calloff=calloff)
-    rows, method = stored.ranking, calloff.evaluation_model
+    (rows, _notes), method = stored_ranking(calloff, stored), calloff.evaluation_model
     tie_rules = ", ".join(evaluation.TieRule(r).label for r in calloff.tie_rules) or "–"
     lines = [_("The tenders were evaluated with the evaluation model stated in the call-off: %(model)s. Tie rules, "
                "in order: %(rules)s.") % {"model": calloff.get_evaluation_model_display().lower(), "rules": tie_rules}]
@@ -109,6 +113,16 @@ def decision_prefill(calloff: CallOff) -> dict[str, str]:
     return {"reasons": "\n".join(lines), "advantages": "\n".join(advantages)}
 
 
+def _as_sent(calloff: CallOff, given: dict[str, str]) -> tuple[dict[str, str], set[str]]:
+    """The decision's texts as kept: where the team left what Innoköp wrote (in the team's language), that
+    text in Swedish, the decision's language; the team's own words as written. Also which were left."""
+    written = decision_prefill(calloff)
+    with translation.override(DECISION_LANGUAGE):
+        legal = decision_prefill(calloff)
+    generated = {name for name, text in given.items() if text.split() == written[name].split()}
+    return {name: legal[name] if name in generated else text.strip() for name, text in given.items()}, generated
+
+
 # --- sending the decision -------------------------------------------------------------------------
 
 
@@ -121,7 +135,10 @@ def evaluation_version(calloff: CallOff) -> str:
 def award_decision_send(*, actor: User, calloff: CallOff, reasons: str, advantages: str, standstill: bool,
                         evaluation: str = "") -> AwardDecision:
     """Rule 9: sent to every tenderer. `evaluation` (from `evaluation_version`), when given, must still be
-    the completed evaluation: a decision written for one winner is never sent after the ranking changed."""
+    the completed evaluation: a decision written for one winner is never sent after the ranking changed.
+
+    The decision is kept in Swedish, its legal language: text the team left as Innoköp wrote it is kept in
+    Swedish and marked, so that a reader of English reads it in English; the team's own words as written."""
     _require_team(actor, calloff, _("Only the call-off's team can send the award decision."))
     errors = {}
     if not reasons.strip():
@@ -143,8 +160,10 @@ def award_decision_send(*, actor: User, calloff: CallOff, reasons: str, advantag
             raise CallOffError(_("The evaluation has been reopened and completed again since you wrote the decision. "
                                  "Check the ranking and the decision again before you send it."))
         now = clock.now()
+        texts, generated = _as_sent(calloff, {"reasons": reasons, "advantages": advantages})
         decision = AwardDecision.objects.create(
-            calloff=calloff, winner=stored.winner, reasons=reasons.strip(), advantages=advantages.strip(),
+            calloff=calloff, winner=stored.winner, reasons=texts["reasons"], advantages=texts["advantages"],
+            reasons_generated="reasons" in generated, advantages_generated="advantages" in generated,
             standstill=standstill, standstill_ends=rules.standstill_end(now) if standstill else None, sent_by=actor,
             sent_at=now)
         calloff.move_to(CallOffStatus.AWARDED)
@@ -256,8 +275,7 @@ def contract_sign(*, actor: User, calloff: CallOff, value: Decimal, starts_on: d
                                  "%(value)s excluding VAT, %(start)s – %(end)s. Its requirements are followed up in "
                                  "Innoköp."),
                params={"reference": calloff.reference, "agency": calloff.agency.name, "title": calloff.title,
-                       "supplier": supplier.name, "value": sek(value), "start": starts_on.isoformat(),
-                       "end": ends_on.isoformat()},
+                       "supplier": supplier.name, "value": money(value), "start": starts_on, "end": ends_on},
                url=reverse("calloffs:contract_detail", args=[calloff.pk]))
         if consumption.warning:
             consumption_notify(agreement=calloff.lot.agreement, consumption=consumption,
@@ -300,16 +318,25 @@ class DecisionContent:
     rejected: list[tuple[str, str]] = field(default_factory=list)
     rejected_count: int = 0
     own_rejection: str = ""
+    # In a language other than the decision's (Swedish, the legal text): the parts shown as the agency wrote
+    # them ("reasons", "advantages", "rejection"), everything else being written in the reader's language.
+    legal: bool = True
+    as_written: tuple[str, ...] = ()
 
 
 def _content(calloff: CallOff, actor: Actor, *, winner: Tender, reasons: str, advantages: str, standstill: bool,
-             standstill_ends: date | None, sent_at: datetime, sent_by: str) -> DecisionContent:
+             standstill_ends: date | None, sent_at: datetime, sent_by: str,
+             as_written: tuple[str, ...] = ()) -> DecisionContent:
     stored = Evaluation.objects.get(calloff=calloff)
     method = calloff.evaluation_model
     rejected = list(Tender.objects.filter(calloff=calloff, status=TenderStatus.REJECTED)
                     .select_related("supplier").order_by("supplier__name"))
     agency_reader = calloff.agency_id in actor.organisation_ids
-    own = next((t.rejection_reason for t in rejected if t.supplier_id in actor.organisation_ids), "")
+    own = next((t for t in rejected if t.supplier_id in actor.organisation_ids), None)
+    legal = reads_decision_language()
+    shown = rejected if agency_reader else [own] if own else []
+    if not legal and any(not t.rejection_grounds for t in shown):
+        as_written += ("rejection",)
     agreement = calloff.lot.agreement
     return DecisionContent(
         reference=calloff.reference, title=calloff.title, agency=calloff.agency.name,
@@ -321,17 +348,26 @@ def _content(calloff: CallOff, actor: Actor, *, winner: Tender, reasons: str, ad
               for r in stored.ranking],
         reasons=reasons, advantages=advantages, standstill=standstill, standstill_ends=standstill_ends,
         signing_from=(standstill_ends + timedelta(days=1)) if standstill_ends else None,
-        rejected=[(t.supplier.name, t.rejection_reason) for t in rejected] if agency_reader else [],
-        rejected_count=len(rejected), own_rejection=own)
+        rejected=[(t.supplier.name, t.rejection_reason_text) for t in rejected] if agency_reader else [],
+        rejected_count=len(rejected), own_rejection=own.rejection_reason_text if own else "", legal=legal,
+        as_written=as_written if not legal else ())
 
 
 def decision_content(calloff: CallOff, actor: Actor) -> DecisionContent:
     """The sent decision for `actor` (an Actor): the agency sees every rejection reason, a rejected tenderer
-    its own only, the purchasing body none."""
+    its own only, the purchasing body none. In the active language: Swedish reads as sent (the legal text);
+    another language reads what Innoköp wrote in it, and the agency's own words as written."""
     decision = AwardDecision.objects.select_related("winner__supplier", "sent_by").get(calloff=calloff)
-    return _content(calloff, actor, winner=decision.winner, reasons=decision.reasons, advantages=decision.advantages,
-                    standstill=decision.standstill, standstill_ends=decision.standstill_ends,
-                    sent_at=decision.sent_at, sent_by=decision.sent_by.full_name)
+    texts = {"reasons": decision.reasons, "advantages": decision.advantages}
+    as_written = ()
+    if not reads_decision_language():
+        generated = {"reasons": decision.reasons_generated, "advantages": decision.advantages_generated}
+        if any(generated.values()):
+            texts |= {name: text for name, text in decision_prefill(calloff).items() if generated[name]}
+        as_written = tuple(name for name, kept in generated.items() if not kept)
+    return _content(calloff, actor, winner=decision.winner, **texts, standstill=decision.standstill,
+                    standstill_ends=decision.standstill_ends, sent_at=decision.sent_at,
+                    sent_by=decision.sent_by.full_name, as_written=as_written)
 
 
 def decision_preview(calloff: CallOff, actor: Actor, *, reasons: str, advantages: str,

@@ -22,7 +22,7 @@ from innokop.accounts.models import User
 from innokop.accounts.permissions import actor_for
 from innokop.core import clock
 from innokop.core.audit import audit_log
-from innokop.core.calendar import STOCKHOLM, at_local, local_date, next_working_day, roll_to_working_day
+from innokop.core.calendar import at_local, local_date, next_working_day, roll_to_working_day
 from innokop.core.documents import document_add_version, document_create
 from innokop.core.models import AuditEvent, Document
 from innokop.core.notifications import notify
@@ -235,14 +235,9 @@ def calloff_extend_deadline(*, actor: User, calloff: CallOff, tender_deadline: d
                body=gettext_lazy("%(agency)s has extended the tender deadline of the call-off “%(title)s” to "
                                  "%(deadline)s. The reason: %(reason)s"),
                params={"reference": calloff.reference, "agency": calloff.agency.name, "title": calloff.title,
-                       "deadline": _format_moment(tender_deadline), "reason": reason.strip()},
+                       "deadline": tender_deadline, "reason": reason.strip()},
                url=_detail_url(calloff))
     return calloff
-
-
-def _format_moment(moment: datetime) -> str:
-    """Swedish time, written so that it reads the same in both languages."""
-    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
 
 
 def calloff_keep_deadline(*, actor: User, calloff: CallOff, reason: str) -> None:
@@ -413,7 +408,7 @@ def _tell_team(calloff: CallOff, slot: DialogueSlot, supplier, *, booked: bool) 
     notify(recipients=current_team(calloff), kind="calloff.dialogue_booked" if booked else "calloff.dialogue_cancelled",
            subject=subject, body=body,
            params={"reference": calloff.reference, "supplier": supplier.name, "title": calloff.title,
-                   "starts": _format_moment(slot.starts_at)},
+                   "starts": slot.starts_at},
            url=_detail_url(calloff) + "#dialogue")
 
 
@@ -475,6 +470,6 @@ def dialogue_minutes_record(*, actor: User, slot: DialogueSlot, minutes: str, sh
                    body=gettext_lazy("%(agency)s has shared the minutes of your dialogue meeting %(starts)s in the "
                                      "call-off “%(title)s”. Read them in Innoköp."),
                    params={"reference": calloff.reference, "agency": calloff.agency.name, "title": calloff.title,
-                           "starts": _format_moment(slot.starts_at)},
+                           "starts": slot.starts_at},
                    url=_detail_url(calloff) + "#dialogue")
     return slot

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from innokop.core.formats import sek, when
 
 from .. import evaluation, rules
 from ..models import (
+    DECISION_LANGUAGE,
     CallOff,
     CallOffCriterion,
     CallOffStatus,
@@ -37,6 +39,7 @@ from ..models import (
     Score,
     Tender,
     TenderStatus,
+    rejection_grounds_text,
 )
 from ..permissions import is_team_member
 from . import CallOffError
@@ -98,17 +101,26 @@ def mandatory_failures(calloff: CallOff, opened: OpenedTender) -> list:
             and not (r.pk in answers and answers[r.pk].meets is True)]
 
 
-def rejection_suggestion(calloff: CallOff, opened: OpenedTender) -> str:
-    """The reason to prefill when a tender cannot be qualified; empty when it can."""
+def rejection_grounds(calloff: CallOff, opened: OpenedTender) -> list[dict]:
+    """Why a tender cannot be qualified, as facts (`Tender.rejection_grounds`); empty when it can."""
     if not opened.verified:
-        return _("The tender could not be read: %(problem)s") % {"problem": opened.problem}
+        return [{"kind": "unreadable", "problem": str(opened.problem)}]
     failures = mandatory_failures(calloff, opened)
     if failures:
-        return " ".join(_("The tender does not meet the mandatory requirement %(id)s: %(text)s.")
-                        % {"id": r.identifier, "text": r.text} for r in failures)
+        return [{"kind": "mandatory", "id": r.identifier, "text": r.text} for r in failures]
     if opened.content.total_price is None:
-        return _("The tender states no total price, so it cannot be evaluated.")
-    return ""
+        return [{"kind": "no_price"}]
+    return []
+
+
+def rejection_suggestion(calloff: CallOff, opened: OpenedTender) -> str:
+    """The reason to prefill when a tender cannot be qualified, in the active language; empty when it can."""
+    return rejection_grounds_text(rejection_grounds(calloff, opened))
+
+
+def _same_text(a: str, b: str) -> bool:
+    """The same words, however a form's line breaks and spaces came back."""
+    return a.split() == b.split()
 
 
 def tender_qualify(*, actor: User, tender: Tender) -> Tender:
@@ -124,16 +136,21 @@ def tender_qualify(*, actor: User, tender: Tender) -> Tender:
                                % {"problem": problem})
         tender = Tender.objects.select_for_update().get(pk=tender.pk)
         tender.move_to(TenderStatus.QUALIFIED)
-        tender.rejection_reason = ""
+        tender.rejection_reason, tender.rejection_grounds = "", []
         tender.qualified_by, tender.qualified_at = actor, clock.now()
-        tender.save(update_fields=["status", "rejection_reason", "qualified_by", "qualified_at"])
+        tender.save(update_fields=["status", "rejection_reason", "rejection_grounds", "qualified_by",
+                                   "qualified_at"])
         audit_log(actor=actor, verb="calloff.tender_qualified", obj=calloff, organisation=calloff.agency,
                   payload={"tender": tender.pk, "supplier": tender.supplier_id})
     return tender
 
 
 def tender_reject(*, actor: User, tender: Tender, reason: str) -> Tender:
-    """Rejected with a reason; the reason goes to that tenderer with the award decision."""
+    """Rejected with a reason; the reason goes to that tenderer with the award decision.
+
+    A reason as Innoköp suggested it (`rejection_suggestion`, in the team's language) is kept as its grounds
+    and in Swedish, the decision's language; a reason the team wrote is kept as written.
+    """
     _require_team(actor, tender.calloff)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for rejecting the tender; the supplier is told it "
@@ -141,12 +158,18 @@ def tender_reject(*, actor: User, tender: Tender, reason: str) -> Tender:
     with transaction.atomic():
         calloff = _locked(tender.calloff)
         _require_opened(calloff)
-        _opened(calloff, tender)
+        grounds = rejection_grounds(calloff, _opened(calloff, tender))
+        if not (grounds and _same_text(reason, rejection_grounds_text(grounds))):
+            grounds = []
         tender = Tender.objects.select_for_update().get(pk=tender.pk)
         tender.move_to(TenderStatus.REJECTED)
-        tender.rejection_reason = reason.strip()
+        if grounds:
+            with translation.override(DECISION_LANGUAGE):
+                reason = rejection_grounds_text(grounds)
+        tender.rejection_reason, tender.rejection_grounds = reason.strip(), grounds
         tender.qualified_by, tender.qualified_at = actor, clock.now()
-        tender.save(update_fields=["status", "rejection_reason", "qualified_by", "qualified_at"])
+        tender.save(update_fields=["status", "rejection_reason", "rejection_grounds", "qualified_by",
+                                   "qualified_at"])
         audit_log(actor=actor, verb="calloff.tender_rejected", obj=calloff, organisation=calloff.agency,
                   payload={"tender": tender.pk, "supplier": tender.supplier_id, "reason": tender.rejection_reason})
     return tender
@@ -414,11 +437,17 @@ def _optional(value) -> str | None:
 
 
 def ranking_rows(preview: Preview) -> list[dict]:
-    """The ranking as stored in `Evaluation.ranking` (and shown before it is stored)."""
+    """The ranking as stored in `Evaluation.ranking` (and shown before it is stored).
+
+    Each row keeps what the tender was evaluated with (`evaluated_as`, `scores`, `meets`, with `price`),
+    so that its explanation can be written again in the reader's language (`stored_ranking`).
+    """
     criteria = {c.id: c.label for c in preview.model.criteria}
+    tenders = {t.id: t for t in preview.tenders}
     rows = []
     for result in preview.ranking.results:
         opened = preview.by_id[result.tender_id]
+        evaluated = tenders[result.tender_id]
         row = {"tender": opened.pk, "supplier": opened.tender.supplier.name, "position": result.rank,
                "price": str(result.price), "comparison_price": _optional(result.comparison_price),
                "deduction": _optional(result.deduction), "price_points": _optional(result.price_points),
@@ -427,10 +456,39 @@ def ranking_rows(preview: Preview) -> list[dict]:
                                     for key, points in result.criterion_points.items()],
                "tied_with": [preview.supplier(i) for i in result.tied_with],
                "decided_by": result.decided_by.value if result.decided_by else None,
-               "unresolved": result.unresolved, "explanation": result.explanation}
+               "unresolved": result.unresolved, "explanation": result.explanation,
+               "evaluated_as": str(result.tender_id),
+               "scores": {key: str(score) for key, score in evaluated.scores.items()},
+               "meets": sorted(evaluated.meets)}
         row["figure"] = figure(preview.ranking.method.value, row)
         rows.append(row)
     return rows
+
+
+def stored_ranking(calloff: CallOff, stored: Evaluation) -> tuple[list[dict], list[str]]:
+    """The completed ranking and its notes, explained in the active language.
+
+    The explanations are written again from what each tender was evaluated with, kept in its row; the
+    figures are those stored. Rows stored before those values were kept, or a ranking that no longer
+    comes out the same, keep the text they were stored with.
+    """
+    rows = stored.ranking
+    notes = [n["text"] for n in stored.notes if isinstance(n, dict) and n.get("kind") == "note"]
+    if not rows or any("evaluated_as" not in row for row in rows):
+        return rows, notes
+    ids = {row["tender"]: row["evaluated_as"] for row in rows}
+    drawn = next((n["tenders"] for n in stored.notes if isinstance(n, dict) and n.get("kind") == "lot_draw"), None)
+    try:
+        model = build_model(calloff, None if drawn is None else [ids[pk] for pk in drawn if pk in ids])
+        ranking = evaluation.evaluate(model, [
+            evaluation.Tender(row["evaluated_as"], Decimal(row["price"]), scores=row["scores"],
+                              meets=frozenset(row["meets"])) for row in rows])
+    except evaluation.EvaluationError:
+        return rows, notes
+    results = {result.tender_id: result for result in ranking.results}
+    if [(r.tender_id, r.rank) for r in ranking.results] != [(row["evaluated_as"], row["position"]) for row in rows]:
+        return rows, notes
+    return [row | {"explanation": results[row["evaluated_as"]].explanation} for row in rows], list(ranking.notes)
 
 
 def _draw_order(preview: Preview, draw: Mapping[int, int] | None) -> list[int] | None:

@@ -55,10 +55,6 @@ def _detail_url(calloff: CallOff) -> str:
     return reverse("calloffs:calloff_detail", args=[calloff.pk])
 
 
-def _format_moment(moment: datetime) -> str:
-    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
-
-
 def _answer_period(calloff: CallOff) -> tuple[int, int, int]:
     """The answer time the agency chose for the first offer (working days, hour, minute): later offers get the same."""
     first = calloff.offers.order_by("rank").first()
@@ -86,7 +82,7 @@ def _offer_to(calloff: CallOff, admission: LotSupplier, answer_by: datetime, now
                              "ranked %(rank)s on the lot. Accept or decline by %(answer_by)s; without an answer "
                              "it passes to the next supplier."),
            params={"reference": calloff.reference, "agency": calloff.agency.name, "title": calloff.title,
-                   "rank": admission.rank, "answer_by": _format_moment(answer_by)},
+                   "rank": admission.rank, "answer_by": answer_by},
            url=_detail_url(calloff))
     transaction.on_commit(lambda: _schedule_advance(calloff.pk, answer_by))
     return offer

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from innokop.accounts.models import User
 from innokop.agreements.models import EvaluationModel, RequirementKind
-from innokop.core import clock, refusals
+from innokop.core import clock, messages, refusals
 from innokop.core.audit import audit_log
 from innokop.core.calendar import STOCKHOLM
 from innokop.core.documents import safe_filename, validate_upload
@@ -424,10 +424,9 @@ def tender_withdraw(*, actor: User, calloff: CallOff) -> TenderSubmission:
 def _tell_supplier(tender: Tender, submission: TenderSubmission, *, kind: str, subject, body) -> None:
     """Rule 6: only the supplier is told; the agency learns nothing of tenders before opening."""
     calloff = tender.calloff
-    local = submission.submitted_at.astimezone(STOCKHOLM)
     notify(recipients=_supplier_representatives([tender.supplier_id]), kind=kind, subject=subject, body=body,
            params={"reference": calloff.reference, "title": calloff.title, "number": submission.number,
-                   "sha256": submission.sha256, "moment": f"{local:%Y-%m-%d %H:%M:%S}"},
+                   "sha256": submission.sha256, "moment": messages.exact(submission.submitted_at)},
            url=reverse("calloffs:tender_receipt", args=[calloff.pk, submission.number]), confidential=True)
 
 

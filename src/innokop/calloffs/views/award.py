@@ -6,11 +6,14 @@ purchasing body that owns the agreement; the contract by the agency and the cont
 (`may_read_decision`, `may_read_contract`).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import translation
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -20,7 +23,7 @@ from innokop.core.refusals import REFUSALS
 
 from .. import decision_documents
 from ..award_forms import ContractForm, DecisionForm
-from ..models import AwardDecision, CallOff, CallOffStatus, OpeningRecord
+from ..models import DECISION_LANGUAGE, AwardDecision, CallOff, CallOffStatus, OpeningRecord
 from ..permissions import (
     get_calloff_for_agency,
     get_contract_for_actor,
@@ -132,24 +135,49 @@ def decision_prepare(request, pk: int):
     return render(request, "calloffs/award/decision_prepare.html", {"calloff": calloff, "form": form})
 
 
+def _version(request, default: str) -> str:
+    """The language a decision is read in: the one asked for (`?language=`), or `default`."""
+    asked = request.GET.get("language", "")
+    return asked if asked in dict(settings.LANGUAGES) else default
+
+
+IN_LANGUAGE = {"sv": gettext_lazy("in Swedish"), "en": gettext_lazy("in English")}
+
+
+def _versions() -> list[dict]:
+    """The decision in each language, named in the page's language: the Swedish text is the legal one."""
+    return [{"code": code, "in_language": IN_LANGUAGE.get(code, get_language_info(code)["name_translated"]),
+             "legal": code == DECISION_LANGUAGE} for code, _name in settings.LANGUAGES]
+
+
 @login_required
 @require_safe
 def award_decision(request, pk: int):
+    """The decision in the page's language, or the one asked for; the Swedish text is the legal one."""
     calloff = get_decision_for_actor(request.actor, pk).calloff
-    content = awarding.decision_content(calloff, request.actor)
+    version = _version(request, translation.get_language())
+    with translation.override(version):
+        content = awarding.decision_content(calloff, request.actor)
+        standstill_text = decision_documents.standstill_text(content)
+        version_note = decision_documents.version_note(content)
     return render(request, "calloffs/award/decision.html", {
-        "calloff": calloff, "content": content,
+        "calloff": calloff, "content": content, "version": version, "version_note": version_note,
+        "versions": _versions(), "page_language": translation.get_language(),
         "is_team": is_agency_member(request.actor, calloff) and is_team_member(request.actor, calloff),
         "may_see_calloff": CallOff.objects.visible_to(request.actor).filter(pk=calloff.pk).exists(),
         "may_read_contract": may_read_contract(request.actor, calloff),
-        "standstill_text": decision_documents.standstill_text(content)})
+        "standstill_text": standstill_text})
 
 
 def _document(request, pk: int, render_document, content_type: str, extension: str) -> HttpResponse:
+    """The decision as a document: the Swedish legal text, or a version in the language asked for."""
     calloff = get_decision_for_actor(request.actor, pk).calloff
-    content = awarding.decision_content(calloff, request.actor)
-    response = HttpResponse(render_document(content), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{decision_documents.filename(content, extension)}"'
+    with translation.override(_version(request, DECISION_LANGUAGE)):
+        content = awarding.decision_content(calloff, request.actor)
+        document = render_document(content)
+        name = decision_documents.filename(content, extension)
+    response = HttpResponse(document, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -79,8 +79,7 @@ def ranking_context(request, calloff: CallOff) -> dict:
         notes = list(preview.ranking.notes) if preview.ranking else []
         problems, tied = preview.problems, preview.tied_groups
     else:
-        rows, problems, tied = stored.ranking, [], []
-        notes = [n["text"] for n in stored.notes if isinstance(n, dict) and n.get("kind") == "note"]
+        (rows, notes), problems, tied = evaluating.stored_ranking(calloff, stored), [], []
     draws = [n for n in (stored.notes if stored else []) if isinstance(n, dict) and n.get("kind") == "lot_draw"]
     is_team = is_team_member(request.actor, calloff)
     return {"calloff": calloff, "rows": rows, "problems": problems, "tied_groups": tied, "notes": notes,
@@ -109,7 +108,7 @@ def tender_qualify(request, pk: int, tender_pk: int):
 def tender_reject(request, pk: int, tender_pk: int):
     calloff = get_calloff_for_agency(request.actor, pk, write=True)
     opened = opened_or_404(calloff, tender_pk)
-    suggestion = opened.tender.rejection_reason or evaluating.rejection_suggestion(calloff, opened)
+    suggestion = opened.tender.rejection_reason_text or evaluating.rejection_suggestion(calloff, opened)
     form = RejectForm(posted(request), initial={"reason": suggestion})
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,7 @@ register = template.Library()
 # The formatting lives in core.formats, where services find it too; these are its template names.
 register.filter("deadline", formats.deadline)
 register.filter("when", formats.when)
+register.filter("day", formats.day)
 register.filter("time_left", formats.time_left)
 register.filter("passed", formats.has_passed)
 register.filter("sek", formats.sek)
