@@ -75,7 +75,7 @@ def test_a_contract_that_fits_in_what_remains_is_signed_and_takes_its_value(awar
     assert consumption.committed == MAXIMUM and consumption.remaining == 0 and consumption.exhausted
     assert Commitment.objects.get(source=f"calloffs.contract:{contract.pk}").amount == Decimal(4_000_000)
     event = AuditEvent.objects.get(verb="agreement.value_committed")
-    assert event.payload["committed"] == "10000000" and event.payload["max_value"] == "10000000"
+    assert Decimal(event.payload["committed"]) == MAXIMUM and Decimal(event.payload["max_value"]) == MAXIMUM
 
 
 def test_from_80_percent_the_purchasing_body_and_the_team_are_warned(awarded, agency_procurer, cpb_manager, clock,

@@ -196,7 +196,7 @@ def tender_withdrawn(request, pk: int, number: int):
 def detail_context(request, calloff: CallOff, now, *, agency: bool) -> dict:
     if agency:
         # Rule 6: nothing about tenders is read for the agency, so nothing shown can depend on them.
-        return {"tenders_sealed": calloff.status == CallOffStatus.OPEN and calloff.tender_deadline is not None}
+        return {"tenders_unopened": calloff.status == CallOffStatus.OPEN and calloff.tender_deadline is not None}
     supplier = represented_supplier(request.actor, calloff)
     if supplier is None or not calloff.is_renewed_competition:
         return {}
