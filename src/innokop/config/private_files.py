@@ -6,6 +6,7 @@ readable to others is tightened. SQLite gives its `-wal` and `-shm` files the da
 so creating the database file 0600 first covers them too.
 """
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -36,9 +37,8 @@ def private_file(path: Path, content: bytes = b"") -> Path:
     finally:
         os.close(descriptor)
     try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
+        with contextlib.suppress(FileExistsError):  # another process made it first: its file is kept
+            os.link(temporary, path)
     finally:
         temporary.unlink()
     return path
@@ -70,9 +70,7 @@ def read_or_create_secret(path: Path) -> str:
 
 def _tighten(path: Path) -> None:
     """Takes away every permission of group and others; leaves alone what is not ours to change."""
-    try:
+    with contextlib.suppress(PermissionError):
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:
             path.chmod(mode & 0o700)
-    except PermissionError:
-        pass
