@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from innokop.accounts.models import OrganisationKind, Role
-from innokop.followup import services
+from innokop.followup.services import sales as services
 
 from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFactory
 from ..conftest import PASSWORD

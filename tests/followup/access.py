@@ -5,8 +5,8 @@ from datetime import date
 
 from django.urls import reverse
 
-from innokop.followup import services
 from innokop.followup.quarters import Quarter
+from innokop.followup.services import sales as services
 
 from ..access import API_AUTH, Row, static
 from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFactory

@@ -9,8 +9,8 @@ import pytest
 from innokop.accounts.models import OrganisationKind, Sector
 from innokop.agreements.models import BuyerCategory
 from innokop.calloffs.models import CallOff, CallOffKind, Contract
-from innokop.followup import services
 from innokop.followup.quarters import Quarter
+from innokop.followup.services import sales as services
 
 from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFactory
 from ..factories import OrganisationFactory

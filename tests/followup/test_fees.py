@@ -7,9 +7,9 @@ import pytest
 from django.utils import translation
 
 from innokop.core.models import AuditEvent
-from innokop.followup import services
 from innokop.followup.quarters import Quarter
 from innokop.followup.reporting import fee_basis, rate_for
+from innokop.followup.services import sales as services
 
 from .conftest import at, report
 

@@ -7,7 +7,6 @@ import pytest
 from django.test import override_settings
 
 from innokop.core.models import AuditEvent, Notification
-from innokop.followup import services
 from innokop.followup.models import SalesReminder, SalesReport
 from innokop.followup.quarters import Quarter
 from innokop.followup.reporting import (
@@ -19,6 +18,7 @@ from innokop.followup.reporting import (
     quarters_to_report,
     reported_turnover,
 )
+from innokop.followup.services import sales as services
 
 from .conftest import at, contract, report
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from innokop.followup import services
 from innokop.followup.models import SalesReport
 from innokop.followup.quarters import Quarter
+from innokop.followup.services import sales as services
 from innokop.followup.sheets import parse_amount, parse_rows, read_upload
 
 from .conftest import contract, report

@@ -1,4 +1,4 @@
-"""Files people download and open elsewhere: CSV safe from formula injection, and simple PDF reports.
+"""Files people download and open elsewhere: CSV and XLSX safe from formula injection, and simple PDF reports.
 
 A spreadsheet program runs a cell that starts with = + - @ (or a tab or carriage return that hides
 one) as a formula, so text from users is written with a leading apostrophe there (OWASP's advice).
@@ -11,8 +11,10 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from fpdf import FPDF
+from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,6 +40,21 @@ LATIN1_EQUIVALENTS = {
     "\u2026": "...", "\u2022": "*", "\u2192": "->", "\u2264": "<=", "\u2265": ">=", "\u20ac": "EUR",
     "\u202f": "\u00a0", "\u2009": " ", "\u2007": " ", "\u200b": "",
 }
+
+
+def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """A one-sheet workbook: text cells formula-safe, numbers as numbers."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = safe_cell(title)[:31]
+    sheet.append([safe_cell(cell) for cell in header])
+    for row in rows:
+        sheet.append([cell if isinstance(cell, (int, float, Decimal)) else safe_cell(cell) for cell in row])
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = max(12, min(45, max(len(str(c.value or "")) for c in column) + 2))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def latin1(text: str) -> str:

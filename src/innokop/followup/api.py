@@ -6,12 +6,13 @@ from innokop.core import clock
 from innokop.core.calendar import local_date
 from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, responses
 
-from . import reporting, services
+from . import reporting
 from .models import ReportSource, SalesReport
 from .permissions import get_agreement_for_manager, get_report_for_actor, get_reporting_supplier, reporting_agreements
 from .permissions import reporting_supplier_ids as _reporting_supplier_ids
 from .quarters import Quarter
 from .schemas import QuarterOut, SalesReportIn, SalesReportOut, SalesRowOut, SalesTotalsOut
+from .services import sales as services
 
 router = Router(tags=["sales reports"])
 

@@ -13,10 +13,10 @@ from innokop.core import clock
 from innokop.core.calendar import at_local, local_date
 from innokop.core.demo import Scenario
 
-from . import services
 from .models import SalesReport
 from .quarters import Quarter
 from .reporting import quarters_to_report
+from .services import sales as services
 
 
 def _representative(supplier: Organisation):

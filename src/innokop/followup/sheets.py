@@ -15,13 +15,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from innokop.agreements.models import FrameworkAgreement, Lot
 from innokop.core.documents import TEXT, XLSX, validate_upload
-from innokop.core.exports import csv_bytes, safe_cell
+from innokop.core.exports import csv_bytes, safe_cell, xlsx_bytes
 
-from .services import RowInput, SalesReportError, find_buyer, normalise_org_number
+from .services.sales import RowInput, SalesReportError, find_buyer, normalise_org_number
 
 COLUMNS = (gettext_lazy("Buyer's organisation number"), gettext_lazy("Buyer"), gettext_lazy("Lot"),
            gettext_lazy("Amount excluding VAT (SEK)"))
@@ -55,21 +55,6 @@ def template_csv(buyers) -> bytes:
 
 def template_xlsx(buyers) -> bytes:
     return xlsx_bytes(_("Sales report"), [str(c) for c in COLUMNS], template_rows(buyers))
-
-
-def xlsx_bytes(title: str, header: list[str], rows: list[list]) -> bytes:
-    """A one-sheet workbook: text cells formula-safe, numbers as numbers."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = safe_cell(title)[:31]
-    sheet.append([safe_cell(cell) for cell in header])
-    for row in rows:
-        sheet.append([cell if isinstance(cell, (int, float, Decimal)) else safe_cell(cell) for cell in row])
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = max(12, min(45, max(len(str(c.value or "")) for c in column) + 2))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def read_upload(uploaded) -> list[tuple[int, list[str]]]:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from innokop.followup.services import sales_reminders_send
+from innokop.followup.services.sales import sales_reminders_send
 
 
 class Command(BaseCommand):

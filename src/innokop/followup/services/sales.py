@@ -23,10 +23,10 @@ from innokop.core.calendar import local_date
 from innokop.core.notifications import notify
 from innokop.core.refusals import Problem, Refused
 
-from .models import FeeRate, ReminderKind, ReportSource, SalesReminder, SalesReport, SalesReportRow
-from .permissions import reporting_supplier_ids
-from .quarters import Quarter, is_quarter_start
-from .reporting import quarter_lines
+from ..models import FeeRate, ReminderKind, ReportSource, SalesReminder, SalesReport, SalesReportRow
+from ..permissions import reporting_supplier_ids
+from ..quarters import Quarter, is_quarter_start
+from ..reporting import quarter_lines
 
 REMIND_DAYS_BEFORE = 14
 

@@ -17,17 +17,18 @@ from innokop.core.calendar import local_date
 from innokop.core.forms import add_service_errors
 from innokop.core.refusals import REFUSALS, refusal_message
 
-from . import reporting, services, sheets
-from .forms import ROW_FIELDS, CorrectionForm, FeeRateForm, SalesRowFormSet, UploadForm
-from .models import ReportSource, SalesReport
-from .permissions import (
+from .. import reporting, sheets
+from ..forms import ROW_FIELDS, CorrectionForm, FeeRateForm, SalesRowFormSet, UploadForm
+from ..models import ReportSource, SalesReport
+from ..permissions import (
     get_agreement_for_manager,
     get_report_for_actor,
     get_reporting_supplier,
     member_supplier_ids,
     reporting_agreements,
 )
-from .quarters import Quarter
+from ..quarters import Quarter
+from ..services import sales as services
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

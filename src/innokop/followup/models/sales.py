@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from innokop.accounts.models import Organisation
 from innokop.agreements.models import FrameworkAgreement, Lot
 
-from .quarters import Quarter
+from ..quarters import Quarter
 
 
 class ReportSource(models.TextChoices):
