@@ -1,8 +1,16 @@
 """How much of an agreement's maximum value is used (rule 1; EU Court of Justice C-216/17).
 
-The maximum binds: once the contracted call-offs reach it, the agreement can no longer be used.
-Consumed is the sum of the agreement's commitments (signed call-off contracts, later their options and
-changes); `agreements.services.agreement_commit` adds one under a lock on the agreement.
+The maximum binds: once the call-offs reach it, the agreement can no longer be used. Used is the LARGER of two
+figures, since many call-offs happen outside Innoköp:
+
+- the contracted value: the sum of the agreement's commitments (signed call-off contracts, the options used and
+  the changes recorded in the contract register, a reduction as a negative amount);
+  `agreements.services.agreement_commit` adds one under a lock on the agreement;
+- the reported turnover: what the suppliers have reported in their sales reports (current versions), kept on the
+  agreement by `agreements.services.agreement_reported_turnover_set`, which the follow-up app calls when a
+  report is submitted or corrected (agreements sits below follow-up and does not read its reports).
+
+The 80 % warning, the refusal of a contract over the maximum and the panels all read this one figure.
 """
 
 from __future__ import annotations
@@ -17,11 +25,34 @@ from .models import FrameworkAgreement
 # From this share of the maximum the agency and the purchasing body are warned.
 WARNING_SHARE = Decimal("0.8")
 
+CONTRACTED = "contracted"
+REPORTED = "reported"
+
 
 @dataclass(frozen=True)
 class Consumption:
     max_value: Decimal
-    committed: Decimal
+    contracted: Decimal
+    reported: Decimal = Decimal(0)
+
+    @property
+    def committed(self) -> Decimal:
+        """The figure that counts against the maximum: the larger of the contracted value and the reported
+        turnover (the name is kept for the callers that read it as "used")."""
+        return max(self.contracted, self.reported)
+
+    @property
+    def used(self) -> Decimal:
+        return self.committed
+
+    @property
+    def counts(self) -> str:
+        """Which part counts: `REPORTED` when the suppliers have reported more than is contracted."""
+        return REPORTED if self.reported > self.contracted else CONTRACTED
+
+    @property
+    def reported_counts(self) -> bool:
+        return self.counts == REPORTED
 
     @property
     def remaining(self) -> Decimal:
@@ -45,12 +76,16 @@ class Consumption:
         return self.committed >= self.max_value
 
     def allows(self, amount: Decimal) -> bool:
-        return self.committed + amount <= self.max_value
+        """Whether `amount` more contracted value fits; a reduction (a negative amount) always does."""
+        return amount <= 0 or max(self.contracted + amount, self.reported) <= self.max_value
 
     def after(self, amount: Decimal) -> Consumption:
-        return Consumption(self.max_value, self.committed + amount)
+        return Consumption(self.max_value, self.contracted + amount, self.reported)
+
+    def with_reported(self, reported: Decimal) -> Consumption:
+        return Consumption(self.max_value, self.contracted, reported)
 
 
 def agreement_consumption(agreement: FrameworkAgreement) -> Consumption:
-    committed = agreement.commitments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    return Consumption(Decimal(agreement.max_value), Decimal(committed))
+    contracted = agreement.commitments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return Consumption(Decimal(agreement.max_value), Decimal(contracted), Decimal(agreement.reported_turnover))

@@ -103,6 +103,10 @@ class FrameworkAgreement(models.Model):
         limit_choices_to={"kind": OrganisationKind.AGENCY},
     )
     call_off_guidance = models.TextField(_("call-off guidance"), blank=True)
+    # The suppliers' reported turnover (current sales reports), kept here by the follow-up app through
+    # `services.agreement_reported_turnover_set`: the maximum counts the larger of it and the contracted value.
+    reported_turnover = models.DecimalField(_("reported turnover (SEK, excluding VAT)"), max_digits=16,
+                                            decimal_places=2, default=0)
     published_at = models.DateTimeField(null=True, blank=True)
     terminated_at = models.DateTimeField(null=True, blank=True)
     termination_reason = models.TextField(blank=True)

@@ -91,7 +91,7 @@ def _check_contract_limits(agreement: FrameworkAgreement, data: dict) -> None:
         raise ValidationError({"latest_contract_end": _("The latest end of call-off contracts must be after the "
                                                         "agreement's start.")})
     if agreement.pk and "max_value" in data:
-        committed = agreement_consumption(agreement).committed
+        committed = agreement_consumption(agreement).contracted
         if data["max_value"] < committed:
             raise ValidationError({"max_value": _(
                 "Call-off contracts of %(committed)s are already signed on the agreement: the maximum value cannot be "
@@ -408,44 +408,75 @@ def question_answer(*, actor, item: AgreementQuestion, answer: str) -> Agreement
 
 
 def agreement_commit(*, actor, agreement: FrameworkAgreement, amount: Decimal, source: str, label: str,
-                     buyer: Organisation) -> Consumption:
+                     buyer: Organisation, reduction: bool = False) -> Consumption:
     """Takes `amount` from the agreement's maximum value, or refuses when it would go over (rule 1, C-216/17).
 
-    Call it inside the transaction that makes the commitment (a contract being signed): the agreement row
-    is locked, so two contracts signed at once cannot both fit in what remains. The purchasing body's
-    framework managers are told when the consumption reaches 80 % and when it reaches the maximum.
+    Call it inside the transaction that makes the commitment (a contract being signed, an option used, a change
+    recorded): the agreement row is locked, so two contracts signed at once cannot both fit in what remains. What
+    is used is the larger of the contracted value and the reported turnover (`consumption.Consumption`), so a
+    contract is refused too when the suppliers have already reported more than the maximum. With `reduction`
+    a negative amount (a change that lowers a contract's value) is taken as well; it is never refused. The
+    purchasing body's framework managers are told when the consumption reaches 80 % and when it reaches the maximum.
     """
     with transaction.atomic():
         agreement = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
         before = agreement_consumption(agreement)
-        if amount <= 0 or not before.allows(amount):
-            raise AgreementError(_(
+        if amount == 0 or amount < 0 and not reduction or not before.allows(amount):
+            message = _(
                 "The contract would take the framework agreement %(reference)s over its maximum value. Maximum "
                 "%(max)s, already contracted %(committed)s, remaining %(remaining)s. Once the maximum is reached "
                 "the agreement can no longer be used; contact the purchasing body.") % {
-                "reference": agreement.reference, "max": sek(before.max_value), "committed": sek(before.committed),
-                "remaining": sek(before.remaining)})
+                "reference": agreement.reference, "max": sek(before.max_value), "committed": sek(before.contracted),
+                "remaining": sek(before.remaining)}
+            if before.reported_counts:
+                message += " " + _("The suppliers have reported a turnover of %(reported)s on the agreement, more "
+                                   "than is contracted: the larger figure counts.") % {"reported": sek(before.reported)}
+            raise AgreementError(message)
         Commitment.objects.create(agreement=agreement, amount=amount, source=source, label=label[:255], buyer=buyer,
                                   created_at=clock.now())
         after = before.after(amount)
         audit_log(actor=actor, verb="agreement.value_committed", obj=agreement, organisation=agreement.owner,
                   payload={"source": source, "amount": amount, "buyer": buyer.pk, "committed": after.committed,
-                           "max_value": after.max_value})
-        if after.warning and not before.warning or after.exhausted and not before.exhausted:
-            managers = Membership.objects.filter(organisation=agreement.owner, role=Role.FRAMEWORK_MANAGER)
-            consumption_notify(agreement=agreement, consumption=after,
-                               recipients=[m.user for m in managers.select_related("user")])
+                           "contracted": after.contracted, "reported": after.reported, "max_value": after.max_value})
+        _notify_crossing(agreement, before, after)
     return after
+
+
+def agreement_reported_turnover_set(*, actor, agreement: FrameworkAgreement, reported: Decimal) -> Consumption:
+    """Keeps the suppliers' reported turnover on the agreement (the follow-up app calls it when a sales report is
+    submitted or corrected). Never refused: a sale is reported whatever the maximum; when the reported figure
+    takes the consumption to 80 % or to the maximum, the framework managers are told."""
+    with transaction.atomic():
+        agreement = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
+        before = agreement_consumption(agreement)
+        if Decimal(reported) == before.reported:
+            return before
+        FrameworkAgreement.objects.filter(pk=agreement.pk).update(reported_turnover=reported)
+        after = before.with_reported(Decimal(reported))
+        audit_log(actor=actor, verb="agreement.reported_turnover_updated", obj=agreement,
+                  organisation=agreement.owner, payload={"reported": after.reported, "before": before.reported,
+                                                         "committed": after.committed, "max_value": after.max_value})
+        _notify_crossing(agreement, before, after)
+    return after
+
+
+def _notify_crossing(agreement: FrameworkAgreement, before: Consumption, after: Consumption) -> None:
+    if after.warning and not before.warning or after.exhausted and not before.exhausted:
+        managers = Membership.objects.filter(organisation=agreement.owner, role=Role.FRAMEWORK_MANAGER)
+        consumption_notify(agreement=agreement, consumption=after,
+                           recipients=[m.user for m in managers.select_related("user")])
 
 
 def consumption_notify(*, agreement: FrameworkAgreement, consumption: Consumption, recipients) -> None:
     """Tells `recipients` how much of the agreement's maximum value is used and what remains."""
     notify(recipients=recipients, kind="agreement.consumption",
            subject=gettext_lazy("%(reference)s has used %(percent)s %% of its maximum value"),
-           body=gettext_lazy("Call-off contracts of %(committed)s have been signed on “%(title)s”, whose maximum "
-                             "value is %(max)s. %(remaining)s remains. Once the maximum is reached, the agreement "
-                             "can no longer be used."),
+           body=gettext_lazy("%(committed)s of the maximum value %(max)s of “%(title)s” is used: contracted "
+                             "%(contracted)s, reported by the suppliers %(reported)s; the larger counts. "
+                             "%(remaining)s remains. Once the maximum is reached, the agreement can no longer be "
+                             "used."),
            params={"reference": agreement.reference, "title": agreement.title, "percent": consumption.percent,
                    "committed": money(consumption.committed), "max": money(consumption.max_value),
+                   "contracted": money(consumption.contracted), "reported": money(consumption.reported),
                    "remaining": money(consumption.remaining)},
            url=reverse("agreements:agreement_detail", args=[agreement.pk]))

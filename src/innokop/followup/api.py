@@ -72,7 +72,7 @@ def sales_totals(request, agreement_id: Id):
     totals = reporting.agreement_totals(agreement)
     return {
         "agreement_id": agreement.pk, "reported_turnover": totals.total,
-        "contracted": agreement_consumption(agreement).committed,
+        "contracted": agreement_consumption(agreement).contracted,
         "by_quarter": [{"key": str(q), "amount": a} for q, a in totals.by_quarter],
         "by_lot": [{"key": k, "amount": a} for k, a in totals.by_lot],
         "by_buyer": [{"key": f"{name} ({number})", "amount": a} for name, number, a in totals.by_buyer],

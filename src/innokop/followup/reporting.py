@@ -106,10 +106,9 @@ def current_rows(agreement: FrameworkAgreement):
 
 
 def reported_turnover(agreement: FrameworkAgreement) -> Decimal:
-    """The turnover suppliers have reported on the agreement (current versions), excluding VAT.
-
-    agreements.consumption still counts contracted value only; the larger of the two is for a later step.
-    """
+    """The turnover suppliers have reported on the agreement (current versions), excluding VAT. The sales
+    service keeps it on the agreement, where `agreements.consumption` counts the larger of it and the contracted
+    value against the maximum."""
     return current_rows(agreement).aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 

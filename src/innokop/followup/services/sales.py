@@ -17,6 +17,7 @@ from innokop.accounts.models import Membership, Organisation, OrganisationKind, 
 from innokop.accounts.permissions import actor_for
 from innokop.agreements.models import FrameworkAgreement, Lot, LotSupplier
 from innokop.agreements.permissions import is_entitled
+from innokop.agreements.services import agreement_reported_turnover_set
 from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.calendar import local_date
@@ -26,7 +27,7 @@ from innokop.core.refusals import Problem, Refused
 from ..models import FeeRate, ReminderKind, ReportSource, SalesReminder, SalesReport, SalesReportRow
 from ..permissions import reporting_supplier_ids
 from ..quarters import Quarter, is_quarter_start
-from ..reporting import quarter_lines
+from ..reporting import quarter_lines, reported_turnover
 
 REMIND_DAYS_BEFORE = 14
 
@@ -117,6 +118,8 @@ def sales_report_submit(*, actor, agreement: FrameworkAgreement, supplier: Organ
     try:
         with transaction.atomic():
             report = _store(actor, agreement, supplier, quarter, built, zero, correction_reason.strip(), source)
+            # Rule 1: the maximum counts the larger of the contracted value and the reported turnover.
+            agreement_reported_turnover_set(actor=actor, agreement=agreement, reported=reported_turnover(agreement))
     except IntegrityError:
         raise SalesReportError(_("Someone else submitted this report at the same moment. Reload the page and "
                                  "check the report."), code="conflict", status=409) from None
