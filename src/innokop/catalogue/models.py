@@ -236,6 +236,12 @@ class ReferenceCase(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     # Added to a published solution: shown after the purchasing body approves the changes.
     pending = models.BooleanField(default=False)
+    # Written by the buyer itself (after a completed call-off contract) rather than by the supplier: the effects
+    # it achieved and its own assessment. Shown, like every case, once the purchasing body approves it.
+    buyer = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("written by the buyer"))
+    effects = models.TextField(_("effects achieved"), blank=True)
+    assessment = models.TextField(_("the buyer's assessment"), blank=True)
 
     class Meta:
         ordering = ["-year", "id"]

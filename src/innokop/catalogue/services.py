@@ -512,6 +512,40 @@ def reference_case_add(*, actor: User, solution: Solution, customer: str, title:
     return case
 
 
+def reference_case_write_by_buyer(*, actor: User, solution: Solution, buyer: Organisation, title: str, story: str,
+                                  effects: str, assessment: str, year: int) -> ReferenceCase:
+    """A buyer's own reference case on a published solution (closing the loop after a call-off contract): what
+    was bought, the effects achieved and the buyer's assessment. It waits for the purchasing body's review of the
+    solution's changes, like a case the supplier adds, and shows once approved. The caller decides that the buyer
+    may write it (the follow-up app: a completed contract with this supplier)."""
+    if buyer.pk not in actor_for(actor).organisation_ids or buyer.kind != OrganisationKind.AGENCY:
+        raise CatalogueError(_("Only the buyer's own members write its reference case."), status=403)
+    problems = [Problem(name, _("Fill this in.")) for name, value in
+                (("title", title), ("story", story), ("effects", effects), ("assessment", assessment))
+                if not value.strip()]
+    if problems:
+        raise CatalogueError(_("Say what was bought, the effects achieved and your assessment."), problems=problems)
+    with transaction.atomic():
+        solution = _locked(solution)
+        _require_status(solution, SolutionStatus.PUBLISHED)
+        case = ReferenceCase.objects.create(
+            solution=solution, customer=buyer.name[:200], title=title.strip()[:200], story=sanitise_html(story),
+            effects=effects.strip(), assessment=assessment.strip(), year=year, buyer=buyer, pending=True)
+        audit_log(actor=actor, verb="reference_case.written_by_buyer", obj=case, organisation=buyer,
+                  payload={"solution": solution.pk, "supplier": solution.supplier_id})
+        solution.pending_submitted_at = solution.pending_submitted_at or clock.now()
+        solution.save(update_fields=["pending_submitted_at", "updated_at"])
+        _tell_managers(solution, kind="catalogue.reference_case_to_review",
+                       subject=_("A buyer's reference case to review: %(title)s"),
+                       body=_("A buyer has written a reference case on “%(title)s” by %(supplier)s. Review it with "
+                              "the solution's changes; it shows once approved."))
+        _tell_supplier(solution, kind="catalogue.reference_case_by_buyer",
+                       subject=_("A buyer wrote a reference case on %(title)s"),
+                       body=_("A buyer has written a reference case on “%(title)s”. It shows on the solution page "
+                              "once the purchasing body approves it."))
+    return case
+
+
 def attachment_add(*, actor: User, solution: Solution, kind: str, title: str, uploaded: Any,
                    alt_text: str = "") -> SolutionAttachment:
     """Images must be PNG or JPEG; on a published solution the file waits for the changes to be approved."""
