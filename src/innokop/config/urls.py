@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("innokop.agreements.urls")),
     path("", include("innokop.catalogue.urls")),
     path("", include("innokop.calloffs.urls")),
+    path("", include("innokop.prestudy.urls")),
     path("", include("innokop.followup.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),

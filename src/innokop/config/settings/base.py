@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "innokop.agreements",
     "innokop.catalogue",
     "innokop.calloffs",
+    "innokop.prestudy",
     "innokop.followup",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,164 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from innokop.accounts.models import Organisation, User
+from innokop.agreements.models import FrameworkAgreement
+from innokop.reference.forms import CpvCodesField
+from innokop.reference.models import NutsRegion
+
+from .models import Need, PreStudy, PreStudyStatus, Urgency
+from .services import NeedInput, PreStudyInput
+
+QUARTERS = [("", _("Not stated")), ("1", _("Q1 (January–March)")), ("2", _("Q2 (April–June)")),
+            ("3", _("Q3 (July–September)")), ("4", _("Q4 (October–December)"))]
+
+
+def _date(label, help_text=""):
+    return forms.DateField(label=label, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RegionField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(queryset=NutsRegion.objects.all(), empty_label=_("The whole of Sweden"), **kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class PreStudyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    area = forms.CharField(label=_("Area"), widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("The field the pre-study covers, the problems in it and the development "
+                                       "going on."))
+    cpv_codes = CpvCodesField()
+    questions = forms.CharField(label=_("Questions the pre-study must answer"), widget=forms.Textarea(attrs={"rows": 5}),
+                                help_text=_("One question per line."))
+    team = forms.ModelMultipleChoiceField(label=_("Team"), queryset=User.objects.none(),
+                                          widget=forms.CheckboxSelectMultiple, required=False,
+                                          help_text=_("People of the purchasing body who work on the pre-study. "
+                                                      "They are told when it moves on. Without a choice, you are "
+                                                      "the team."))
+    starts_on = _date(_("Start"))
+    needs_until = _date(_("Last day to collect needs"))
+    concludes_on = _date(_("Planned conclusion"))
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = User.objects.filter(memberships__organisation=owner, is_active=True).distinct()
+
+    @classmethod
+    def initial_from(cls, prestudy: PreStudy) -> dict:
+        return {"title": prestudy.title, "area": prestudy.area, "cpv_codes": prestudy.cpv_codes.all(),
+                "questions": prestudy.questions, "team": prestudy.team.all(), "starts_on": prestudy.starts_on,
+                "needs_until": prestudy.needs_until, "concludes_on": prestudy.concludes_on}
+
+    def prestudy_input(self) -> PreStudyInput:
+        data = self.cleaned_data
+        return PreStudyInput(title=data["title"], area=data["area"], questions=data["questions"],
+                             starts_on=data["starts_on"], needs_until=data["needs_until"],
+                             concludes_on=data["concludes_on"], cpv_codes=data["cpv_codes"], team=list(data["team"]))
+
+
+class AdvanceForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Kept with the step and sent to the team. Needed when the pre-study goes back "
+                                       "to collecting."))
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        (PreStudyStatus.PROCUREMENT_STARTED, _("Start a procurement")),
+        (PreStudyStatus.NOT_PURSUED, _("Do not pursue"))])
+    reasons = forms.CharField(label=_("Reasons for the decision"), max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text=_("The agencies whose needs the pre-study took up read them."))
+    agreement = forms.ModelChoiceField(label=_("Framework agreement it led to"), required=False,
+                                       queryset=FrameworkAgreement.objects.none(), empty_label=_("None yet"),
+                                       help_text=_("Where the procurement has already led to one of your "
+                                                   "agreements in Innoköp."))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = FrameworkAgreement.objects.managed_by(actor)
+
+
+class NeedForm(forms.Form):
+    title = forms.CharField(label=_("Short name of the need"), max_length=200,
+                            help_text=_("Name the problem, not a product: “Fewer overfull recycling stations”, not "
+                                        "a brand."))
+    problem = forms.CharField(label=_("The problem"), widget=forms.Textarea(attrs={"rows": 4}))
+    current_situation = forms.CharField(label=_("How it is done today"), widget=forms.Textarea(attrs={"rows": 3}))
+    desired_effects = forms.CharField(label=_("The effects you want"), widget=forms.Textarea(attrs={"rows": 3}))
+    effect_measures = forms.CharField(label=_("How the effects will be measured"),
+                                      widget=forms.Textarea(attrs={"rows": 3}),
+                                      help_text=_("For example: share of overfull containers, handling time in "
+                                                  "days, hours saved per year."))
+    affected = forms.CharField(label=_("Who is affected"), widget=forms.Textarea(attrs={"rows": 2}),
+                               help_text=_("Residents, patients, staff, other agencies …"))
+    volume = forms.IntegerField(label=_("Volume per year"), min_value=1, max_value=2_000_000_000)
+    volume_unit = forms.CharField(label=_("Unit of the volume"), max_length=60,
+                                  help_text=_("For example users, containers, cases or vehicles."))
+    budget = forms.DecimalField(label=_("Budget per year (SEK, excluding VAT)"), required=False, min_value=0,
+                                max_digits=14, decimal_places=0, localize=True,
+                                help_text=_("Seen only by your agency and the purchasing body, never shown to other "
+                                            "agencies, suppliers or the public."))
+    needed_year = forms.IntegerField(label=_("Year the need should be met"), min_value=2000, max_value=2100)
+    needed_quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTERS, coerce=int, empty_value=None,
+                                            required=False)
+    needed_by = forms.DateField(label=_("Needed by (a date)"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    cpv_codes = CpvCodesField()
+    region = RegionField(label=_("Region"))
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect)
+    is_public = forms.TypedChoiceField(label=_("Who may read the need"), widget=forms.RadioSelect, coerce=lambda v: v == "1",
+                                       choices=[("1", _("Public: anyone may read it and other agencies may join it "
+                                                        "(the budget stays hidden)")),
+                                                ("0", _("Internal: your agency and the purchasing body only"))])
+
+    @classmethod
+    def initial_from(cls, need: Need) -> dict:
+        initial = {name: getattr(need, name) for name in (
+            "title", "problem", "current_situation", "desired_effects", "effect_measures", "affected", "volume",
+            "volume_unit", "budget", "needed_year", "needed_quarter", "needed_by", "region", "urgency")}
+        return initial | {"cpv_codes": need.cpv_codes.all(), "is_public": "1" if need.is_public else "0"}
+
+    def need_input(self) -> NeedInput:
+        data = self.cleaned_data
+        return NeedInput(**{name: data[name] for name in (
+            "title", "problem", "current_situation", "desired_effects", "effect_measures", "affected", "volume",
+            "volume_unit", "budget", "needed_year", "needed_quarter", "needed_by", "region", "urgency", "is_public",
+            "cpv_codes")})
+
+    def texts(self) -> list[str]:
+        return [self.cleaned_data.get(name) or "" for name in (
+            "title", "problem", "current_situation", "desired_effects", "effect_measures", "affected")]
+
+
+class JoinForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Your agency"), queryset=None, empty_label=None)
+    volume = forms.IntegerField(label=_("Your volume per year"), min_value=1, max_value=2_000_000_000)
+    needed_year = forms.IntegerField(label=_("Year you need it"), min_value=2000, max_value=2100)
+    needed_quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTERS, coerce=int, empty_value=None,
+                                            required=False)
+    region = RegionField(label=_("Your region"), help_text=_("Leave it as it is if it is the need's own region."))
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, agencies, need, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Organisation.objects.filter(pk__in=[a.pk for a in agencies])
+        if len(agencies) == 1:
+            self.fields["agency"].widget = forms.HiddenInput()
+            self.fields["agency"].initial = agencies[0].pk
+        self.fields["volume"].label = _("Your volume per year (%(unit)s)") % {"unit": need.volume_unit}
+        self.fields["region"].empty_label = _("The need's region")
+
+
+class LinkForm(forms.Form):
+    prestudy = forms.ModelChoiceField(label=_("Pre-study"), queryset=PreStudy.objects.none(), empty_label=None)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prestudy"].queryset = PreStudy.objects.managed_by(actor).filter(status__in=[
+            PreStudyStatus.PLANNING, PreStudyStatus.COLLECTING, PreStudyStatus.ANALYSING])
