@@ -4,12 +4,13 @@ reports and 403 to whoever may see them but not report (the purchasing body, a m
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from innokop.accounts.models import Organisation, OrganisationKind, Role
 from innokop.agreements.models import FrameworkAgreement, LotSupplier
+from innokop.calloffs.models import Contract
 from innokop.core.permissions import get_for_actor
 
 from .models import SalesReport
@@ -67,3 +68,28 @@ def get_agreement_for_manager(actor, pk) -> FrameworkAgreement:
     return get_for_actor(FrameworkAgreement.objects.visible_to(actor), FrameworkAgreement.objects.managed_by(actor),
                          pk, write=True, denied=_("Only the purchasing body that manages the agreement reads its "
                                                   "sales reports."))
+
+
+# The contract register: an agency sees and keeps its own contracts, a supplier reads its own, the purchasing
+# body reads the contracts under the agreements it manages.
+
+def contracts_visible_to(actor) -> QuerySet[Contract]:
+    ids = actor.organisation_ids
+    return Contract.objects.filter(
+        Q(agency_id__in=ids) | Q(supplier_id__in=ids)
+        | Q(calloff__lot__agreement__owner_id__in=actor.managed_organisation_ids))
+
+
+def contracts_kept_by(actor) -> QuerySet[Contract]:
+    """The agency's members keep its register (the registration number, options, changes, completion)."""
+    agency_ids = {m.organisation_id for m in actor.memberships if m.organisation.kind == OrganisationKind.AGENCY}
+    return Contract.objects.filter(agency_id__in=agency_ids)
+
+
+def get_contract_for_register(actor, pk, *, write: bool = False) -> Contract:
+    """A call-off contract in the register: 404 for whoever may not see it, 403 for a change by anyone but the
+    agency's members (the supplier, the purchasing body)."""
+    visible = contracts_visible_to(actor).select_related(
+        "calloff__lot__agreement", "agency", "supplier", "signed_by")
+    return get_for_actor(visible, contracts_kept_by(actor), pk, write=write,
+                         denied=_("Only the agency's members keep its contract register."))

@@ -9,3 +9,12 @@ def send_sales_report_reminders() -> int:
     from .services.sales import sales_reminders_send
 
     return sales_reminders_send()
+
+
+@task()
+def send_contract_expiry_alerts() -> int:
+    """Alerts 90 and 30 days before a call-off contract ends; safe to run again (each is sent once). Whether a
+    contract is expiring is read from the clock, whether or not this has run."""
+    from .services.register import contract_expiry_alerts_send
+
+    return contract_expiry_alerts_send()

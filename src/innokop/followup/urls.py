@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from .views import register as register_views
 from .views import sales as views
 
 
@@ -17,8 +18,18 @@ register_converter(FileFormat, "fmt")
 
 QUARTER = "sales-reports/agreements/<int:agreement_pk>/suppliers/<int:supplier_pk>/<int:year>/q<int:number>/"
 
+CONTRACT = "contract-register/<int:pk>/"
+
 app_name = "followup"
 urlpatterns = [
+    path("contract-register/", register_views.contract_register, name="contract_register"),
+    path(CONTRACT, register_views.contract_record, name="contract_record"),
+    path(CONTRACT + "details/", register_views.contract_details, name="contract_details"),
+    path(CONTRACT + "options/", register_views.option_add, name="contract_option_add"),
+    path(CONTRACT + "options/<int:option_pk>/use/", register_views.option_use, name="contract_option_use"),
+    path(CONTRACT + "changes/", register_views.change_add, name="contract_change_add"),
+    path(CONTRACT + "complete/", register_views.contract_complete, name="contract_complete"),
+    path(CONTRACT + "reference-case/", register_views.reference_case_write, name="contract_reference_case"),
     path("sales-reports/", views.my_reports, name="my_reports"),
     path("sales-reports/overdue/", views.overdue, name="overdue"),
     path(QUARTER, views.report_form, name="report_form"),

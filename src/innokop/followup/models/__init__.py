@@ -19,6 +19,17 @@ from .plans import (
     Sanction,
     TargetDirection,
 )
+from .register import (
+    ChangeLimit,
+    ChangeReason,
+    ContractChange,
+    ContractKind,
+    ContractOption,
+    ContractRecord,
+    ContractReferenceCase,
+    ContractState,
+    ExpiryAlert,
+)
 from .sales import FeeRate, ReminderKind, ReportSource, SalesReminder, SalesReport, SalesReportQuerySet, SalesReportRow
 
 __all__ = ["FeeRate", "ReminderKind", "ReportSource", "SalesReminder", "SalesReport", "SalesReportQuerySet",
@@ -26,3 +37,5 @@ __all__ = ["FeeRate", "ReminderKind", "ReportSource", "SalesReminder", "SalesRep
 __all__ += ["AuditArea", "Deviation", "DeviationQuerySet", "DeviationStatus", "EventKind", "FollowUpPlan",
             "FollowUpRound", "ItemSource", "PlanFrequency", "PlanItem", "PlanItemChange", "PlanMethod", "RoundEvent",
             "RoundKind", "RoundStatus", "Sanction", "TargetDirection"]
+__all__ += ["ChangeLimit", "ChangeReason", "ContractChange", "ContractKind", "ContractOption", "ContractRecord",
+            "ContractReferenceCase", "ContractState", "ExpiryAlert"]
