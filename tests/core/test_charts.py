@@ -111,6 +111,7 @@ def test_the_target_line_is_drawn_at_its_value_and_labelled():
     assert drawing.zero_y - drawing.target_y == pytest.approx(0.8 * height_of_100, abs=0.02)
     with translation.override("en"):
         assert "Target: 80" in render(chart)
+        assert "Maximum: 80" in render(quarters_chart(target=Decimal("80"), target_label="Maximum"))
 
 
 def test_an_all_zero_chart_still_has_a_scale_and_flat_bars():
@@ -215,3 +216,10 @@ def test_a_series_with_the_wrong_number_of_values_is_refused():
         Chart(title="t", description="d", categories=["a", "b"], series=[Series("s", [1])])
     with pytest.raises(ValueError):
         Chart(title="t", description="d", categories=["a"], series=[Series("s", [1])], kind="pie")
+
+
+def test_the_caption_can_be_a_heading_for_a_page_of_charts():
+    with translation.override("en"):
+        html = Template("{% load charts %}{% chart c heading=2 %}").render(Context({"c": quarters_chart()}))
+    assert '<h2 class="govuk-heading-m">Contracted value per quarter</h2>' in html
+    assert "<h2" not in render(quarters_chart())

@@ -47,6 +47,7 @@ class Chart:
     unit: str = ""  # e.g. "kr", "%", "dagar"; shown in the axis and table
     target: Decimal | None = None  # optional horizontal reference line, labelled (e.g. a KPI target)
     category_label: str = ""  # the table's first column heading; "Category" when not given
+    target_label: str = ""  # what the reference line is ("Maximum"); "Target" when not given
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -210,7 +211,8 @@ def layout(chart: Chart) -> Layout:
         result.lines = _lines(chart, plot_left, slot, y_of)
     if chart.target is not None:
         result.target_y = y_of(float(chart.target))
-        result.target_text = gettext("Target: %(value)s") % {"value": format_value(chart.target, chart.unit)}
+        result.target_text = gettext("%(what)s: %(value)s") % {
+            "what": chart.target_label or gettext("Target"), "value": format_value(chart.target, chart.unit)}
     result.legend = [(index % SERIES_STYLES, series.label) for index, series in enumerate(chart.series)]
     header, rows = chart.table()
     result.header = header

@@ -44,17 +44,41 @@ LATIN1_EQUIVALENTS = {
 
 def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """A one-sheet workbook: text cells formula-safe, numbers as numbers."""
+    return xlsx_sheets_bytes([(title, header, rows)])
+
+
+SHEET_NAME_FORBIDDEN = str.maketrans({char: " " for char in "[]:*?/\\"})
+
+
+def xlsx_sheets_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """A workbook of one sheet per (title, header, rows), written as `xlsx_bytes` writes its one sheet.
+
+    A sheet's name is its title made safe for a spreadsheet (no [ ] : * ? / \\, at most 31 characters,
+    unique in the workbook)."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = safe_cell(title)[:31]
-    sheet.append([safe_cell(cell) for cell in header])
-    for row in rows:
-        sheet.append([cell if isinstance(cell, (int, float, Decimal)) else safe_cell(cell) for cell in row])
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = max(12, min(45, max(len(str(c.value or "")) for c in column) + 2))
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(_sheet_name(title, used))
+        sheet.append([safe_cell(cell) for cell in header])
+        for row in rows:
+            sheet.append([cell if isinstance(cell, (int, float, Decimal)) else safe_cell(cell) for cell in row])
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = max(
+                12, min(45, max(len(str(c.value or "")) for c in column) + 2))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = (safe_cell(title).translate(SHEET_NAME_FORBIDDEN).strip().strip("'") or "Sheet")[:31]
+    name, n = base, 1
+    while name.lower() in used:
+        n += 1
+        name = f"{base[:31 - len(str(n)) - 1]} {n}"
+    used.add(name.lower())
+    return name
 
 
 def latin1(text: str) -> str:

@@ -1,3 +1,4 @@
+from innokop.accounts.models import OrganisationKind
 from innokop.agreements.models import FrameworkAgreement
 from innokop.core import clock
 from innokop.core.calendar import local_date
@@ -20,4 +21,14 @@ def panels(request) -> list[Panel]:
     if actor.is_framework_manager:
         managed = FrameworkAgreement.objects.managed_by(actor).published()
         found.append(Panel("followup/dashboard/overdue.html", {"count": len(overdue_lines(managed, today))}))
+    found += dashboards_panel(actor)
     return found
+
+
+def dashboards_panel(actor) -> list[Panel]:
+    """Links to the dashboards the actor may open: its agencies' and suppliers', and its managed agreements'."""
+    own = [o for o in actor.organisations if o.kind in (OrganisationKind.AGENCY, OrganisationKind.SUPPLIER)]
+    agreements = list(FrameworkAgreement.objects.managed_by(actor).order_by("reference")) if actor.is_framework_manager else []
+    if not own and not agreements:
+        return []
+    return [Panel("followup/dashboard/dashboards.html", {"organisations": own, "agreements": agreements})]

@@ -93,3 +93,27 @@ def get_contract_for_register(actor, pk, *, write: bool = False) -> Contract:
         "calloff__lot__agreement", "agency", "supplier", "signed_by")
     return get_for_actor(visible, contracts_kept_by(actor), pk, write=write,
                          denied=_("Only the agency's members keep its contract register."))
+
+
+# Dashboards (views/dashboards.py): each is its viewer's own, and answers 404 to everyone else, whether or not
+# the organisation or agreement exists. There is nothing to change on a dashboard, so no 403.
+
+def get_agreement_for_dashboard(actor, pk) -> FrameworkAgreement:
+    """An agreement's dashboard is for the purchasing body that manages it (`managed_by`)."""
+    return get_for_actor(FrameworkAgreement.objects.managed_by(actor), None, pk)
+
+
+def get_supplier_for_dashboard(actor, pk) -> Organisation:
+    """A supplier's dashboard is for the supplier's own members."""
+    return get_for_actor(Organisation.objects.filter(kind=OrganisationKind.SUPPLIER,
+                                                     pk__in=member_supplier_ids(actor)), None, pk)
+
+
+def member_agency_ids(actor) -> set[int]:
+    return {m.organisation_id for m in actor.memberships if m.organisation.kind == OrganisationKind.AGENCY}
+
+
+def get_agency_for_dashboard(actor, pk) -> Organisation:
+    """An agency's dashboard is for the agency's own members."""
+    return get_for_actor(Organisation.objects.filter(kind=OrganisationKind.AGENCY, pk__in=member_agency_ids(actor)),
+                         None, pk)

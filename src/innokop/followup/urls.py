@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from .views import register as register_views
+from .views import dashboards
 from .views import sales as views
 
 
@@ -41,4 +42,12 @@ urlpatterns = [
     path("sales-reports/agreements/<int:pk>/fees/", views.fee_basis, name="fee_basis"),
     path("sales-reports/agreements/<int:pk>/fees.<fmt:fmt>", views.fee_basis_download, name="fee_basis_download"),
     path("sales-reports/agreements/<int:pk>/fee-rates/", views.fee_rate_add, name="fee_rate_add"),
+    path("dashboards/agreements/<int:pk>/", dashboards.agreement_dashboard, name="agreement_dashboard"),
+    path("dashboards/agreements/<int:pk>/dashboard.xlsx", dashboards.agreement_dashboard_xlsx,
+         name="agreement_dashboard_xlsx"),
+    path("dashboards/suppliers/<int:pk>/", dashboards.supplier_dashboard, name="supplier_dashboard"),
+    path("dashboards/suppliers/<int:pk>/dashboard.xlsx", dashboards.supplier_dashboard_xlsx,
+         name="supplier_dashboard_xlsx"),
+    path("dashboards/agencies/<int:pk>/", dashboards.agency_dashboard, name="agency_dashboard"),
+    path("dashboards/agencies/<int:pk>/dashboard.xlsx", dashboards.agency_dashboard_xlsx, name="agency_dashboard_xlsx"),
 ]

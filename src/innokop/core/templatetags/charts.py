@@ -10,7 +10,8 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def chart(context, chart: Chart) -> SafeString:
+def chart(context, chart: Chart, heading: int | None = None) -> SafeString:
+    """`heading=2` puts the caption in an <h2>, so a page of charts can be read by its headings."""
     drawing = layout(chart)
     # Two charts with the same content on one page still need their own ids for aria-labelledby.
     used = context.render_context.setdefault("ik_chart_ids", set())
@@ -20,4 +21,4 @@ def chart(context, chart: Chart) -> SafeString:
         element_id = f"{drawing.element_id}-{n}"
     used.add(element_id)
     drawing.element_id = element_id
-    return render_to_string("core/includes/chart.html", {"chart": chart, "d": drawing}, request=context.get("request"))
+    return render_to_string("core/includes/chart.html", {"chart": chart, "d": drawing, "heading": heading if heading in (2, 3, 4) else None}, request=context.get("request"))
