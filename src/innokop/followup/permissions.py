@@ -9,11 +9,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from innokop.accounts.models import Organisation, OrganisationKind, Role
+from innokop.accounts.permissions import Actor, actor_for
 from innokop.agreements.models import FrameworkAgreement, LotSupplier
-from innokop.calloffs.models import Contract
+from innokop.calloffs.models import CallOff, Contract
 from innokop.core.permissions import get_for_actor
 
-from .models import SalesReport
+from .models import FollowUpPlan, FollowUpRound, SalesReport
 
 REPORTING_ROLES = {Role.SUPPLIER_REPRESENTATIVE, Role.ORGANISATION_ADMIN}
 
@@ -68,6 +69,80 @@ def get_agreement_for_manager(actor, pk) -> FrameworkAgreement:
     return get_for_actor(FrameworkAgreement.objects.visible_to(actor), FrameworkAgreement.objects.managed_by(actor),
                          pk, write=True, denied=_("Only the purchasing body that manages the agreement reads its "
                                                   "sales reports."))
+
+
+# --- Follow-up plans, rounds and deviations (DESIGN.md §5): the agency its own contracts' plans, the purchasing
+# body its agreements' plans, a supplier its own rounds only. The call-off's team follows up a contract (as it
+# acts on the call-off: `CallOffQuerySet.changeable_by`), the agreement's framework managers an agreement; the
+# supplier's representatives answer. Everyone else who sees a plan or a round reads it (403 for a change).
+
+def follows_up(user_or_actor, plan) -> bool:
+    """The actor acts for the buyer in this plan: on the contract's call-off team, or managing the agreement."""
+    actor = user_or_actor if isinstance(user_or_actor, Actor) else actor_for(user_or_actor)
+    if plan.contract_id:
+        return CallOff.objects.changeable_by(actor).filter(pk=plan.contract.calloff_id).exists()
+    return plan.agreement.owner_id in actor.managed_organisation_ids
+
+
+def answers_for_supplier(user_or_actor, supplier) -> bool:
+    """The actor answers the supplier's follow-up requests: its representative or admin."""
+    actor = user_or_actor if isinstance(user_or_actor, Actor) else actor_for(user_or_actor)
+    return supplier.pk in reporting_supplier_ids(actor)
+
+
+def plans_visible_to(actor):
+    return FollowUpPlan.objects.for_buyer(actor).select_related(
+        "agreement__owner", "contract__calloff__lot__agreement", "contract__agency", "contract__supplier")
+
+
+def plans_writable_by(actor):
+    return FollowUpPlan.objects.filter(Q(contract__calloff__in=CallOff.objects.changeable_by(actor))
+                                       | Q(agreement__owner_id__in=actor.managed_organisation_ids))
+
+
+def get_plan_for_actor(actor, pk, *, write: bool = False):
+    """A follow-up plan: read by the buyer's members (the agency's, or the agreement's managers), changed by those
+    who follow it up (403 for a colleague off the call-off's team); 404 for suppliers and everyone else."""
+    return get_for_actor(plans_visible_to(actor), plans_writable_by(actor), pk, write=write,
+                         denied=_("Only the call-off's team, or the agreement's framework managers, change the plan."))
+
+
+def rounds_visible_to(actor):
+    buyer = FollowUpRound.objects.filter(plan__in=plans_visible_to(actor).values("pk"))
+    own = FollowUpRound.objects.filter(supplier_id__in=member_supplier_ids(actor))
+    return (buyer | own).select_related("plan__agreement__owner", "plan__contract__calloff__lot__agreement",
+                                        "plan__contract__agency", "plan__contract__supplier", "item", "supplier")
+
+
+def get_round_for_actor(actor, pk):
+    """A round and its deviation: read by both sides (the buyer's members and the supplier's); 404 for others."""
+    return get_for_actor(rounds_visible_to(actor), None, pk)
+
+
+def get_round_for_buyer(actor, pk):
+    """A round the buyer acts on (requests, assesses, records an audit report, decides on a deviation)."""
+    followup_round = get_round_for_actor(actor, pk)
+    if not follows_up(actor, followup_round.plan):
+        raise PermissionDenied(_("Only the call-off's team, or the agreement's framework managers, follow this up."))
+    return followup_round
+
+
+def get_round_for_supplier(actor, pk):
+    """A round the supplier acts on (answers, proposes a corrective action): its representatives only."""
+    followup_round = get_round_for_actor(actor, pk)
+    if not answers_for_supplier(actor, followup_round.supplier):
+        raise PermissionDenied(_("Only the supplier's representatives answer its follow-up requests."))
+    return followup_round
+
+
+def get_contract_for_followup(actor, pk, *, write: bool = False):
+    """A call-off contract whose plan is made: seen by its parties, followed up by the call-off's team."""
+    ids = actor.organisation_ids
+    visible = Contract.objects.filter(Q(agency_id__in=ids) | Q(supplier_id__in=ids)).select_related(
+        "calloff__lot__agreement", "agency", "supplier")
+    writable = Contract.objects.filter(calloff__in=CallOff.objects.changeable_by(actor))
+    return get_for_actor(visible, writable, pk, write=write,
+                         denied=_("Only the call-off's team follows up the contract."))
 
 
 # The contract register: an agency sees and keeps its own contracts, a supplier reads its own, the purchasing

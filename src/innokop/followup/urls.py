@@ -1,7 +1,8 @@
 from django.urls import path, register_converter
 
-from .views import register as register_views
 from .views import dashboards
+from .views import plans as plan_views
+from .views import register as register_views
 from .views import sales as views
 
 
@@ -50,4 +51,21 @@ urlpatterns = [
          name="supplier_dashboard_xlsx"),
     path("dashboards/agencies/<int:pk>/", dashboards.agency_dashboard, name="agency_dashboard"),
     path("dashboards/agencies/<int:pk>/dashboard.xlsx", dashboards.agency_dashboard_xlsx, name="agency_dashboard_xlsx"),
+    path("follow-up/", plan_views.plans_home, name="plans_home"),
+    path("follow-up/contracts/<int:contract_pk>/plan/", plan_views.plan_create_for_contract,
+         name="plan_create_for_contract"),
+    path("follow-up/agreements/<int:agreement_pk>/plan/", plan_views.plan_create_for_agreement,
+         name="plan_create_for_agreement"),
+    path("follow-up/plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path("follow-up/plans/<int:pk>/items/new/", plan_views.item_add, name="plan_item_add"),
+    path("follow-up/plans/<int:pk>/items/<int:item_pk>/", plan_views.item_edit, name="plan_item_edit"),
+    path("follow-up/plans/<int:pk>/items/<int:item_pk>/request/", plan_views.round_request, name="round_request"),
+    path("follow-up/rounds/<int:pk>/", plan_views.round_detail, name="round_detail"),
+    path("follow-up/rounds/<int:pk>/documents/<uuid:document_pk>/", plan_views.round_document, name="round_document"),
+    path("follow-up/rounds/<int:pk>/answer/", plan_views.round_answer, name="round_answer"),
+    path("follow-up/rounds/<int:pk>/audit-report/", plan_views.round_audit_report, name="round_audit_report"),
+    path("follow-up/rounds/<int:pk>/assess/", plan_views.round_assess, name="round_assess"),
+    path("follow-up/rounds/<int:pk>/action/", plan_views.deviation_action, name="deviation_action"),
+    path("follow-up/rounds/<int:pk>/verify/", plan_views.deviation_decide, name="deviation_decide"),
+    path("follow-up/rounds/<int:pk>/escalate/", plan_views.deviation_escalate, name="deviation_escalate"),
 ]
