@@ -8,11 +8,13 @@ from django.urls import reverse
 from innokop.followup.quarters import Quarter
 from innokop.followup.services import sales as services
 
-from ..access import API_AUTH, Row, static
+from ..access import AGENCY_READS, API_AUTH, Row, static
 from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFactory
 
 MANAGER_PAGE = {"anonymous": 302, "cpb": 200, "*": 403}
 OWN_SUPPLIER_WRITES = {"anonymous": 302, "supplier": 200, "cpb": 403, "*": 404}
+DASHBOARD_CPB = {"anonymous": 302, "cpb": 200, "*": 404}
+DASHBOARD_SUPPLIER = {"anonymous": 302, "supplier": 200, "*": 404}
 
 
 def build(world) -> None:
@@ -55,4 +57,13 @@ ROWS = {
     "api:sales_report_detail": Row(_url("api:sales_report_detail", "sales_report"),
                                    {"anonymous": 401, "supplier": 200, "cpb": 200, "*": 404}),
     "api:sales_totals": Row(_url("api:sales_totals", "sales_agreement"), {"anonymous": 401, "cpb": 200, "*": 403}),
+    # Dashboards: the agreement's for its purchasing body, a supplier's and an agency's for their own members.
+    "followup:agreement_dashboard": Row(_url("followup:agreement_dashboard", "sales_agreement"), DASHBOARD_CPB),
+    "followup:agreement_dashboard_xlsx": Row(_url("followup:agreement_dashboard_xlsx", "sales_agreement"),
+                                             DASHBOARD_CPB),
+    "followup:supplier_dashboard": Row(_url("followup:supplier_dashboard", "supplier_org"), DASHBOARD_SUPPLIER),
+    "followup:supplier_dashboard_xlsx": Row(_url("followup:supplier_dashboard_xlsx", "supplier_org"),
+                                            DASHBOARD_SUPPLIER),
+    "followup:agency_dashboard": Row(_url("followup:agency_dashboard", "agency"), AGENCY_READS),
+    "followup:agency_dashboard_xlsx": Row(_url("followup:agency_dashboard_xlsx", "agency"), AGENCY_READS),
 }
