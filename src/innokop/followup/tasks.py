@@ -18,3 +18,12 @@ def send_contract_expiry_alerts() -> int:
     from .services.register import contract_expiry_alerts_send
 
     return contract_expiry_alerts_send()
+
+
+@task()
+def send_followup_reminders() -> int:
+    """Reminders before and after each follow-up request's deadline; safe to run again (each is sent once). Whether a
+    round is overdue is read from the clock, whether or not this has run."""
+    from .services.plans import followup_reminders_send
+
+    return followup_reminders_send()
