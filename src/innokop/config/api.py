@@ -25,6 +25,8 @@ from innokop.core.api import router as core_router
 from innokop.core.ratelimit import RateLimited
 from innokop.core.refusals import Refused, refusal_body
 from innokop.followup.api import router as followup_router
+from innokop.followup.api_plans import router as followup_plans_router
+from innokop.prestudy.api import router as prestudy_router
 
 
 class PersonalToken(HttpBearer):
@@ -76,7 +78,9 @@ api.add_router("/", accounts_router)
 api.add_router("/", agreements_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", calloffs_router)
+api.add_router("/", prestudy_router)
 api.add_router("/", followup_router)
+api.add_router("/", followup_plans_router)
 
 
 def _error(request, status: int, detail: str, code: str, problems: list[dict] | None = None):

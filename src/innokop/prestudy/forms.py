@@ -148,11 +148,15 @@ class JoinForm(forms.Form):
     def __init__(self, *args, agencies, need, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Organisation.objects.filter(pk__in=[a.pk for a in agencies])
+        self.agencies = agencies
         if len(agencies) == 1:
             self.fields["agency"].widget = forms.HiddenInput()
-            self.fields["agency"].initial = agencies[0].pk
+            self.fields["agency"].required = False
         self.fields["volume"].label = _("Your volume per year (%(unit)s)") % {"unit": need.volume_unit}
         self.fields["region"].empty_label = _("The need's region")
+
+    def clean_agency(self):
+        return self.cleaned_data.get("agency") or self.agencies[0]
 
 
 class LinkForm(forms.Form):

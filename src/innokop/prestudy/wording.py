@@ -51,13 +51,13 @@ def known_names() -> list[tuple[str, Promise, str]]:
 
 
 def naming_warnings(*texts: str) -> list[NamingWarning]:
-    """Each supplier or solution the texts name, once, longest name first."""
+    """Each supplier or solution the texts name, once, in the order the text names them."""
     text = "\n".join(t for t in texts if t)
-    warnings: dict[str, NamingWarning] = {}
+    warnings: dict[str, tuple[int, NamingWarning]] = {}
     for variant, kind, name in sorted(known_names(), key=lambda item: -len(item[0])):
         if name in warnings:
             continue
         match = _pattern(variant).search(text)
         if match:
-            warnings[name] = NamingWarning(found=match.group(0), kind=kind, name=name)
-    return list(warnings.values())
+            warnings[name] = (match.start(), NamingWarning(found=match.group(0), kind=kind, name=name))
+    return [warning for _start, warning in sorted(warnings.values(), key=lambda item: item[0])]

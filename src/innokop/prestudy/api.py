@@ -1,0 +1,142 @@
+"""The pre-study app's JSON API: public needs for anyone (never a budget but to the agency and the purchasing
+body), an agency's own needs written with a token, pre-studies for the purchasing body."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from innokop.core.refusals import Problem
+from innokop.core.schemas import BODY, BY_ID, PUBLIC, SIGNED_IN, Id, refuse_undescribed_parameters, responses
+from innokop.reference.models import CpvCode, NutsRegion
+
+from . import aggregation, services
+from .models import Need, PreStudy
+from .permissions import agency_memberships, get_need_for_actor, get_prestudy_for_actor, may_see_budget
+from .schemas import NeedIn, NeedOut, NeedWrittenOut, PreStudyOut, TotalsOut
+from .wording import naming_warnings
+
+router = Router(tags=["pre-studies and needs"])
+
+
+def _rows(rows) -> list[dict]:
+    return [{"key": row.key, "label": str(row.label), "unit": row.unit, "volume": row.volume,
+             "agencies": row.agency_count} for row in rows]
+
+
+def _totals(totals: aggregation.Totals) -> dict:
+    return {"needs": totals.needs, "agencies": totals.agencies, "by_region": _rows(totals.by_region),
+            "by_cpv_division": _rows(totals.by_division), "by_year": _rows(totals.by_year), "budget": totals.budget}
+
+
+def _need_out(actor, need: Need) -> dict:
+    return {
+        **{name: getattr(need, name) for name in (
+            "id", "reference", "agency_id", "title", "problem", "current_situation", "desired_effects",
+            "effect_measures", "affected", "volume", "volume_unit", "needed_year", "needed_quarter", "needed_by",
+            "urgency", "is_public", "prestudy_id", "created_at", "updated_at")},
+        "agency_name": need.agency.name, "budget": need.budget if may_see_budget(actor, need) else None,
+        "cpv_codes": [code.full_code for code in need.cpv_codes.all()], "region": need.region_id,
+        "interests": [{"id": i.pk, "agency_id": i.agency_id, "agency_name": i.agency.name, "volume": i.volume,
+                       "needed_year": i.needed_year, "needed_quarter": i.needed_quarter, "region": i.region_id}
+                      for i in need.interests.all() if i.withdrawn_at is None],
+    }
+
+
+def _needs():
+    return Need.objects.select_related("agency", "region").prefetch_related("cpv_codes", "interests__agency")
+
+
+@router.get("/needs", response=responses(list[NeedOut], PUBLIC, 422), auth=None, url_name="need_list",
+            summary="Public needs (and, for their agency and the purchasing body, internal ones)")
+def need_list(request):
+    refuse_undescribed_parameters(request, ())
+    return [_need_out(request.actor, need) for need in _needs().filter(
+        pk__in=Need.objects.visible_to(request.actor).values("pk"))[:500]]
+
+
+@router.get("/needs/totals", response=responses(TotalsOut, PUBLIC, 422), auth=None, url_name="need_totals",
+            summary="Public demand in total by region, CPV division and year: public needs only, volumes only")
+def need_totals(request):
+    refuse_undescribed_parameters(request, ())
+    return _totals(aggregation.totals(aggregation.prefetched(Need.objects.public()), public=True))
+
+
+@router.get("/needs/{need_id}", response=responses(NeedOut, PUBLIC, BY_ID), auth=None, url_name="need_detail",
+            summary="A need: anyone reads a public one; the budget only its agency and the purchasing body")
+def need_detail(request, need_id: Id):
+    need = get_need_for_actor(request.actor, need_id)
+    return _need_out(request.actor, _needs().get(pk=need.pk))
+
+
+def _need_input(body: NeedIn) -> services.NeedInput:
+    codes = [code.split("-")[0].strip() for code in body.cpv_codes]
+    found = {code.code: code for code in CpvCode.objects.filter(code__in=codes)}
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise services.NeedError(_("These are not CPV 2008 codes: %(codes)s.") % {"codes": ", ".join(unknown)},
+                                 code="unknown_cpv", problems=[Problem("cpv_codes", _("Unknown CPV code."))])
+    region = None
+    if body.region:
+        region = NutsRegion.objects.filter(code=body.region).first()
+        if region is None:
+            raise services.NeedError(_("%(code)s is not a Swedish NUTS-3 region.") % {"code": body.region},
+                                     code="unknown_region", problems=[Problem("region", _("Unknown region."))])
+    return services.NeedInput(
+        title=body.title, problem=body.problem, current_situation=body.current_situation,
+        desired_effects=body.desired_effects, effect_measures=body.effect_measures, affected=body.affected,
+        volume=body.volume, volume_unit=body.volume_unit, budget=body.budget, needed_year=body.needed_year,
+        needed_quarter=body.needed_quarter, needed_by=body.needed_by, cpv_codes=[found[c] for c in dict.fromkeys(codes)],
+        region=region, urgency=body.urgency, is_public=body.is_public)
+
+
+def _written(request, need: Need, body: NeedIn) -> dict:
+    warnings = naming_warnings(body.title, body.problem, body.current_situation, body.desired_effects,
+                               body.effect_measures, body.affected)
+    return _need_out(request.actor, _needs().get(pk=need.pk)) | {
+        "warnings": [{"found": w.found, "kind": str(w.kind), "name": w.name} for w in warnings]}
+
+
+@router.post("/needs", response=responses(NeedWrittenOut, SIGNED_IN, BODY, status=201), url_name="need_create",
+             summary="Register a need of your agency (a problem, not a product: names of suppliers and solutions "
+                     "come back as warnings)")
+def need_create(request, body: NeedIn):
+    agencies = agency_memberships(request.actor)
+    agency = next((a for a in agencies if body.agency_id in (None, a.pk)), None)
+    if agency is None:
+        raise PermissionDenied(_("Only an agency's own people register its needs."))
+    need = services.need_create(actor=request.user, agency=agency, given=_need_input(body))
+    return Status(201, _written(request, need, body))
+
+
+@router.put("/needs/{need_id}", response=responses(NeedWrittenOut, SIGNED_IN, BY_ID, BODY, 409),
+            url_name="need_update", summary="Change a need of your agency")
+def need_update(request, need_id: Id, body: NeedIn):
+    need = get_need_for_actor(request.actor, need_id, write=True)
+    if body.agency_id not in (None, need.agency_id):
+        raise services.NeedError(_("A need stays with the agency that registered it."), code="agency_fixed")
+    need = services.need_update(actor=request.user, need=need, given=_need_input(body))
+    return _written(request, need, body)
+
+
+def _prestudy_out(prestudy: PreStudy) -> dict:
+    needs = list(aggregation.prefetched(prestudy.needs.all()))
+    return {
+        **{name: getattr(prestudy, name) for name in (
+            "id", "reference", "title", "area", "starts_on", "needs_until", "concludes_on", "status",
+            "decision_reasons", "decided_at", "agreement_id")},
+        "questions": prestudy.question_list, "cpv_codes": [code.full_code for code in prestudy.cpv_codes.all()],
+        "team": [str(user) for user in prestudy.team.all()], "need_ids": [need.pk for need in needs],
+        "totals": _totals(aggregation.totals(needs, public=False, with_budget=True)),
+    }
+
+
+@router.get("/prestudies", response=responses(list[PreStudyOut], SIGNED_IN), url_name="prestudy_list",
+            summary="The pre-studies of your purchasing body")
+def prestudy_list(request):
+    return [_prestudy_out(p) for p in PreStudy.objects.visible_to(request.actor).prefetch_related("cpv_codes", "team")]
+
+
+@router.get("/prestudies/{prestudy_id}", response=responses(PreStudyOut, SIGNED_IN, BY_ID),
+            url_name="prestudy_detail", summary="A pre-study of your purchasing body, with its needs' totals")
+def prestudy_detail(request, prestudy_id: Id):
+    return _prestudy_out(get_prestudy_for_actor(request.actor, prestudy_id))
