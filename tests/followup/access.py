@@ -27,6 +27,7 @@ def build(world) -> None:
     report = services.sales_report_submit(actor=world.users["supplier"], agreement=agreement, supplier=supplier_org,
                                           quarter=Quarter(2026, 3), rows=[], zero=True)
     world.extra.update(sales_agreement=agreement, sales_report=report)
+    build_plans(world)
 
 
 def _quarter(name: str, *extra):
@@ -67,3 +68,77 @@ ROWS = {
     "followup:agency_dashboard": Row(_url("followup:agency_dashboard", "agency"), AGENCY_READS),
     "followup:agency_dashboard_xlsx": Row(_url("followup:agency_dashboard_xlsx", "agency"), AGENCY_READS),
 }
+
+
+# Follow-up plans, rounds and deviations (DESIGN.md §5): the agency's members read its contract's plan and rounds,
+# the call-off's team changes them (403 for a colleague off the team), the supplier reads and answers its own
+# rounds (403 on the buyer's steps), nobody else sees them; an agreement's plan is made by its purchasing body.
+PLAN_READS = {"anonymous": 302, "agency": 200, "colleague": 200, "*": 404}
+PLAN_WRITES = {"anonymous": 302, "agency": 200, "colleague": 403, "*": 404}
+ROUND_READS = PLAN_READS | {"supplier": 200}
+ROUND_BUYER = PLAN_WRITES | {"supplier": 403}
+ROUND_SUPPLIER = {"anonymous": 302, "supplier": 200, "agency": 403, "colleague": 403, "*": 404}
+
+
+def build_plans(world) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from innokop.calloffs.models import CallOff, CallOffKind, Contract
+    from innokop.core.models import Document
+    from innokop.followup.services import plans as plan_services
+
+    agency_user, supplier_org = world.users["agency"], world.extra["supplier_org"]
+    lot = world.extra["sales_agreement"].lots.get(number=1)
+    calloff = CallOff.objects.create(agency=world.extra["agency"], lot=lot, reference="AV-UPPF-1", created_by=agency_user,
+                                     method=CallOffKind.RENEWED_COMPETITION, title="Uppföljt avrop")
+    calloff.team.add(agency_user)
+    contract = Contract.objects.create(calloff=calloff, agency=world.extra["agency"], supplier=supplier_org,
+                                       value=500_000, starts_on=date(2026, 6, 1), ends_on=date(2028, 5, 31),
+                                       signed_by=agency_user, signed_at="2026-05-20T10:00:00Z")
+    plan = plan_services.plan_create_for_contract(actor=agency_user, contract=contract)
+    item = plan_services.plan_item_add(actor=agency_user, plan=plan, reason="Mål", text="Tillgänglighet",
+                                       method="kpi", frequency="quarterly", target=95, unit="%")
+    followup_round = plan_services.round_request(actor=agency_user, item=item, supplier=supplier_org)
+    plan_services.round_answer(actor=world.users["supplier"], followup_round=followup_round, answer="Mätt",
+                               value=91, files=[SimpleUploadedFile("matning.pdf", b"%PDF-1.4 matning")])
+    plan_services.round_assess(actor=agency_user, followup_round=followup_round, met=False, reason="Under målet")
+    world.extra.update(plan=plan, plan_item=item, plan_round=followup_round, plan_contract=contract,
+                       plan_document=Document.objects.get(attached_to=followup_round.document_key))
+
+
+def _plan_item(name: str):
+    return lambda w: reverse(name, args=[w.extra["plan"].pk, w.extra["plan_item"].pk])
+
+
+ROWS.update({
+    # Staff belong to no organisation: nothing is followed up by or of them.
+    "followup:plans_home": Row(static("followup:plans_home"), {"anonymous": 302, "staff": 403, "*": 200}),
+    # The plan exists already: the team is sent back with the refusal; the supplier, a party, may not make it.
+    "followup:plan_create_for_contract": Row(_url("followup:plan_create_for_contract", "plan_contract"), {
+        "anonymous": 302, "agency": 302, "colleague": 403, "supplier": 403, "*": 404}, "post"),
+    "followup:plan_create_for_agreement": Row(_url("followup:plan_create_for_agreement", "sales_agreement"),
+                                              {"anonymous": 302, "cpb": 302, "*": 403}, "post"),
+    "followup:plan_detail": Row(_url("followup:plan_detail", "plan"), PLAN_READS),
+    "followup:plan_item_add": Row(_url("followup:plan_item_add", "plan"), PLAN_WRITES),
+    "followup:plan_item_edit": Row(_plan_item("followup:plan_item_edit"), PLAN_READS),
+    "followup:round_request": Row(_plan_item("followup:round_request"), PLAN_WRITES),
+    "followup:round_detail": Row(_url("followup:round_detail", "plan_round"), ROUND_READS),
+    "followup:round_document": Row(lambda w: reverse("followup:round_document", args=[
+        w.extra["plan_round"].pk, w.extra["plan_document"].pk]), ROUND_READS),
+    "followup:round_answer": Row(_url("followup:round_answer", "plan_round"), ROUND_SUPPLIER),
+    "followup:round_audit_report": Row(_url("followup:round_audit_report", "plan_round"), ROUND_BUYER),
+    "followup:round_assess": Row(_url("followup:round_assess", "plan_round"), ROUND_BUYER),
+    "followup:deviation_action": Row(_url("followup:deviation_action", "plan_round"), ROUND_SUPPLIER),
+    "followup:deviation_decide": Row(_url("followup:deviation_decide", "plan_round"), ROUND_BUYER),
+    "followup:deviation_escalate": Row(_url("followup:deviation_escalate", "plan_round"), ROUND_BUYER),
+    "api:followup_rounds": Row(static("api:followup_rounds"), API_AUTH),
+    "api:followup_round": Row(_url("api:followup_round", "plan_round"),
+                              {"anonymous": 401, "agency": 200, "colleague": 200, "supplier": 200, "*": 404}),
+    "api:followup_round_answer": Row(_url("api:followup_round_answer", "plan_round"), {"anonymous": 401, "*": 422},
+                                     "post", json=True),
+    "api:followup_corrective_action": Row(_url("api:followup_corrective_action", "plan_round"),
+                                          {"anonymous": 401, "*": 422}, "post", json=True),
+    "api:followup_plans": Row(static("api:followup_plans"), API_AUTH),
+    "api:followup_plan": Row(_url("api:followup_plan", "plan"),
+                             {"anonymous": 401, "agency": 200, "colleague": 200, "*": 404}),
+})

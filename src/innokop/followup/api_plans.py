@@ -1,0 +1,165 @@
+"""The API of follow-up plans and rounds: a supplier reads its follow-up requests, answers them and proposes
+corrective actions; an agency and the purchasing body read the plans and rounds they follow up. Access is decided
+by the same helpers as the pages (`followup.permissions`); refusals come from the same services."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from innokop.core import clock
+from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, InputSchema, responses
+
+from .models import FollowUpRound
+from .permissions import (
+    get_plan_for_actor,
+    get_round_for_actor,
+    get_round_for_supplier,
+    plans_visible_to,
+    rounds_visible_to,
+)
+from .services import plans as services
+
+router = Router(tags=["follow-up"])
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime
+    organisation: str | None
+    text: str
+
+
+class DeviationOut(Schema):
+    status: str = Field(description="open, action_planned, closed or escalated")
+    description: str
+    action: str
+    action_deadline: date | None
+    action_late: bool = Field(description="From the clock when read")
+    sanction: str
+    sanction_amount: Decimal | None
+
+
+class RoundOut(Schema):
+    id: int
+    reference: str
+    plan_id: int
+    item_identifier: str
+    item_text: str
+    method: str
+    unit: str
+    supplier_id: int
+    kind: str = Field(description="regular, or audit (a commissioned audit answered by the auditor's report)")
+    status: str = Field(description="requested, answered, met or deviation")
+    overdue: bool = Field(description="Requested and not answered by the deadline, from the clock when read")
+    scheduled_on: date
+    question: str
+    deadline: datetime
+    answer: str
+    value: Decimal | None
+    assessment: str
+    deviation: DeviationOut | None
+    history: list[EventOut]
+
+
+class ItemOut(Schema):
+    id: int
+    identifier: str
+    source: str
+    text: str
+    method: str
+    frequency: str
+    target: Decimal | None
+    target_direction: str
+    unit: str
+    active: bool
+
+
+class PlanOut(Schema):
+    id: int
+    agreement_id: int | None
+    contract_id: int | None
+    buyer: str
+    items: list[ItemOut]
+
+
+class AnswerIn(InputSchema):
+    answer: str = Field(min_length=1, max_length=8000, description="How the requirement is met; the evidence")
+    value: Decimal | None = Field(None, max_digits=14, decimal_places=2,
+                                  description="The measured value, required for a KPI measurement")
+
+
+class ActionIn(InputSchema):
+    action: str = Field(min_length=1, max_length=4000)
+    deadline: date = Field(description="The day the corrective action is done by; today or later")
+
+
+def _round_out(followup_round: FollowUpRound) -> dict:
+    now = clock.now()
+    deviation = getattr(followup_round, "deviation", None)
+    return {
+        **{name: getattr(followup_round, name) for name in (
+            "id", "reference", "plan_id", "supplier_id", "kind", "status", "scheduled_on", "question", "deadline",
+            "answer", "value", "assessment")},
+        "item_identifier": followup_round.item.identifier, "item_text": followup_round.item.text,
+        "method": followup_round.item.method, "unit": followup_round.item.unit,
+        "overdue": followup_round.is_overdue(now),
+        "deviation": None if deviation is None else {
+            **{name: getattr(deviation, name) for name in (
+                "status", "description", "action", "action_deadline", "sanction", "sanction_amount")},
+            "action_late": deviation.is_action_late(now)},
+        "history": [{"kind": e.kind, "at": e.at, "organisation": e.organisation.name if e.organisation else None,
+                     "text": e.text} for e in followup_round.events.select_related("organisation")],
+    }
+
+
+@router.get("/follow-up/rounds", response=responses(list[RoundOut], SIGNED_IN),
+            summary="Follow-up rounds: a supplier's own requests, or the rounds of the plans you follow up")
+def followup_rounds(request):
+    rounds = rounds_visible_to(request.actor).select_related("deviation").order_by("-scheduled_on", "-id")[:500]
+    return [_round_out(r) for r in rounds]
+
+
+@router.get("/follow-up/rounds/{round_id}", response=responses(RoundOut, SIGNED_IN, BY_ID),
+            summary="A follow-up round with its deviation and the history both sides read")
+def followup_round(request, round_id: Id):
+    return _round_out(get_round_for_actor(request.actor, round_id))
+
+
+@router.post("/follow-up/rounds/{round_id}/answer", response=responses(RoundOut, SIGNED_IN, BY_ID, BODY, 409),
+             summary="Answer a follow-up request (the supplier's representatives); documents go through the page")
+def followup_round_answer(request, round_id: Id, body: AnswerIn):
+    followup_round = get_round_for_supplier(request.actor, round_id)
+    return _round_out(services.round_answer(actor=request.user, followup_round=followup_round, answer=body.answer,
+                                            value=body.value))
+
+
+@router.post("/follow-up/rounds/{round_id}/corrective-action",
+             response=responses(RoundOut, SIGNED_IN, BY_ID, BODY, 409),
+             summary="Propose a corrective action for the round's open deviation (the supplier's representatives)")
+def followup_corrective_action(request, round_id: Id, body: ActionIn):
+    followup_round = get_round_for_supplier(request.actor, round_id)
+    deviation = getattr(followup_round, "deviation", None)
+    if deviation is None:
+        raise services.FollowUpError(_("The round has no deviation."), code="no_deviation", status=409)
+    services.deviation_action_propose(actor=request.user, deviation=deviation, action=body.action,
+                                      deadline=body.deadline)
+    return _round_out(get_round_for_actor(request.actor, round_id))
+
+
+def _plan_out(plan) -> dict:
+    return {"id": plan.pk, "agreement_id": plan.agreement_id, "contract_id": plan.contract_id, "buyer": plan.buyer.name,
+            "items": [{name: getattr(item, name) for name in ItemOut.model_fields} for item in plan.items.all()]}
+
+
+@router.get("/follow-up/plans", response=responses(list[PlanOut], SIGNED_IN),
+            summary="The follow-up plans you follow up: your agency's contracts, or your agreements")
+def followup_plans(request):
+    return [_plan_out(plan) for plan in plans_visible_to(request.actor).prefetch_related("items")]
+
+
+@router.get("/follow-up/plans/{plan_id}", response=responses(PlanOut, SIGNED_IN, BY_ID),
+            summary="A follow-up plan with its items")
+def followup_plan(request, plan_id: Id):
+    return _plan_out(get_plan_for_actor(request.actor, plan_id))
