@@ -1,0 +1,64 @@
+"""Access-matrix rows for pre-studies and needs (see tests/test_access_matrix.py and DESIGN.md §5): a pre-study
+is its purchasing body's; a public need is anyone's to read, an internal one its agency's and the purchasing
+body's; only the agency changes its need, only another agency joins it, only the purchasing body takes it up."""
+
+from django.urls import reverse
+
+from innokop.accounts.models import OrganisationKind, Role
+from innokop.prestudy import services
+
+from ..access import API_AUTH, OPEN, Row, static
+from ..factories import OrganisationFactory, member
+from .conftest import need_input, prestudy_input
+
+CPB_PAGE = {"anonymous": 302, "cpb": 200, "*": 403}
+CPB_CASE = {"anonymous": 302, "cpb": 200, "*": 404}
+AGENCY_PAGE = {"anonymous": 302, "agency": 200, "colleague": 200, "*": 403}
+# An internal need: its agency and the purchasing body; nobody else learns it exists.
+INTERNAL = {"anonymous": 404, "agency": 200, "colleague": 200, "cpb": 200, "*": 404}
+
+
+def build(world) -> None:
+    cpb_user, agency_user = world.users["cpb"], world.users["agency"]
+    prestudy = services.prestudy_create(actor=cpb_user, owner=world.extra["cpb"], given=prestudy_input())
+    public = services.need_create(actor=agency_user, agency=world.extra["agency"], given=need_input())
+    internal = services.need_create(actor=agency_user, agency=world.extra["agency"],
+                                    given=need_input(title="Internt behov", is_public=False))
+    other = OrganisationFactory(kind=OrganisationKind.AGENCY, name="Grannkommunen")
+    joiner = member(other, Role.PROCURER)
+    interest = services.need_join(actor=joiner, need=public, agency=other, volume=10, needed_year=2028)
+    world.extra.update(prestudy=prestudy, public_need=public, internal_need=internal, interest=interest)
+
+
+def _url(name: str, key: str, *extra):
+    return lambda w: reverse(name, args=[w.extra[key].pk, *extra])
+
+
+ROWS = {
+    "prestudy:prestudy_list": Row(static("prestudy:prestudy_list"), CPB_PAGE),
+    "prestudy:prestudy_create": Row(static("prestudy:prestudy_create"), CPB_PAGE),
+    "prestudy:prestudy_detail": Row(_url("prestudy:prestudy_detail", "prestudy"), CPB_CASE),
+    "prestudy:prestudy_edit": Row(_url("prestudy:prestudy_edit", "prestudy"), CPB_CASE),
+    "prestudy:prestudy_advance": Row(_url("prestudy:prestudy_advance", "prestudy", "collecting"), CPB_CASE),
+    "prestudy:prestudy_decide": Row(_url("prestudy:prestudy_decide", "prestudy"), CPB_CASE),
+    "prestudy:need_list": Row(static("prestudy:need_list"), OPEN),
+    "prestudy:my_needs": Row(static("prestudy:my_needs"), AGENCY_PAGE),
+    "prestudy:need_create": Row(static("prestudy:need_create"), AGENCY_PAGE),
+    "prestudy:need_detail": Row(_url("prestudy:need_detail", "internal_need"), INTERNAL),
+    "prestudy:need_edit": Row(_url("prestudy:need_edit", "public_need"), AGENCY_PAGE),
+    # No persona belongs to another agency: the need's own agency changes it instead of joining.
+    "prestudy:need_join": Row(_url("prestudy:need_join", "public_need"), {"anonymous": 302, "*": 403}),
+    "prestudy:need_link": Row(_url("prestudy:need_link", "public_need"), CPB_PAGE),
+    # The need is in no pre-study: the purchasing body's refusal comes back as a message on the need's page.
+    "prestudy:need_unlink": Row(_url("prestudy:need_unlink", "public_need"), {"anonymous": 302, "cpb": 302, "*": 403},
+                                "post"),
+    # The interest is another agency's: everyone who sees the need sees it, none of the personas withdraws it.
+    "prestudy:interest_withdraw": Row(_url("prestudy:interest_withdraw", "interest"), {"anonymous": 302, "*": 403}),
+    "api:need_list": Row(static("api:need_list"), OPEN),
+    "api:need_totals": Row(static("api:need_totals"), OPEN),
+    "api:need_detail": Row(_url("api:need_detail", "internal_need"), INTERNAL),
+    "api:need_create": Row(static("api:need_create"), {"anonymous": 401, "*": 422}, "post", json=True),
+    "api:need_update": Row(_url("api:need_update", "public_need"), {"anonymous": 401, "*": 422}, "put", json=True),
+    "api:prestudy_list": Row(static("api:prestudy_list"), API_AUTH),
+    "api:prestudy_detail": Row(_url("api:prestudy_detail", "prestudy"), {"anonymous": 401, "cpb": 200, "*": 404}),
+}
