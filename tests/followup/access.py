@@ -28,6 +28,7 @@ def build(world) -> None:
                                           quarter=Quarter(2026, 3), rows=[], zero=True)
     world.extra.update(sales_agreement=agreement, sales_report=report)
     build_plans(world)
+    build_register(world)
 
 
 def _quarter(name: str, *extra):
@@ -141,4 +142,47 @@ ROWS.update({
     "api:followup_plans": Row(static("api:followup_plans"), API_AUTH),
     "api:followup_plan": Row(_url("api:followup_plan", "plan"),
                              {"anonymous": 401, "agency": 200, "colleague": 200, "*": 404}),
+})
+
+
+# --- The contract register: both parties and the agreement's purchasing body read; the agency's members keep it.
+REGISTER_READS = {"anonymous": 302, "agency": 200, "colleague": 200, "supplier": 200, "cpb": 200, "*": 404}
+REGISTER_WRITES = {"anonymous": 302, "agency": 200, "colleague": 200, "supplier": 403, "cpb": 403, "*": 404}
+
+
+def build_register(world) -> None:
+    """A call-off contract between the matrix's agency and supplier on the sales agreement, with an option."""
+    from innokop.calloffs.models import CallOff, CallOffKind, Contract
+    from innokop.followup.models import ContractOption
+    from innokop.followup.services import register
+
+    agreement, agency_user = world.extra["sales_agreement"], world.users["agency"]
+    calloff = CallOff.objects.create(agency=world.extra["agency"], lot=agreement.lots.get(number=1),
+                                     reference="AV-REG-1", created_by=agency_user,
+                                     method=CallOffKind.RENEWED_COMPETITION, title="Avrop i registret")
+    contract = Contract.objects.create(
+        calloff=calloff, agency=world.extra["agency"], supplier=world.extra["supplier_org"], value=500_000,
+        starts_on=date(2026, 1, 1), ends_on=date(2027, 12, 31), signed_by=agency_user,
+        signed_at="2025-12-20T10:00:00Z")
+    option = ContractOption.objects.create(record=register.record_of(contract), description="Förlängning",
+                                           extension_months=6, created_by=agency_user,
+                                           created_at="2025-12-20T10:00:00Z")
+    world.extra.update(register_contract=contract, register_option=option)
+
+
+ROWS.update({
+    "followup:contract_register": Row(static("followup:contract_register"), {"anonymous": 302, "*": 200}),
+    "followup:contract_record": Row(_url("followup:contract_record", "register_contract"), REGISTER_READS),
+    "followup:contract_details": Row(_url("followup:contract_details", "register_contract"), REGISTER_WRITES),
+    "followup:contract_option_add": Row(_url("followup:contract_option_add", "register_contract"), REGISTER_WRITES),
+    "followup:contract_option_use": Row(lambda w: reverse("followup:contract_option_use", args=[
+        w.extra["register_contract"].pk, w.extra["register_option"].pk]), REGISTER_WRITES),
+    "followup:contract_change_add": Row(_url("followup:contract_change_add", "register_contract"), REGISTER_WRITES),
+    "followup:contract_complete": Row(_url("followup:contract_complete", "register_contract"), REGISTER_WRITES),
+    "followup:contract_reference_case": Row(_url("followup:contract_reference_case", "register_contract"),
+                                            REGISTER_WRITES),
+    "api:contract_list": Row(static("api:contract_list"), API_AUTH),
+    "api:contract_detail": Row(_url("api:contract_detail", "register_contract"),
+                               {"anonymous": 401, "agency": 200, "colleague": 200, "supplier": 200, "cpb": 200,
+                                "*": 404}),
 })
