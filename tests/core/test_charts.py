@@ -209,6 +209,9 @@ def test_nice_scale_covers_the_data_in_round_steps():
     low, high, step = nice_scale(-5, 10)
     assert low <= -5 and high >= 10 and step in (2.5, 5)
     assert nice_scale(0, 0) == (0, 1, 0.2)
+    assert nice_scale(0, 0, whole=True) == (0, 1, 1)
+    assert nice_scale(0, 3, whole=True) == (0, 3, 1)
+    assert [t.label for t in layout(quarters_chart(series=[Series("n", [0, 0, 0, 0])], unit="")).ticks] == ["0", "1"]
 
 
 def test_a_series_with_the_wrong_number_of_values_is_refused():

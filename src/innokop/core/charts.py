@@ -28,6 +28,7 @@ WIDTH = 640
 PLOT_TOP = 24
 PLOT_HEIGHT = 220
 CHAR_WIDTH = 7.2  # a 12-unit label character, roughly
+MAX_BAR_WIDTH = 72
 LABEL_CHARS = 16  # a category label longer than this is shortened in the picture (the table has it whole)
 
 
@@ -153,13 +154,16 @@ class Layout:
     rows: list[TableRow] = field(default_factory=list)
 
 
-def nice_scale(low: float, high: float, steps: int = 5) -> tuple[float, float, float]:
-    """Axis bounds and a step of 1, 2, 2.5 or 5 × 10ⁿ that cover [low, high] (which includes zero) in about `steps` steps."""
+def nice_scale(low: float, high: float, steps: int = 5, *, whole: bool = False) -> tuple[float, float, float]:
+    """Axis bounds and a step of 1, 2, 2.5 or 5 × 10ⁿ that cover [low, high] (which includes zero) in about `steps`
+    steps; with `whole` (counts) the step is a whole number."""
     if high <= low:
         high = low + 1
     raw = (high - low) / steps
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if whole:
+        step = max(1, math.ceil(step))
     return math.floor(low / step) * step, math.ceil(high / step) * step, step
 
 
@@ -168,7 +172,8 @@ def layout(chart: Chart) -> Layout:
     values = [float(v) for s in chart.series for v in s.values if v is not None]
     if chart.target is not None:
         values.append(float(chart.target))
-    low, high, step = nice_scale(min([0.0, *values]), max([0.0, *values]))
+    whole = all(isinstance(v, int) for s in chart.series for v in s.values if v is not None)
+    low, high, step = nice_scale(min([0.0, *values]), max([0.0, *values]), whole=whole)
     tick_values = [low + step * i for i in range(round((high - low) / step) + 1)]
     tick_labels = [format_value(_tidy(v), "") for v in tick_values]
     plot_left = 12 + CHAR_WIDTH * max(len(t) for t in tick_labels)
@@ -221,7 +226,7 @@ def layout(chart: Chart) -> Layout:
 
 
 def _bars(chart: Chart, plot_left: float, slot: float, y_of) -> list[Bar]:
-    group = slot * 0.8
+    group = min(slot * 0.8, MAX_BAR_WIDTH * max(1, len(chart.series)))  # one category does not fill the picture
     width = group / max(1, len(chart.series))
     zero = y_of(0.0)
     bars = []

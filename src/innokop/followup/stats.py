@@ -21,7 +21,7 @@ from innokop.agreements.models import FrameworkAgreement
 from innokop.calloffs.models import CallOff, CallOffStatus, Contract
 from innokop.core.calendar import STOCKHOLM, local_date
 
-from .models import DeviationQuerySet, DeviationStatus, SalesReport
+from .models import Deviation, DeviationQuerySet, DeviationStatus, SalesReport
 from .quarters import Quarter
 from .reporting import quarters_to_report
 
@@ -166,9 +166,10 @@ def _median(values: list[int]) -> Decimal | None:
 
 def open_deviations_by_status(deviations: DeviationQuerySet) -> list[tuple[DeviationStatus, int]]:
     """How many of the deviations are open (`Deviation.objects.open()`: not yet verified closed or escalated),
-    per status in the order of the deviation's life; statuses with none left out."""
+    per open status in the order of the deviation's life, none counted as 0: no open deviation is an answer."""
     counts = dict(deviations.open().order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return [(status, counts[status.value]) for status in DeviationStatus if counts.get(status.value)]
+    open_statuses = [status for status in DeviationStatus if Deviation(status=status).is_open or status in counts]
+    return [(status, counts.get(status.value, 0)) for status in open_statuses]
 
 
 # ---------------------------------------------------------------------------------------------
