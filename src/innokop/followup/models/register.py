@@ -163,7 +163,8 @@ class ContractChange(models.Model):
     description = models.TextField(_("what changes and why"))
     value_before = models.DecimalField(max_digits=14, decimal_places=2)
     value_after = models.DecimalField(max_digits=14, decimal_places=2)
-    # The warnings as shown: [{"code", "message"}] in the language of the moment, for the record.
+    # The warnings the agency was shown: [{"code", "params"}], worded in the reader's language when read
+    # (`services.register.warning_text`).
     warnings = models.JSONField(default=list, blank=True)
     limits = models.ForeignKey(ChangeLimit, on_delete=models.PROTECT, null=True, related_name="+")
     threshold = models.DecimalField(max_digits=14, decimal_places=0, null=True)
