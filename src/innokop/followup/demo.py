@@ -5,17 +5,20 @@ buyer that is not entitled, and a supplier that reports less than its call-off c
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from innokop.accounts.models import Membership, Organisation, OrganisationKind, Role
 from innokop.agreements.models import LotSupplier
 from innokop.agreements.permissions import is_entitled
 from innokop.calloffs.models import Contract
 from innokop.core import clock
-from innokop.core.calendar import at_local, local_date
+from innokop.core.calendar import add_working_days, at_local, local_date, roll_to_working_day
 from innokop.core.demo import Scenario
 
-from .models import SalesReport
+from .models import FollowUpPlan, PlanFrequency, RoundKind, SalesReport, Sanction
 from .quarters import Quarter
 from .reporting import quarters_to_report
+from .services import plans as plan_services
 from .services import sales as services
 
 
@@ -88,3 +91,94 @@ def load(scenario: Scenario) -> None:
             services.fee_rate_add(actor=manager, agreement=agreement, rate=Decimal("0.70"),
                                   valid_from=Quarter.of(agreement.start_date).start)
         scenario.count(_play(agreement, agencies, today) > 0)
+    _load_plans(scenario)
+
+
+# --- Follow-up plans: the purchasing body's plan for IK-2026-001 with a monthly KPI over several months, rounds in
+# every state (requested, overdue, answered, met, a commissioned audit) and deviations closed, escalated and with a
+# corrective action planned; the agency's plan for its contracted call-off with a request waiting.
+
+KPI_VALUES = ["99.8", "99.7", "99.2", "99.6", "99.9", "99.4"]
+
+
+def _plans_round(actor, item, supplier, day, **kwargs):
+    with clock.travel_to(at_local(day, 9)):
+        return plan_services.round_request(actor=actor, item=item, supplier=supplier, scheduled_on=day, **kwargs)
+
+
+def _plans_step(day, service, **kwargs):
+    with clock.travel_to(at_local(add_working_days(day, kwargs.pop("after", 0)), 11)):
+        return service(**kwargs)
+
+
+def _load_plans(scenario: Scenario) -> None:
+    agreement = scenario.objects.get("agreement:IK-2026-001")
+    manager = scenario.objects["user:anna.ramstrom"]
+    if agreement is None or FollowUpPlan.objects.filter(agreement=agreement).exists():
+        scenario.count(False)
+        return
+    today = local_date(clock.now())
+    suppliers = [s for s in plan_services.plan_suppliers(FollowUpPlan(agreement=agreement)) if _representative(s)]
+    if len(suppliers) < 3:
+        return
+    first, second, third = suppliers[:3]
+    with clock.travel_to(at_local(roll_to_working_day(agreement.start_date + timedelta(days=1)), 9)):
+        plan = plan_services.plan_create_for_agreement(actor=manager, agreement=agreement)
+        uptime = plan_services.plan_item_add(
+            actor=manager, plan=plan, reason="Avtalets servicenivå följs upp varje månad.",
+            text="Tjänstens tillgänglighet (drifttid) per månad", method="kpi", frequency=PlanFrequency.MONTHLY,
+            target=Decimal("99.5"), unit="%")
+    days = [d for d in plan_services.schedule(uptime.frequency, plan.starts_on, plan.ends_on)
+            if add_working_days(d, 8) < today][-len(KPI_VALUES):]
+    for number, (day, value) in enumerate(zip(days, KPI_VALUES, strict=False)):
+        followup_round = _plans_round(manager, uptime, first, day)
+        _plans_step(day, plan_services.round_answer, after=3, actor=_representative(first),
+                    followup_round=followup_round, answer="Drifttid enligt vår övervakning.", value=Decimal(value))
+        if number == len(days) - 1:
+            break  # the latest measurement waits for the assessment
+        met = Decimal(value) >= uptime.target
+        assessed = _plans_step(day, plan_services.round_assess, after=5, actor=manager, followup_round=followup_round,
+                               met=met, reason="Inom servicenivån." if met else "Under avtalad servicenivå 99,5 %.")
+        if not met:
+            _plans_step(day, plan_services.deviation_action_propose, after=6, actor=_representative(first),
+                        deviation=assessed.deviation, action="Redundant databasserver driftsatt.",
+                        deadline=add_working_days(day, 15))
+            _plans_step(day, plan_services.deviation_close, after=16, actor=manager, deviation=assessed.deviation,
+                        note="Drifttiden är åter över 99,5 % och den nya servern är kontrollerad.")
+    items = {item.identifier: item for item in plan.items.all()}
+    start = days[0] if days else today - timedelta(days=60)
+    escalated = _plans_round(manager, items["K1"], second, start, question="Skicka ert ISO/IEC 27001-certifikat.")
+    _plans_step(start, plan_services.round_answer, after=4, actor=_representative(second), followup_round=escalated,
+                answer="Certifieringen pågår; vi skickar certifikatet när revisionen är klar.",
+                files=[SimpleUploadedFile("plan-certifiering.txt", "Tidsplan för certifiering".encode())])
+    deviation = _plans_step(start, plan_services.round_assess, after=6, actor=manager, followup_round=escalated,
+                            met=False, reason="Certifikat saknas, vilket kravet förutsätter.").deviation
+    _plans_step(start, plan_services.deviation_escalate, after=25, actor=manager, deviation=deviation,
+                sanction=Sanction.REMARK, reason="Ingen åtgärd har föreslagits inom en månad.")
+    planned = _plans_round(manager, items["K2"], second, days[-2] if len(days) > 1 else start)
+    _plans_step(planned.scheduled_on, plan_services.round_answer, after=2, actor=_representative(second),
+                followup_round=planned, answer="Tillgänglighetsredogörelsen bifogas inte än.")
+    deviation = _plans_step(planned.scheduled_on, plan_services.round_assess, after=3, actor=manager,
+                            followup_round=planned, met=False, reason="Tillgänglighetsredogörelse saknas.").deviation
+    _plans_step(planned.scheduled_on, plan_services.deviation_action_propose, after=4, actor=_representative(second),
+                deviation=deviation, action="Redogörelsen publiceras efter extern granskning.",
+                deadline=add_working_days(today, 20))
+    _plans_round(manager, items["K3"], third, roll_to_working_day(today - timedelta(days=40)))  # overdue
+    audit = _plans_round(manager, items["K1"], first, roll_to_working_day(today - timedelta(days=30)),
+                         kind=RoundKind.AUDIT, audit_area="information_security", auditor="Säkerhetsrevision AB")
+    _plans_step(audit.scheduled_on, plan_services.round_audit_report, after=10, actor=manager, followup_round=audit,
+                summary="Ledningssystemet uppfyller ISO/IEC 27001; två mindre förbättringsområden.",
+                report=SimpleUploadedFile("revisionsrapport.txt", "Revisionsrapport informationssäkerhet".encode()))
+    _plans_step(audit.scheduled_on, plan_services.round_assess, after=12, actor=manager, followup_round=audit, met=True,
+                reason="Revisionen visar att kravet uppfylls.")
+    with clock.travel_to(at_local(today, 8)):
+        plan_services.round_request(actor=manager, item=items["K3"], supplier=first)
+    contracted = scenario.objects.get("calloff:contracted")
+    contract = getattr(contracted, "contract", None) if contracted is not None else None
+    if contract is not None and not FollowUpPlan.objects.filter(contract=contract).exists():
+        maria = scenario.objects["user:maria.upphandlare"]
+        contract_plan = plan_services.plan_create_for_contract(actor=maria, contract=contract)
+        item = contract_plan.items.order_by("id").first()
+        if item is not None:
+            plan_services.round_request(actor=maria, item=item, supplier=contract.supplier)
+    scenario.count(True)
