@@ -2,6 +2,7 @@
 the day each report was made. Among them a zero report, an overdue quarter, a corrected report, a sale to a
 buyer that is not entitled, and a supplier that reports less than its call-off contract's share."""
 
+from dataclasses import asdict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -92,6 +93,7 @@ def load(scenario: Scenario) -> None:
                                   valid_from=Quarter.of(agreement.start_date).start)
         scenario.count(_play(agreement, agencies, today) > 0)
     _load_plans(scenario)
+    _load_register(scenario)
 
 
 # --- Follow-up plans: the purchasing body's plan for IK-2026-001 with a monthly KPI over several months, rounds in
@@ -181,4 +183,97 @@ def _load_plans(scenario: Scenario) -> None:
         item = contract_plan.items.order_by("id").first()
         if item is not None:
             plan_services.round_request(actor=maria, item=item, supplier=contract.supplier)
+    scenario.count(True)
+
+
+# --- The contract register: the agency's contracts with registration numbers; on the contracted call-off an
+# option used, a change within the limits and one with a 17 kap. 9 § warning; a contract in ranking order that
+# expires within 90 days; two completed, one with a reference case the purchasing body has approved and one
+# with a case waiting for its review.
+
+def _ranked_contract(maria, agency, lot, title: str, value: Decimal, signed_on, ends_on):
+    """A call-off in ranking order, accepted by the first-ranked supplier and signed on `signed_on`."""
+    from innokop.calloffs import rules
+    from innokop.calloffs.models import CallOffKind
+    from innokop.calloffs.services import award, calloff_start, calloff_update_step, ranking
+    from innokop.calloffs.services.ranking import current_offer
+
+    offered = roll_to_working_day(signed_on - timedelta(days=7))
+    with clock.travel_to(at_local(offered, 9)):
+        calloff = calloff_start(actor=maria, lot=lot, organisation=agency, title=title, estimated_value=value,
+                                need=f"{title}: vi avropar i rangordning enligt ramavtalet.",
+                                method=CallOffKind.RANKING)
+        timetable = rules.suggest_timetable(lot, offered)
+        calloff_update_step(actor=maria, calloff=calloff, step="timetable", data=asdict(timetable))
+        ranking.ranking_offer_first(actor=maria, calloff=calloff, answer_by=ranking.default_answer_by(clock.now(), 3))
+    offer = current_offer(calloff)
+    with clock.travel_to(at_local(add_working_days(offered, 1), 14)):
+        ranking.ranking_offer_accept(actor=_representative(offer.supplier), offer=offer)
+    with clock.travel_to(at_local(signed_on, 10)):
+        calloff.refresh_from_db()
+        return award.contract_sign(actor=maria, calloff=calloff, value=value, starts_on=signed_on, ends_on=ends_on)
+
+
+def _reference_case(maria, record, title: str, approve_by=None) -> None:
+    from innokop.catalogue.services import solution_changes_approve
+
+    from .services import register
+
+    solution = register.solutions_for_case(record).filter(pending_submitted_at__isnull=True).first()
+    if solution is None:
+        return
+    register.contract_reference_case_write(
+        actor=maria, record=record, solution=solution, title=title,
+        story="<p>Vi avropade tjänsten för att göra våra e-tjänster tillgängliga för alla.</p>",
+        effects="Färre samtal till kundtjänsten och inga anmälningar om bristande tillgänglighet sedan dess.",
+        assessment="Leverantören höll tidsplanen och förstod våra behov. Vi rekommenderar tjänsten.")
+    if approve_by is not None:
+        solution_changes_approve(actor=approve_by, solution=solution, reason="Referensen från myndigheten stämmer.")
+
+
+def _load_register(scenario: Scenario) -> None:
+    from .models import ChangeReason, ContractRecord
+    from .services import register
+
+    maria, manager = scenario.objects.get("user:maria.upphandlare"), scenario.objects.get("user:anna.ramstrom")
+    contracted, accepted = scenario.objects.get("calloff:contracted"), scenario.objects.get("calloff:accepted")
+    contract = getattr(contracted, "contract", None) if contracted is not None else None
+    if maria is None or contract is None or accepted is None or ContractRecord.objects.filter(
+            contract__agency=contract.agency).exclude(registration_number="").exists():
+        scenario.count(False)
+        return
+    today = local_date(clock.now())
+    record = register.record_of(contract)
+    register.contract_details_set(actor=maria, record=record, registration_number="MDSS 2026/1142",
+                                  kind="goods_services")
+    option = register.contract_option_add(actor=maria, record=record, description="Förlängning 12 månader",
+                                          extension_months=12, value=Decimal(400_000))
+    register.contract_option_use(actor=maria, option=option, reason="Anonymiseringen används i fler ärendetyper "
+                                                                    "än planerat och behövs ett år till.")
+    register.contract_option_add(actor=maria, record=record, description="Utökning med ljudfiler",
+                                 value=Decimal(250_000))
+    record.refresh_from_db()
+    register.contract_change_record(actor=maria, record=record, reason=ChangeReason.NON_SUBSTANTIAL,
+                                    description="Ny kontaktperson hos leverantören och ändrad fakturaadress.",
+                                    value_after=record.value)
+    record.refresh_from_db()
+    register.contract_change_record(
+        actor=maria, record=record, reason=ChangeReason.LOW_VALUE, value_after=record.value + contract.value * 15 / 100,
+        description="Utbildning för fler handläggare än avtalet omfattar.")
+    lot, agency = accepted.lot, accepted.agency
+    expiring = _ranked_contract(maria, agency, lot, "Tillgänglighetsstöd för e-tjänsten Boka tid",
+                                Decimal(300_000), roll_to_working_day(today - timedelta(days=150)),
+                                today + timedelta(days=60))
+    register.contract_details_set(actor=maria, record=register.record_of(expiring),
+                                  registration_number="MDSS 2026/0871", kind="goods_services")
+    for number, (title, days) in enumerate([("Tillgänglighetsgranskning av ansökningsformulär", 170),
+                                            ("Skärmläsartester av Mina ärenden", 160)]):
+        done = _ranked_contract(maria, agency, lot, title, Decimal(200_000 + 50_000 * number),
+                                roll_to_working_day(today - timedelta(days=days)), today - timedelta(days=20 + number))
+        done_record = register.record_of(done)
+        register.contract_details_set(actor=maria, record=done_record, registration_number=f"MDSS 2026/05{number}4",
+                                      kind="goods_services")
+        register.contract_complete(actor=maria, record=done_record, final_amount=done.value - 12_500 * number,
+                                   note="Levererat enligt avtalet.")
+        _reference_case(maria, done_record, title, approve_by=manager if number == 0 else None)
     scenario.count(True)
