@@ -226,3 +226,21 @@ def test_the_caption_can_be_a_heading_for_a_page_of_charts():
         html = Template("{% load charts %}{% chart c heading=2 %}").render(Context({"c": quarters_chart()}))
     assert '<h2 class="govuk-heading-m">Contracted value per quarter</h2>' in html
     assert "<h2" not in render(quarters_chart())
+
+
+def test_a_workbook_of_chart_tables_has_safe_unique_sheet_names():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from innokop.core.exports import xlsx_sheets_bytes
+
+    long = "Andel kontrakt med små och medelstora företag per kvartal"
+    book = load_workbook(BytesIO(xlsx_sheets_bytes([
+        (long, ["a"], [[1]]), (long, ["b"], [[2]]), ("Kvartal 1/2 [utkast]: *?", ["c"], [["=SUM(A1)"]]),
+    ])))
+    names = book.sheetnames
+    assert names[0] == long[:31] and len(names[1]) <= 31 and names[1] != names[0] and names[1].endswith(" 2")
+    assert not any(char in names[2] for char in "[]:*?/\\")
+    assert book[names[2]]["A2"].value == "'=SUM(A1)"  # formula-safe, as in xlsx_bytes
+    assert book[names[1]]["A2"].value == 2

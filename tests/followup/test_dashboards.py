@@ -87,6 +87,23 @@ def test_call_offs_by_state_in_sql_agree_with_each_call_offs_effective_state(sal
     assert dict(counted)[CallOffStatus.AWAITING_OPENING] == 1 and dict(counted)[CallOffStatus.OPEN] == 2
 
 
+def test_a_supplier_counts_each_call_off_it_is_invited_to_once(sales_agreement, agency, agency_procurer, supplier_org,
+                                                                supplier_org_b, supplier_org_off_lot, clock):
+    from innokop.calloffs.models import CallOffInvitation
+
+    now = clock.now()
+    for n in range(2):
+        off = calloff(sales_agreement, agency, agency_procurer, status=CallOffStatus.OPEN, published=now - timedelta(days=3),
+                      tender_deadline=now + timedelta(days=n + 1))
+        for supplier in (supplier_org, supplier_org_b, supplier_org_off_lot):
+            CallOffInvitation.objects.create(calloff=off, supplier=supplier, invited_at=now)
+    hidden = calloff(sales_agreement, agency, agency_procurer, status=CallOffStatus.DRAFT)
+    CallOffInvitation.objects.create(calloff=hidden, supplier=supplier_org, invited_at=now)
+    with translation.override("en"):
+        chart = supplier_numbers(supplier_org).charts[0]
+        assert dict(zip(map(str, chart.categories), chart.series[0].values)) == {"Open for questions and dialogue": 2}
+
+
 def test_contracted_value_is_summed_per_quarter_of_signing_in_swedish_time_with_empty_quarters_shown(
         sales_agreement, agency, agency_procurer, supplier_org):
     a, u = sales_agreement, agency_procurer
