@@ -4,8 +4,10 @@ are computed over the query's matches with every *other* facet applied, so a cou
 ticking that box would give.
 
 Every step runs in the database in a fixed number of queries, whatever the number of matches: the
-filtered solutions are a subquery of the search, the search's matches a subquery of the facet counts,
-and the hits are ranked, tie-ordered and paged in SQL; snippets are made for the page shown only.
+filtered solutions are a subquery of the search, the hits are ranked, tie-ordered and paged in SQL, and
+snippets are made for the page shown only. The facet counts read only the search index: each solution's
+facet values are stored beside its entry (`solution_facet_values`), the database counts the matches per
+distinct set of values in one grouped query, and those few hundred rows are added up here.
 """
 
 import hashlib
@@ -13,10 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, TextField, Value, When
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Substr
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -156,129 +155,94 @@ def _planned(query) -> object:
     return query if isinstance(query, _engine().SearchQuery) else _engine().SearchQuery(query)
 
 
+class CountedIds(Sequence[int]):
+    """Ordered ids (a QuerySet, sliced by the Paginator) whose number is already known."""
+
+    def __init__(self, ids: QuerySet, total: int):
+        self._ids, self._total = ids, total
+
+    def count(self) -> int:
+        return self._total
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __getitem__(self, item):
+        return self._ids[item]
+
+    def __iter__(self):
+        return iter(self._ids)
+
+
 def solution_search(criteria: Criteria) -> SearchResult:
+    """The solutions for the criteria, in order, lazily, and the facets, counted over the search index."""
     published = Solution.objects.published()
     filtered = filter_solutions(published, criteria)
     if not criteria.q:
+        # Only published solutions are indexed (see indexing): the index's facet values count them.
+        facets, total = facets_from_groups(_engine().search_facet_groups(SOLUTION), criteria)
         ordered = filtered.order_by("-published_at", "-pk").values_list("pk", flat=True)
-        return SearchResult(ordered, facet_counts(published, criteria)[0])
+        return SearchResult(CountedIds(ordered, total), facets)
     query = _engine().SearchQuery(criteria.q)
-    # Only published solutions are indexed (see indexing), so without filters the search needs no list of
-    # them; the facet counts below still take only published ones.
+    # Without filters the search needs no list of the published solutions; with them, the filtered
+    # solutions are a subquery of the search.
     scope = {SOLUTION: filtered} if criteria.has_filters else None
     hits = query.hits(kinds=[SOLUTION], object_ids=scope, ties=tie_seed(criteria.q, SOLUTION))
-    # The facets count over every match (each facet applies the other facets' filters itself).
-    matches = query.hits(kinds=[SOLUTION]).object_ids()
-    facets, total = facet_counts(published, criteria, matches=matches)
-    hits.counted(total)  # the same hits: the facet query counted them
+    # The facets count over every match (each facet applies the other facets' filters itself), from the
+    # facet values stored beside the index entries: one grouped query, one narrow lookup per match.
+    matches = query.hits(kinds=[SOLUTION]) if criteria.has_filters else hits
+    facets, total = facets_from_groups(matches.facet_groups(), criteria)
+    hits.counted(total)  # the same hits: the facets counted those that pass every filter
     return SearchResult(HitIds(hits), facets, query, lambda ids: query.snippets(SOLUTION, ids))
 
 
-MATCHES = "catalogue_search_matches"  # the common table expression that holds a query's matches
+# --- Facet counts from the search index (the values: indexing.solution_facet_values) ---------------
 
 
-def facet_counts(base: QuerySet[Solution], criteria: Criteria, *, matches=None) -> tuple[list[Facet], int]:
-    """The facets, and how many solutions the criteria give, counted in one query.
-
-    With `matches` (the search engine's subquery of matching ids) the matches are found once, as a
-    common table expression, and every count is taken over them.
-    """
-    if matches is not None:
-        base = base.filter(pk__in=RawSQL(f"SELECT object_id FROM {MATCHES}", []))
-    rows, counts = _count_all(base, criteria, matches)
-    flags = _flag_counts(rows, criteria)
-    facets = [_cpv_facet(counts["cpv"], criteria), _trl_facet(flags["trl"], criteria),
-              _region_facet(counts["region"], flags["nationwide"], criteria), _lot_facet(counts["lot"], criteria),
-              _flag_facet(flags["verified"], criteria, "verified"), _flag_facet(flags["sme"], criteria, "sme")]
-    return facets, flags["total"]
+def _selected_values(criteria: Criteria) -> dict[str, set[str]]:
+    """The facet values each ticked facet lets through (as `_conditions`): any one of them will do."""
+    selected = {"cpv": {f"cpv:{division}" for division in criteria.cpv}, "trl": {f"trl:{level}" for level in criteria.trl},
+                "region": {f"region:{code}" for code in criteria.region} | {"nationwide"} if criteria.region else set(),
+                "lot": {f"lot:{pk}" for pk in criteria.lot}, "verified": {"verified"} if criteria.verified else set(),
+                "sme": {"sme"} if criteria.sme else set()}
+    return {name: values for name, values in selected.items() if values}
 
 
-SCALARS = ("trl", "verified", "sme")  # facets decided by a solution's own columns
+def facets_from_groups(groups, criteria: Criteria) -> tuple[list[Facet], int]:
+    """The facets and the number of solutions that pass every filter, from `facet_groups` rows (how many
+    solutions have each distinct set of facet values): each facet's counts over the solutions that pass
+    every *other* facet's filter, as `_conditions` filters them. Adds up a few values per row."""
+    selected = _selected_values(criteria)
+    passing: dict[str, int] = {}  # value → solutions that pass every filter and have the value
+    one_off: dict[str, dict[str, int]] = {name: {} for name in selected}  # the same, failing only `name`
+    total = 0
+    for values, n in groups:
+        failing = [name for name, wanted in selected.items() if values.isdisjoint(wanted)]
+        if len(failing) > 1:
+            continue
+        if failing:
+            counts = one_off[failing[0]]
+        else:
+            counts, total = passing, total + n
+        for value in values:
+            counts[value] = counts.get(value, 0) + n
 
+    def facet(name: str, prefix: str) -> dict[str, int]:
+        counts = dict(passing)
+        for value, n in one_off.get(name, {}).items():
+            counts[value] = counts.get(value, 0) + n
+        return {value[len(prefix):]: n for value, n in counts.items() if value.startswith(prefix)}
 
-def _as_int(condition: Q) -> Case:
-    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+    def flag(name: str) -> int:
+        return passing.get(name, 0) + one_off.get(name, {}).get(name, 0)
 
-
-def _rows(base: QuerySet[Solution], criteria: Criteria) -> QuerySet:
-    """One grouped pass over the base: per TRL, nationwide, verified and SME, and whether the solutions pass
-    each many-to-many filter, how many there are. At most a few hundred rows, whatever the base."""
-    conditions = _conditions(criteria)
-    passes = {f"pass_{name}": _as_int(conditions[name]) if name in conditions else Value(1)
-              for name in ("cpv", "region", "lot")}
-    return (base.values("trl", nationwide_flag=Cast("nationwide", IntegerField()),
-                        verified_flag=_as_int(Q(verified_at__isnull=False)),
-                        sme_flag=Cast("supplier__is_sme", IntegerField()), **passes)
-            .annotate(facet_n=Count("pk")).order_by())
-
-
-def _flag_counts(rows: list[dict], criteria: Criteria) -> dict:
-    """The TRL facet, the nationwide, verified and SME counts and the total, from the grouped rows: each
-    count over the rows that pass every filter but its own facet's."""
-    def passes(row: dict, skip: str) -> bool:
-        checks = {"cpv": row["pass_cpv"], "region": row["pass_region"], "lot": row["pass_lot"],
-                  "trl": not criteria.trl or row["trl"] in criteria.trl,
-                  "verified": not criteria.verified or row["verified_flag"], "sme": not criteria.sme or row["sme_flag"]}
-        return all(bool(value) for name, value in checks.items() if name != skip)
-
-    trl: dict[int, int] = {}
-    for row in rows:
-        if passes(row, "trl") and row["trl"] is not None:
-            trl[row["trl"]] = trl.get(row["trl"], 0) + row["facet_n"]
-    return {"trl": trl, "total": sum(row["facet_n"] for row in rows if passes(row, "")),
-            "nationwide": sum(row["facet_n"] for row in rows if row["nationwide_flag"] and passes(row, "region")),
-            "verified": sum(row["facet_n"] for row in rows if row["verified_flag"] and passes(row, "verified")),
-            "sme": sum(row["facet_n"] for row in rows if row["sme_flag"] and passes(row, "sme"))}
-
-
-def _grouped(queryset: QuerySet, key, n) -> QuerySet:
-    return queryset.annotate(facet_key=Cast(key, TextField())).values("facet_key").annotate(facet_n=n).order_by()
-
-
-def _many_to_many(base: QuerySet[Solution], criteria: Criteria) -> dict[str, QuerySet]:
-    """For each many-to-many facet, rows of (facet_key, facet_n): its counts with every *other* facet applied."""
-    def skipping(name: str) -> QuerySet[Solution]:
-        return filter_solutions(base, criteria, skip=name)
-
-    return {
-        "cpv": _grouped(Solution.cpv_codes.through.objects.filter(solution__in=skipping("cpv")),
-                        Substr("cpvcode_id", 1, 2), Count("solution_id", distinct=True)),
-        "region": _grouped(Solution.regions.through.objects.filter(
-            solution__in=skipping("region").filter(nationwide=False)), F("nutsregion_id"), Count("solution_id")),
-        "lot": _grouped(Solution.lots.through.objects.filter(solution__in=skipping("lot")), F("lot_id"),
-                        Count("solution_id")),
-    }
-
-
-ROW_COLUMNS = ("trl", "nationwide_flag", "verified_flag", "sme_flag", "pass_cpv", "pass_region", "pass_lot")
-
-
-def _count_all(base: QuerySet[Solution], criteria: Criteria, matches) -> tuple[list[dict], dict[str, dict[str, int]]]:
-    """The grouped rows and the many-to-many counts, in one statement (UNION ALL of same-shaped parts)."""
-    nothing = ", ".join(["CAST(NULL AS integer)"] * len(ROW_COLUMNS))
-    rows_sql, rows_params = _rows(base, criteria).query.sql_with_params()
-    columns = ", ".join(f"CAST(f.{column} AS integer)" for column in ROW_COLUMNS)
-    parts = [f"SELECT CAST(%s AS text), CAST(NULL AS text), f.facet_n, {columns} FROM ({rows_sql}) AS f"]
-    params = ["rows", *rows_params]
-    querysets = _many_to_many(base, criteria)
-    for name, queryset in querysets.items():
-        sql, part_params = queryset.query.sql_with_params()
-        parts.append(f"SELECT CAST(%s AS text), CAST(f.facet_key AS text), f.facet_n, {nothing} FROM ({sql}) AS f")
-        params += [name, *part_params]
-    sql = " UNION ALL ".join(parts)
-    if matches is not None:
-        # Found once for every count: the full-text match is the expensive part.
-        sql = f"WITH {MATCHES} AS MATERIALIZED ({matches.sql}) {sql}"
-        params = [*matches.params, *params]
-    rows, counts = [], {name: {} for name in querysets}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for name, key, n, *values in cursor.fetchall():
-            if name == "rows":
-                rows.append({"facet_n": int(n), **dict(zip(ROW_COLUMNS, values, strict=True))})
-            else:
-                counts[name][key] = int(n)
-    return rows, counts
+    regional = facet("region", "region:")
+    nationwide = passing.get("nationwide", 0) + one_off.get("region", {}).get("nationwide", 0)
+    facets = [_cpv_facet(facet("cpv", "cpv:"), criteria),
+              _trl_facet({int(level): n for level, n in facet("trl", "trl:").items()}, criteria),
+              _region_facet(regional, nationwide, criteria), _lot_facet(facet("lot", "lot:"), criteria),
+              _flag_facet(flag("verified"), criteria, "verified"), _flag_facet(flag("sme"), criteria, "sme")]
+    return facets, total
 
 
 def _values(counts: dict, labels: dict, selected: list) -> list[FacetValue]:
@@ -323,9 +287,15 @@ def _flag_facet(count: int, criteria: Criteria, name: str) -> Facet:
 def _best(query, kind: str, objects: QuerySet, limit: int) -> list[tuple]:
     """The `limit` best of `objects` for the query (fair order on ties), each with its snippet."""
     planned = _planned(query)
-    hits = planned.hits(kinds=[kind], object_ids={kind: objects}, ties=tie_seed(planned.text, kind))[:limit]
+    # Only what `objects` holds is indexed (see indexing), so the index is asked without the list of them,
+    # which would cost a subquery over every supplier; the list is asked again only if a hit is not in it.
+    hits = planned.hits(kinds=[kind], ties=tie_seed(planned.text, kind))[:limit]
     ordered = [hit.object_id for hit in hits]
     found = objects.in_bulk(ordered)
+    if len(found) < len(ordered):
+        hits = planned.hits(kinds=[kind], object_ids={kind: objects}, ties=tie_seed(planned.text, kind))[:limit]
+        ordered = [hit.object_id for hit in hits]
+        found = objects.in_bulk(ordered)
     snippets = planned.snippets(kind, ordered)
     return [(found[pk], snippets.get(pk, "")) for pk in ordered if pk in found]
 

@@ -338,6 +338,7 @@ def solution_verify(*, actor: User, solution: Solution, reason: str) -> Solution
         solution.verified_by = actor
         solution.verification_reason = reason
         solution.save(update_fields=["verified_at", "verified_by", "verification_reason", "updated_at"])
+        indexing.solution_index_only(solution)  # the "verified" facet value
         _record(solution, actor=actor, decision=ReviewDecision.VERIFIED, reason=reason)
         _tell_supplier(solution, kind="catalogue.verified", reason=reason,
                        subject=_("Your solution is verified: %(title)s"),
@@ -356,6 +357,8 @@ def solution_unverify(*, actor: User, solution: Solution, reason: str) -> Soluti
         solution.verified_by = None
         solution.verification_reason = ""
         solution.save(update_fields=["verified_at", "verified_by", "verification_reason", "updated_at"])
+        if solution.status == SolutionStatus.PUBLISHED:
+            indexing.solution_index_only(solution)  # the "verified" facet value
         _record(solution, actor=actor, decision=ReviewDecision.UNVERIFIED, reason=reason)
         _tell_supplier(solution, kind="catalogue.unverified", reason=reason,
                        subject=_("The verification of your solution is withdrawn: %(title)s"),

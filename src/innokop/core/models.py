@@ -222,9 +222,23 @@ class SearchEntry(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")]
+        # Narrow: a full-text match finds an entry's kind and object id here without reading its wide row.
+        indexes = [models.Index(fields=["id", "kind", "object_id"], name="search_entry_cover")]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}"
+
+
+class SearchFacets(models.Model):
+    """The facet values of one indexed object ("cpv:90 sme trl:7"), sorted and space-separated, kept by
+    `innokop.core.search` beside its entry. Narrow on purpose: counting facets over a query's matches
+    groups by `keys` here, one lookup per match, instead of reading the objects' own tables."""
+
+    entry = models.OneToOneField(SearchEntry, on_delete=models.CASCADE, primary_key=True, related_name="facets")
+    keys = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.keys}"
 
 
 class SearchWord(models.Model):

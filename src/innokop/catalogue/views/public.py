@@ -39,9 +39,9 @@ PAGE_SIZE = 20
 
 
 def solution_cards(ids: list[int]) -> list[Solution]:
-    """The solutions of one result page, in the given order, with what a card shows, in a fixed number of queries."""
-    found = (Solution.objects.filter(pk__in=ids).select_related("supplier")
-             .prefetch_related("cpv_codes", "regions", _public_images()))
+    """The solutions of one result page, in the given order, with what a card shows (the supplier, the first
+    image), in a fixed number of queries."""
+    found = Solution.objects.filter(pk__in=ids).select_related("supplier").prefetch_related(_public_images())
     by_pk = {solution.pk: solution for solution in found}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
@@ -64,6 +64,9 @@ def solution_list(request: HttpRequest) -> HttpResponse:
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "catalogue/includes/search_update.html" if partial else "catalogue/solution_list.html", {
         "criteria": criteria, "page": page, "solutions": solutions, "facets": result.facets,
+        # The first and last pages and those around this one, with ellipses between (GOV.UK pagination):
+        # a link to each of thousands of pages would cost more to render than the search.
+        "page_numbers": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
         "suppliers": supplier_search(result.query) if result.query else [],
         "agreements": agreement_search(result.query) if result.query else [],
     })

@@ -28,6 +28,10 @@ matches the normalised terms and ranks:
 - Searching costs what the database's match costs: hits are counted and paged in SQL (an
   optional per-query permutation of the object id orders equal scores), a caller's filtered set
   is a subquery, and snippets are built only for the hits a page shows.
+- Facets: a document may carry facet values ("cpv:90", "sme"), stored sorted in a narrow table
+  beside its entry (`SearchFacets`). `SearchHits.facet_groups` counts the hits per distinct set of
+  values in one grouped query over the index, so a caller's facet counts cost one narrow lookup
+  per match rather than reading its own wide tables.
 
 Why `simple` and not PostgreSQL's `swedish` configuration: `swedish` is the same Snowball
 algorithm, but the copy built into PostgreSQL is older than the one we pin (PostgreSQL 15 leaves
@@ -42,11 +46,11 @@ the catalogue's post-migrate step to rebuild the index once.
 """
 
 from .indexing import SearchDocument, search_index, search_index_many, search_outdated, search_rebuild, search_remove
-from .querying import Hit, ObjectIds, SearchHits, SearchQuery, search, search_snippets
+from .querying import FacetGroups, Hit, ObjectIds, SearchHits, SearchQuery, search, search_facet_groups, search_snippets
 from .words import ENTRY_TABLE, EXTRA_WEIGHT, FTS_TABLE, KIND_MARK, TERMS_VERSION, TIE_MODULUS, TITLE_WEIGHT
 
 __all__ = [
-    "ENTRY_TABLE", "EXTRA_WEIGHT", "FTS_TABLE", "KIND_MARK", "TERMS_VERSION", "TIE_MODULUS", "TITLE_WEIGHT", "Hit",
-    "ObjectIds", "SearchDocument", "SearchHits", "SearchQuery", "search", "search_index", "search_index_many",
-    "search_outdated", "search_rebuild", "search_remove", "search_snippets",
+    "ENTRY_TABLE", "EXTRA_WEIGHT", "FTS_TABLE", "KIND_MARK", "TERMS_VERSION", "TIE_MODULUS", "TITLE_WEIGHT",
+    "FacetGroups", "Hit", "ObjectIds", "SearchDocument", "SearchHits", "SearchQuery", "search", "search_facet_groups",
+    "search_index", "search_index_many", "search_outdated", "search_rebuild", "search_remove", "search_snippets",
 ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from ..models import SearchEntry
+from ..models import SearchEntry, SearchFacets
 from .words import (
     FTS_TABLE,
     INDEX_BATCH,
@@ -28,7 +28,9 @@ class SearchDocument:
 
     `extra` (classification labels, in the document's language) is found but weighs least and is
     never shown; `foreign` (the labels in another language) is indexed word for word into the same
-    low-weight field, neither stemmed nor added to the Swedish vocabulary.
+    low-weight field, neither stemmed nor added to the Swedish vocabulary. `facets` (values such as
+    "cpv:90" or "sme", no spaces) are what `SearchHits.facet_groups` counts over the matches; None
+    for a kind without facets.
     """
 
     kind: str
@@ -38,6 +40,19 @@ class SearchDocument:
     extra: str = ""
     language: str = "sv"
     foreign: str = ""
+    facets: Iterable[str] | None = None
+
+
+MAX_FACET_CHARS = 100
+
+
+def _facet_keys(facets: Iterable[str]) -> str:
+    """The facet values as stored: sorted, unique, space-separated."""
+    values = sorted(set(facets))
+    for value in values:
+        if not value or len(value) > MAX_FACET_CHARS or not value.isprintable() or any(c.isspace() for c in value):
+            raise ValueError(f"A facet value is a short printable value without spaces, not {value!r}.")
+    return " ".join(values)
 
 
 def _checked_kind(kind: str) -> str:
@@ -123,7 +138,15 @@ def _index_batch(documents: list[SearchDocument]) -> int:
         )
         if vendor == "sqlite":
             _fts_store(entries)
+        _facets_store(entries, [latest[(entry.kind, entry.object_id)] for entry in entries])
     return len(entries)
+
+
+def _facets_store(entries: list[SearchEntry], documents: list[SearchDocument]) -> None:
+    SearchFacets.objects.filter(entry_id__in=[entry.pk for entry in entries]).delete()
+    SearchFacets.objects.bulk_create([SearchFacets(entry_id=entry.pk, keys=_facet_keys(document.facets))
+                                      for entry, document in zip(entries, documents, strict=True)
+                                      if document.facets is not None])
 
 
 def search_remove(*, kind: str, object_id: int) -> None:
@@ -150,10 +173,18 @@ def search_rebuild() -> int:
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {FTS_TABLE}")
         for start in range(0, len(pks), INDEX_BATCH):
-            entries = SearchEntry.objects.filter(pk__in=pks[start : start + INDEX_BATCH]).order_by("pk")
-            _index_batch([SearchDocument(e.kind, e.object_id, e.title, e.body, e.extra, e.language, e.foreign)
-                          for e in entries])
+            entries = (SearchEntry.objects.filter(pk__in=pks[start : start + INDEX_BATCH]).order_by("pk")
+                       .select_related("facets"))
+            _index_batch([SearchDocument(e.kind, e.object_id, e.title, e.body, e.extra, e.language, e.foreign,
+                                         _stored_facets(e)) for e in entries])
     return len(pks)
+
+
+def _stored_facets(entry: SearchEntry) -> list[str] | None:
+    try:
+        return entry.facets.keys.split()
+    except SearchFacets.DoesNotExist:
+        return None
 
 
 def search_outdated() -> bool:

@@ -10,6 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 
+from ..models import SearchFacets
 from .indexing import _checked_kind
 from .snippets import _Matcher, _snippet
 from .words import (
@@ -172,6 +173,23 @@ def _tsquery(plan: list[_QueryWord]) -> str:
 
 
 ObjectIds = Iterable[int] | QuerySet
+COVER_INDEX = "search_entry_cover"  # (id, kind, object_id) on the entries, see SearchEntry.Meta
+FACET_TABLE = SearchFacets._meta.db_table
+FacetGroups = list[tuple[frozenset[str], int]]
+
+
+def _facet_groups(sql: str, params: list) -> FacetGroups:
+    """(facet values, how many) per distinct set of facet values of the entries `sql` selects (column id)."""
+    grouped = (f"SELECT COALESCE(f.keys, ''), count(*) FROM ({sql}) AS m LEFT JOIN {FACET_TABLE} f"
+               f" ON f.entry_id = m.id GROUP BY COALESCE(f.keys, '')")
+    with connection.cursor() as cursor:
+        cursor.execute(grouped, params)
+        return [(frozenset(keys.split()), int(n)) for keys, n in cursor.fetchall()]
+
+
+def search_facet_groups(kind: str) -> FacetGroups:
+    """`SearchHits.facet_groups` for every indexed object of one kind: the facets of a list without a query."""
+    return _facet_groups(f"SELECT e.id FROM {ENTRY_TABLE} e WHERE e.kind = %s", [_checked_kind(kind)])
 
 
 def _subquery(ids: QuerySet) -> tuple[str, tuple]:
@@ -196,6 +214,9 @@ def _scope(kinds: Iterable[str] | None, object_ids: dict[str, ObjectIds] | None,
     if isinstance(kinds, str):
         raise TypeError("kinds is a list of kinds, not one kind")  # set("solution") would be letters
     sql, params = "", []
+    # On SQLite the entry is reached through the narrow index from the full-text match (see _matching);
+    # the unary + keeps SQLite from probing that index once per listed id and match instead.
+    kind_column, id_column = ("+e.kind", "+e.object_id") if vendor == "sqlite" else ("e.kind", "e.object_id")
     wanted = None if kinds is None else sorted(set(kinds))
     if object_ids is not None and wanted is None:
         wanted = sorted(object_ids)  # a kind missing from object_ids has no hits
@@ -203,7 +224,7 @@ def _scope(kinds: Iterable[str] | None, object_ids: dict[str, ObjectIds] | None,
         wanted = [_checked_kind(kind) for kind in wanted]
         if not wanted:
             return None
-        sql += f" AND e.kind IN ({', '.join(['%s'] * len(wanted))})"
+        sql += f" AND {kind_column} IN ({', '.join(['%s'] * len(wanted))})"
         params += wanted
     if object_ids is not None:
         allowed, allowed_params = [], []
@@ -212,12 +233,12 @@ def _scope(kinds: Iterable[str] | None, object_ids: dict[str, ObjectIds] | None,
                 continue
             if isinstance(ids, QuerySet):
                 sub_sql, sub_params = _subquery(ids)
-                allowed.append(f"(e.kind = %s AND e.object_id IN ({sub_sql}))")
+                allowed.append(f"({kind_column} = %s AND {id_column} IN ({sub_sql}))")
                 allowed_params += [kind, *sub_params]
                 continue
             listed = sorted({int(pk) for pk in ids})
             if listed:
-                allowed.append(f"(e.kind = %s AND {_in_list('e.object_id', vendor)})")
+                allowed.append(f"({kind_column} = %s AND {_in_list(id_column, vendor)})")
                 allowed_params += [kind, _list_param(listed, vendor)]
         if not allowed:
             return None
@@ -236,8 +257,10 @@ def _matching(plan: list[_QueryWord], scope: _Scope, vendor: str, columns: str, 
             match = "{kind_term} : (" + " OR ".join(f'"{kind}"' for kind in kinds) + f") AND ({match})"
         # CROSS JOIN makes SQLite match first and look the entries up after: left to itself, it may
         # scan the entries (or the caller's subquery) and run the full-text match once per row.
-        sql = (f"SELECT {columns}{score} FROM {FTS_TABLE}"
-               f" CROSS JOIN {ENTRY_TABLE} e ON e.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s{scope.sql}")
+        # INDEXED BY: the narrow index answers e.kind and e.object_id, where the entry's own row is wide
+        # (its texts) and looking each match up there would cost more than the match itself.
+        sql = (f"SELECT {columns}{score} FROM {FTS_TABLE} CROSS JOIN {ENTRY_TABLE} e INDEXED BY {COVER_INDEX}"
+               f" ON e.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s{scope.sql}")
         return sql, [match, *scope.params]
     # Weights are {D, C, B, A}: the title is A, the body B, the extra text C; D is the kind's term, which
     # counts for nothing. Normalisation 1 divides by the log of the length, as bm25 favours short texts too.
@@ -324,6 +347,18 @@ class SearchHits(Sequence[Hit]):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [Hit(kind=kind, object_id=int(pk), score=float(score)) for kind, pk, score in cursor.fetchall()]
+
+    def facet_groups(self) -> FacetGroups:
+        """How many hits have each distinct set of facet values (`SearchDocument.facets`), in one query
+        that reads only the index: a caller adds these up into counts per value, with whatever logic
+        its filters have. Also counts the hits (`len()` asks no more). Rows grow with the number of
+        distinct sets of values among the hits, not with the hits."""
+        if self._empty:
+            groups: FacetGroups = []
+        else:
+            groups = _facet_groups(*_matching(self._plan, self._scope, self._vendor, "e.id"))
+        self.counted(sum(n for _values, n in groups))
+        return groups
 
     def object_ids(self) -> RawSQL:
         """The matching object ids as a subquery, to filter with: `Solution.objects.filter(pk__in=...)`."""
