@@ -51,6 +51,11 @@ def migration_data(transactional_db):
         load_cpv(CpvCode)
     if not NutsRegion.objects.exists():
         load_nuts(NutsRegion)
+    from innokop.followup.models.register import seed_change_limits
+    from innokop.reference.thresholds import seed_thresholds
+
+    seed_thresholds()
+    seed_change_limits()
 
 
 @pytest.fixture

@@ -16,11 +16,21 @@ from innokop.catalogue.models import SolutionStatus
 from innokop.catalogue.services import solution_changes_approve
 from innokop.core.models import AppendOnlyError, AuditEvent, Notification
 from innokop.followup.models import ChangeLimit, ChangeReason, ContractKind, ContractRecord, ExpiryAlert
+from innokop.followup.models.register import seed_change_limits
 from innokop.followup.services import register as services
+from innokop.reference.thresholds import seed_thresholds
 
 from ..catalogue.factories import SolutionFactory
 from ..factories import member
 from .conftest import at, contract
+
+
+@pytest.fixture(autouse=True)
+def _dated_configuration(db):
+    """The rows data migrations load (thresholds, the limits of LOU 17 kap.): a transactional test elsewhere in
+    the suite flushes them."""
+    seed_thresholds()
+    seed_change_limits()
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,20 @@ from innokop.agreements.consumption import CONTRACTED, REPORTED, agreement_consu
 from innokop.agreements.services import AgreementError, agreement_commit
 from innokop.core.models import Notification
 from innokop.followup.models import ChangeReason
+from innokop.followup.models.register import seed_change_limits
 from innokop.followup.quarters import Quarter
 from innokop.followup.services import register
+from innokop.reference.thresholds import seed_thresholds
 
 from .conftest import contract, report
+
+
+@pytest.fixture(autouse=True)
+def _dated_configuration(db):
+    """The rows data migrations load (thresholds, the limits of LOU 17 kap.): a transactional test elsewhere in
+    the suite flushes them."""
+    seed_thresholds()
+    seed_change_limits()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,16 @@ from innokop.catalogue.models import ReferenceCase
 from innokop.core import clock
 from innokop.core.calendar import local_date
 from innokop.followup.models import ContractChange, ContractOption, ContractRecord
+from innokop.followup.models.register import seed_change_limits
+from innokop.reference.thresholds import seed_thresholds
+
+
+@pytest.fixture(autouse=True)
+def _dated_configuration(db):
+    """The rows data migrations load (thresholds, the limits of LOU 17 kap.): a transactional test elsewhere in
+    the suite flushes them."""
+    seed_thresholds()
+    seed_change_limits()
 
 
 @pytest.mark.django_db

@@ -10,9 +10,19 @@ from django.urls import reverse
 
 from innokop.accounts.services import api_token_create
 from innokop.followup.models import ChangeReason, ContractChange
+from innokop.followup.models.register import seed_change_limits
 from innokop.followup.services import register as services
+from innokop.reference.thresholds import seed_thresholds
 
 from .conftest import contract
+
+
+@pytest.fixture(autouse=True)
+def _dated_configuration(db):
+    """The rows data migrations load (thresholds, the limits of LOU 17 kap.): a transactional test elsewhere in
+    the suite flushes them."""
+    seed_thresholds()
+    seed_change_limits()
 
 
 @pytest.fixture

@@ -7,8 +7,17 @@ import pytest
 from django.core.management import call_command
 
 from innokop.core.models import AppendOnlyError, AuditEvent
+from innokop.followup.models.register import seed_change_limits
 from innokop.reference.models import Threshold, ThresholdKind
-from innokop.reference.thresholds import ThresholdError, threshold_add, threshold_on
+from innokop.reference.thresholds import ThresholdError, seed_thresholds, threshold_add, threshold_on
+
+
+@pytest.fixture(autouse=True)
+def _dated_configuration(db):
+    """The rows data migrations load (thresholds, the limits of LOU 17 kap.): a transactional test elsewhere in
+    the suite flushes them."""
+    seed_thresholds()
+    seed_change_limits()
 
 
 def test_the_values_from_1_january_2024_are_in_the_table_with_their_source(db):

@@ -4,7 +4,7 @@ every two years, and the national direct award limit can change by law)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -15,6 +15,28 @@ from innokop.core.audit import audit_log
 from innokop.core.refusals import Problem, Refused
 
 from .models import Threshold, ThresholdKind
+
+EU_SOURCE = ("Kommissionens delegerade förordning (EU) 2023/2495 och kommissionens meddelande om motvärden i "
+             "nationella valutor (från 1 januari 2024); LOU (2016:1145) 5 kap.")
+DIRECT_AWARD_SOURCE = "LOU (2016:1145) 19 kap. 3 § (direktupphandlingsgräns, i kraft 1 januari 2024)"
+
+# Rule 13 (DESIGN.md §4): the values in force from 1 January 2024, as the data migration loads them. Later values
+# are added as new rows (`threshold_add`, `innokop threshold_add`, the admin), never here.
+SEED = [
+    (ThresholdKind.CENTRAL_GOVERNMENT, date(2024, 1, 1), Decimal(1546202), EU_SOURCE),
+    (ThresholdKind.OTHER_BUYERS, date(2024, 1, 1), Decimal(2389585), EU_SOURCE),
+    (ThresholdKind.DIRECT_AWARD, date(2024, 1, 1), Decimal(700000), DIRECT_AWARD_SOURCE),
+]
+
+
+def seed_thresholds(model=Threshold) -> int:
+    """Loads the seeded rows that are missing (the migration, and tests after a flush); returns how many."""
+    missing = [model(kind=str(kind), valid_from=day, amount=amount, source=source,
+                     created_at=datetime(2024, 1, 1, tzinfo=timezone.utc))
+               for kind, day, amount, source in SEED
+               if not model.objects.filter(kind=str(kind), valid_from=day).exists()]
+    model.objects.bulk_create(missing)
+    return len(missing)
 
 
 class ThresholdError(Refused):

@@ -1,7 +1,6 @@
 # The contract register (issue 11): records beside call-off contracts, options and their use, changes under
 # LOU 17 kap. with their dated limits, expiry alerts, and the link to the buyer's reference case.
 
-from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import django.db.models.deletion
@@ -9,15 +8,11 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import Sum
 
-LIMITS_SOURCE = ("LOU (2016:1145) 17 kap. 9 § (ändringar av lågt värde: under tröskelvärdet och högst 10 % av det "
-                 "ursprungliga värdet för varor och tjänster, 15 % för byggentreprenader) och 11–12 §§ (varje "
-                 "ändring högst 50 % av det ursprungliga värdet)")
-
 
 def seed_limits(apps, schema_editor):
-    apps.get_model("followup", "ChangeLimit").objects.create(
-        valid_from=date(2017, 1, 1), low_value_share_goods_services=Decimal(10), low_value_share_works=Decimal(15),
-        per_change_share=Decimal(50), source=LIMITS_SOURCE, created_at=datetime(2017, 1, 1, tzinfo=timezone.utc))
+    from innokop.followup.models.register import seed_change_limits
+
+    seed_change_limits(apps.get_model("followup", "ChangeLimit"))
 
 
 def reported_turnover(apps, schema_editor):

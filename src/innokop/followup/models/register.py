@@ -8,7 +8,7 @@ before and after. Whether a contract is running, expiring or ended is read from 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from django.conf import settings
@@ -70,6 +70,22 @@ class ChangeLimit(models.Model):
         if self.pk is not None:
             raise AppendOnlyError("change limits are never edited: add a new dated row")
         super().save(*args, **kwargs)
+
+
+LIMITS_SOURCE = ("LOU (2016:1145) 17 kap. 9 § (ändringar av lågt värde: under tröskelvärdet och högst 10 % av det "
+                 "ursprungliga värdet för varor och tjänster, 15 % för byggentreprenader) och 11–12 §§ (varje "
+                 "ändring högst 50 % av det ursprungliga värdet)")
+
+
+def seed_change_limits(model=ChangeLimit) -> int:
+    """The limits of LOU 17 kap. since the act came into force on 1 January 2017, as the data migration loads
+    them (and tests after a flush); returns how many rows were missing."""
+    if model.objects.filter(valid_from=date(2017, 1, 1)).exists():
+        return 0
+    model.objects.create(valid_from=date(2017, 1, 1), low_value_share_goods_services=Decimal(10),
+                         low_value_share_works=Decimal(15), per_change_share=Decimal(50), source=LIMITS_SOURCE,
+                         created_at=datetime(2017, 1, 1, tzinfo=timezone.utc))
+    return 1
 
 
 class ContractRecordQuerySet(models.QuerySet):
