@@ -3,8 +3,8 @@ per agency for their own members. Each number is a chart from `core.charts` with
 and the page's tables download as one XLSX workbook. The numbers come from `followup.stats`; what each
 dashboard counts is decided here, from the scope its viewer may see (DESIGN.md §5):
 
-- the purchasing body: the agreement's published call-offs (never a draft), its contracts, the deviations of
-  the agreement's follow-up plan, its suppliers' sales reports, and the maximum value used;
+- the purchasing body: the agreement's published call-offs (never a draft, nor one scheduled for later), its
+  contracts, the deviations of the agreement's follow-up plan, its suppliers' sales reports, the maximum used;
 - a supplier: the call-offs it is invited to, its contracts and deviations, its own sales reports (the
   consumption of the maximum is shown to an agreement's managers and entitled buyers only, not to suppliers);
 - an agency: its call-offs, its contracts and their deviations, the maximum used of the agreements it called
@@ -118,7 +118,8 @@ def agreement_numbers(agreement: FrameworkAgreement) -> Dashboard:
     contracts = Contract.objects.filter(calloff__lot__agreement=agreement)
     dashboard = Dashboard(title=_("Dashboard for %(reference)s") % {"reference": agreement.reference},
                           caption=f"{agreement.reference} {agreement.title}")
-    _calloffs(dashboard, CallOff.objects.filter(lot__agreement=agreement, published_at__isnull=False), now)
+    # as the purchasing body's summary of call-offs counts them (calloffs.views.summary): published by now
+    _calloffs(dashboard, CallOff.objects.published(now).filter(lot__agreement=agreement), now)
     by_quarter = _contracts(dashboard, contracts)
     _consumption_of_one(dashboard, agreement)
     _sme(dashboard, by_quarter)
