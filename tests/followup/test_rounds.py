@@ -280,3 +280,13 @@ def test_the_pages_run_a_round_from_request_to_a_closed_deviation(plan, agency_p
         "decision": "close", "note": "Ny rapport mottagen."}).status_code == 302
     followup_round.refresh_from_db()
     assert followup_round.deviation.status == DeviationStatus.CLOSED
+
+
+def test_the_dashboard_counts_what_each_side_has_to_do(plan, agency_procurer, supplier, login):
+    followup_round = request(plan, agency_procurer)
+    with translation.override("en"):
+        page = login(supplier).get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "1 follow-up request to answer" in page
+        services.round_answer(actor=supplier, followup_round=followup_round, answer="Svar")
+        page = login(agency_procurer).get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "1 answer to assess" in page and "0 open deviations" in page

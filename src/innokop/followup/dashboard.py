@@ -4,7 +4,8 @@ from innokop.core import clock
 from innokop.core.calendar import local_date
 from innokop.core.dashboard import Panel
 
-from .permissions import reporting_agreements, reporting_supplier_ids
+from .models import Deviation, DeviationStatus, FollowUpRound, RoundStatus
+from .permissions import member_supplier_ids, plans_visible_to, reporting_agreements, reporting_supplier_ids
 from .reporting import REPORTED, overdue_lines, quarter_lines
 
 
@@ -22,6 +23,7 @@ def panels(request) -> list[Panel]:
         managed = FrameworkAgreement.objects.managed_by(actor).published()
         found.append(Panel("followup/dashboard/overdue.html", {"count": len(overdue_lines(managed, today))}))
     found += dashboards_panel(actor)
+    found += followup_panel(actor)
     return found
 
 
@@ -32,3 +34,20 @@ def dashboards_panel(actor) -> list[Panel]:
     if not own and not agreements:
         return []
     return [Panel("followup/dashboard/dashboards.html", {"organisations": own, "agreements": agreements})]
+
+
+def followup_panel(actor) -> list[Panel]:
+    """Follow-up: a supplier's requests to answer and deviations to act on; a buyer's answers to assess and open
+    deviations. The counts are read when the dashboard is, like the rest."""
+    supplier_ids = member_supplier_ids(actor)
+    plans = plans_visible_to(actor)
+    if not supplier_ids and not plans.exists():
+        return []
+    own = FollowUpRound.objects.filter(supplier_id__in=supplier_ids)
+    followed = FollowUpRound.objects.filter(plan__in=plans.values("pk"))
+    return [Panel("followup/plans/dashboard_panel.html", {
+        "to_answer": own.filter(status=RoundStatus.REQUESTED).count(),
+        "to_act_on": Deviation.objects.filter(round__in=own, status=DeviationStatus.OPEN).count(),
+        "to_assess": followed.filter(status=RoundStatus.ANSWERED).count(),
+        "open_deviations": Deviation.objects.open().filter(round__in=followed).count(),
+        "supplier": bool(supplier_ids), "buyer": plans.exists()})]
