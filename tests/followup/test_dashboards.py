@@ -365,3 +365,9 @@ def test_every_chart_of_the_three_dashboards_has_data_on_the_demo(django_capture
                           agency_numbers(contract.agency)):
             empty = [chart.title for chart in dashboard.charts if chart.is_empty]
             assert empty == [], f"{dashboard.title}: no demo data for {empty}"
+        # the purchasing body's plan has a deviation with an action planned; so has its supplier's dashboard
+        deviation = Deviation.objects.open().select_related("round__supplier", "round__plan__agreement").first()
+        assert deviation is not None and deviation.round.plan.agreement is not None
+        for dashboard in (agreement_numbers(deviation.round.plan.agreement), supplier_numbers(deviation.round.supplier)):
+            chart = next(c for c in dashboard.charts if c.title == "Open deviations")
+            assert sum(chart.series[0].values) >= 1
