@@ -34,7 +34,7 @@ class PreStudyForm(forms.Form):
     cpv_codes = CpvCodesField()
     questions = forms.CharField(label=_("Questions the pre-study must answer"), widget=forms.Textarea(attrs={"rows": 5}),
                                 help_text=_("One question per line."))
-    team = forms.ModelMultipleChoiceField(label=_("Team"), queryset=User.objects.none(),
+    team = forms.ModelMultipleChoiceField(label=_("Pre-study team"), queryset=User.objects.none(),
                                           widget=forms.CheckboxSelectMultiple, required=False,
                                           help_text=_("People of the purchasing body who work on the pre-study. "
                                                       "They are told when it moves on. Without a choice, you are "

@@ -64,7 +64,7 @@ class PreStudy(StateMachine, models.Model):
                                                   "development going on in it."))
     cpv_codes = models.ManyToManyField("reference.CpvCode", related_name="prestudies", verbose_name=_("CPV codes"))
     questions = models.TextField(_("questions the pre-study must answer"))
-    team = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="prestudies", verbose_name=_("team"))
+    team = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="prestudies", verbose_name=_("pre-study team"))
     starts_on = models.DateField(_("start"))
     needs_until = models.DateField(_("last day to collect needs"))
     concludes_on = models.DateField(_("planned conclusion"))
