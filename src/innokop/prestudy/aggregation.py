@@ -7,7 +7,6 @@ may include internal needs and the sum of the budgets, and say so. A need with C
 counts in both rows of the division table.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
