@@ -85,12 +85,13 @@ def test_a_change_needs_a_reason_and_is_kept_with_the_values_before_and_after(se
         services.plan_item_change(actor=agency_procurer, item=item, reason="  ", frequency=PlanFrequency.MONTHLY)
     assert refused.value.problems[0].field == "reason"
     assert not PlanItemChange.objects.filter(item=item).exists()
-    with translation.override("en"):
-        services.plan_item_change(actor=agency_procurer, item=item, reason="Fler klagomål från användare",
-                                  frequency=PlanFrequency.MONTHLY)
+    services.plan_item_change(actor=agency_procurer, item=item, reason="Fler klagomål från användare",
+                              frequency=PlanFrequency.MONTHLY)
     change = PlanItemChange.objects.get(item=item)
     assert change.reason == "Fler klagomål från användare"
-    assert change.changes == {"frequency": ["Every quarter", "Every month"]}
+    assert change.changes == {"frequency": ["quarterly", "monthly"]}
+    with translation.override("en"):
+        assert change.rows() == [("frequency", "Every quarter", "Every month")]
     item.refresh_from_db()
     assert item.frequency == PlanFrequency.MONTHLY
     event = AuditEvent.objects.get(verb="followup_plan.item_changed")

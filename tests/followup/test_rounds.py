@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -34,6 +35,11 @@ def plan(setup, agency_procurer):
 def request(plan, actor, identifier="K2", **kwargs):
     item = plan.items.get(identifier=identifier)
     return services.round_request(actor=actor, item=item, supplier=plan.contract.supplier, **kwargs)
+
+
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def notified(user, kind: str) -> int:
@@ -285,8 +291,19 @@ def test_the_pages_run_a_round_from_request_to_a_closed_deviation(plan, agency_p
 def test_the_dashboard_counts_what_each_side_has_to_do(plan, agency_procurer, supplier, login):
     followup_round = request(plan, agency_procurer)
     with translation.override("en"):
-        page = login(supplier).get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        page = english(login(supplier)).get(reverse("core:dashboard")).content.decode()
         assert "1 follow-up request to answer" in page
         services.round_answer(actor=supplier, followup_round=followup_round, answer="Svar")
-        page = login(agency_procurer).get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        page = english(login(agency_procurer)).get(reverse("core:dashboard")).content.decode()
         assert "1 answer to assess" in page and "0 open deviations" in page
+
+
+def test_the_contract_register_shows_the_plans_light_with_its_reason(plan, agency_procurer, supplier, login, clock):
+    deviation = _deviation(plan, agency_procurer, supplier)
+    with translation.override("en"):
+        page = english(login(agency_procurer)).get(reverse("followup:contract_record", args=[plan.contract.pk]))
+        assert page.status_code == 200
+        content = page.content.decode()
+        assert 'id="contract-followup"' in content
+        assert "deviation open since Monday 3 May 2027, awaiting a corrective action" in content
+    assert deviation.is_open

@@ -24,7 +24,7 @@ class ItemForm(forms.Form):
                                 localize=True, help_text=_("For a KPI measurement: the value to reach."))
     target_direction = forms.ChoiceField(label=_("The measured value should be"), choices=TargetDirection.choices)
     unit = forms.CharField(label=_("Unit (KPI)"), max_length=30, required=False,
-                           help_text=_("For example %, days or number of users."))
+                           help_text=_("For example per cent, days or number of users."))
     audit_area = forms.ChoiceField(label=_("Audit area"), choices=[("", _("Not an audit"))] + AuditArea.choices,
                                    required=False)
     reason = _reason()

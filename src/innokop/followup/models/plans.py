@@ -121,6 +121,16 @@ class FollowUpPlan(models.Model):
     def ends_on(self) -> date:
         return self.contract.ends_on if self.contract_id else self.agreement.end_date
 
+    @property
+    def light(self):
+        """The plan's traffic light with its reasons (`traffic.lights`, computed now), for a page that has only the
+        plan, such as the contract register's."""
+        from innokop.core import clock
+
+        from ..traffic import lights, rounds_for_lights
+
+        return lights(rounds_for_lights(self.rounds.all()), clock.now())["all"]
+
 
 class PlanItem(models.Model):
     """One thing followed up: a requirement, a promise from the winning tender, or a target the buyer set."""
@@ -170,6 +180,21 @@ class PlanItemChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(what, before, after) in the reader's language: choices are kept as their values and named when read."""
+        shown = []
+        for name, (before, after) in self.changes.items():
+            try:
+                field = PlanItem._meta.get_field(name)
+            except LookupError:
+                shown.append((str(name), str(before), str(after)))
+                continue
+            choices = dict(field.choices or ())
+            if isinstance(field, models.BooleanField):
+                choices = {"True": _("yes"), "False": _("no")}
+            shown.append((str(field.verbose_name), str(choices.get(before, before)), str(choices.get(after, after))))
+        return shown
 
 
 class RoundKind(models.TextChoices):

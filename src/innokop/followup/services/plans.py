@@ -256,7 +256,7 @@ def _check_item(values: dict) -> None:
                             problems=[Problem("target", _("Give the target the measured value is compared with."))])
     if values.get("method") == PlanMethod.KPI and not (values.get("unit") or "").strip():
         raise FollowUpError(_("A KPI measurement needs a unit."), code="kpi_needs_unit",
-                            problems=[Problem("unit", _("Give the unit, for example % or days."))])
+                            problems=[Problem("unit", _("Give the unit, for example per cent or days."))])
     responsible = values.get("responsible")
     plan = values["plan"]
     if responsible is not None and not Membership.objects.filter(user=responsible, organisation=plan.buyer).exists():
@@ -280,7 +280,7 @@ def plan_item_add(*, actor, plan: FollowUpPlan, reason: str, text: str, method: 
         item = PlanItem.objects.create(source=ItemSource.TARGET, identifier=f"M{number}", created_at=clock.now(),
                                        **values)
         PlanItemChange.objects.create(item=item, changed_by=actor, changed_at=clock.now(), reason=reason,
-                                      changes={"added": ["", text]})
+                                      changes={"text": ["", text]})
         audit_log(actor=actor, verb="followup_plan.item_added", obj=item, organisation=plan.buyer,
                   payload={"plan": plan.pk, "method": method, "frequency": frequency, "reason": reason,
                            "target": None if target is None else str(target), "unit": unit})
@@ -288,11 +288,11 @@ def plan_item_add(*, actor, plan: FollowUpPlan, reason: str, text: str, method: 
 
 
 def _shown(item: PlanItem, name: str) -> str:
+    """A value as kept in the item's history: a choice as its value (named in the reader's language when read,
+    `PlanItemChange.rows`), the person responsible by name."""
     value = getattr(item, name)
     if name == "responsible":
         return value.full_name if value else ""
-    if name in ("method", "frequency", "target_direction", "audit_area"):
-        return str(getattr(item, f"get_{name}_display")()) if value else ""
     return "" if value is None else str(value)
 
 
