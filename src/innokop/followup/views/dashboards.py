@@ -258,7 +258,7 @@ def _days(dashboard: Dashboard, contracts) -> None:
         description=_("Per quarter of signing, the median number of days from a call-off's publication to the "
                       "signing of its contract."),
         categories=[str(quarter) for quarter, _m, _n in days.by_quarter],
-        series=[Series(_("Median days"), [median for _q, median, _n in days.by_quarter])],
+        series=[Series(_("Median"), [median for _q, median, _n in days.by_quarter])],
         unit=_("days"),
         category_label=_("Quarter of signing"),
     ))
