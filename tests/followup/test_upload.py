@@ -47,11 +47,11 @@ def test_a_comma_csv_is_read(sales_agreement, agency):
 
 
 def test_every_error_is_named_by_its_row_and_column(sales_agreement, agency):
-    rows, errors = _lines(sales_agreement, HEADER + f"{agency.org_number};;1;100\n"
-                          "212000-0143;Kommunen;;100\n"
-                          f"{agency.org_number};;7;tusen\n"
-                          "2120000142;;;-5\n")
     with translation.override("en"):
+        rows, errors = _lines(sales_agreement, HEADER + f"{agency.org_number};;1;100\n"
+                              "212000-0143;Kommunen;;100\n"
+                              f"{agency.org_number};;7;tusen\n"
+                              "2120000142;;;-5\n")
         shown = [str(e) for e in errors]
     assert shown == [
         "Row 3, column Buyer's organisation number: 212000-0143 is not a valid Swedish organisation number.",
