@@ -253,3 +253,17 @@ def test_a_member_of_two_agencies_joins_for_the_other(need, agency, other_agency
     Membership.objects.create(user=both, organisation=other_agency, role="procurer")
     services.need_join(actor=both, need=need, agency=other_agency, volume=3, needed_year=2028)
     assert NeedInterest.objects.get().agency == other_agency
+
+
+def test_only_the_agencies_concerned_and_the_purchasing_body_learn_which_pre_study_took_a_need_up(
+        client, login, prestudy, need, cpb_manager, agency_colleague, other_agency, other_agency_procurer, supplier):
+    services.need_link(actor=cpb_manager, need=need, prestudy=prestudy)
+    url = reverse("prestudy:need_detail", args=[need.pk])
+    assert prestudy.reference not in client.get(url).content.decode()
+    assert client.get(f"/api/needs/{need.pk}").json()["prestudy_id"] is None
+    for outsider in (supplier, other_agency_procurer):
+        assert prestudy.reference not in login(outsider).get(url).content.decode()
+    services.need_join(actor=other_agency_procurer, need=need, agency=other_agency, volume=5, needed_year=2028)
+    for concerned in (other_agency_procurer, agency_colleague, cpb_manager):
+        assert prestudy.reference in login(concerned).get(url).content.decode()
+    assert login(other_agency_procurer).get(f"/api/needs/{need.pk}").json()["prestudy_id"] == prestudy.pk

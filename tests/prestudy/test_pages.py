@@ -44,3 +44,16 @@ def test_an_edit_keeps_what_the_form_shows(login, need, agency_procurer):
     assert response.status_code == 302
     need.refresh_from_db()
     assert need.volume == 450 and not need.is_public and Need.objects.count() == 1
+
+
+def test_someone_in_two_agencies_chooses_which_one_the_need_is_for(login, agency, other_agency, clock):
+    from innokop.accounts.models import Membership
+
+    from ..factories import member
+
+    both = member(agency, "procurer")
+    Membership.objects.create(user=both, organisation=other_agency, role="procurer")
+    client = login(both)
+    assert "id_agency" in client.get(reverse("prestudy:need_create")).content.decode()
+    response = client.post(reverse("prestudy:need_create"), _form(agency=str(other_agency.pk)))
+    assert response.status_code == 302 and Need.objects.get().agency == other_agency

@@ -11,7 +11,13 @@ from innokop.reference.models import CpvCode, NutsRegion
 
 from . import aggregation, services
 from .models import Need, PreStudy
-from .permissions import agency_memberships, get_need_for_actor, get_prestudy_for_actor, may_see_budget
+from .permissions import (
+    agency_memberships,
+    get_need_for_actor,
+    get_prestudy_for_actor,
+    may_see_budget,
+    may_see_prestudy_of,
+)
 from .schemas import NeedIn, NeedOut, NeedWrittenOut, PreStudyOut, TotalsOut
 from .wording import naming_warnings
 
@@ -33,8 +39,9 @@ def _need_out(actor, need: Need) -> dict:
         **{name: getattr(need, name) for name in (
             "id", "reference", "agency_id", "title", "problem", "current_situation", "desired_effects",
             "effect_measures", "affected", "volume", "volume_unit", "needed_year", "needed_quarter", "needed_by",
-            "urgency", "is_public", "prestudy_id", "created_at", "updated_at")},
+            "urgency", "is_public", "created_at", "updated_at")},
         "agency_name": need.agency.name, "budget": need.budget if may_see_budget(actor, need) else None,
+        "prestudy_id": need.prestudy_id if need.prestudy_id and may_see_prestudy_of(actor, need) else None,
         "cpv_codes": [code.full_code for code in need.cpv_codes.all()], "region": need.region_id,
         "interests": [{"id": i.pk, "agency_id": i.agency_id, "agency_name": i.agency.name, "volume": i.volume,
                        "needed_year": i.needed_year, "needed_quarter": i.needed_quarter, "region": i.region_id}
@@ -47,7 +54,8 @@ def _needs():
 
 
 @router.get("/needs", response=responses(list[NeedOut], PUBLIC, 422), auth=None, url_name="need_list",
-            summary="Public needs (and, for their agency and the purchasing body, internal ones)")
+            summary="The 500 newest needs you may read: public ones, and internal ones for their agency and the "
+                    "purchasing body")
 def need_list(request):
     refuse_undescribed_parameters(request, ())
     return [_need_out(request.actor, need) for need in _needs().filter(

@@ -116,6 +116,13 @@ class NeedForm(forms.Form):
                                                         "(the budget stays hidden)")),
                                                 ("0", _("Internal: your agency and the purchasing body only"))])
 
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(agencies) > 1:  # someone in several agencies says which one the need is for
+            self.fields = {"agency": forms.ModelChoiceField(
+                label=_("Your agency"), empty_label=None,
+                queryset=Organisation.objects.filter(pk__in=[a.pk for a in agencies]))} | dict(self.fields)
+
     @classmethod
     def initial_from(cls, need: Need) -> dict:
         initial = {name: getattr(need, name) for name in (

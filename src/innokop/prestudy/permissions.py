@@ -43,6 +43,14 @@ def may_see_budget(actor, need: Need) -> bool:
     return need.agency_id in actor.organisation_ids or actor.is_framework_manager
 
 
+def may_see_prestudy_of(actor, need: Need) -> bool:
+    """Which pre-study took a need up: the agencies concerned (its own, those that joined it) and the purchasing
+    body. Pre-studies are not public, so nobody else learns of one through a need."""
+    if actor.is_framework_manager or need.agency_id in actor.organisation_ids:
+        return True
+    return need.interests.filter(withdrawn_at__isnull=True, agency_id__in=actor.organisation_ids).exists()
+
+
 def get_need_for_actor(actor, pk, *, write: bool = False) -> Need:
     visible = Need.objects.visible_to(actor).select_related("agency", "region", "prestudy", "created_by")
     return get_for_actor(visible, Need.objects.of_agencies(actor), pk, write=write,

@@ -58,7 +58,8 @@ class NeedOut(Schema):
     region: str | None = Field(description="NUTS code; null: the whole of Sweden")
     urgency: str
     is_public: bool
-    prestudy_id: int | None
+    prestudy_id: int | None = Field(description="The pre-study that took the need up: for the need's agency, the "
+                                                "agencies that joined it and the purchasing body; null for others")
     interests: list[InterestOut]
     created_at: datetime
     updated_at: datetime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -84,7 +85,7 @@ def prestudy_create(*, actor, owner: Organisation, given: PreStudyInput) -> PreS
     now = clock.now()
     with transaction.atomic():
         prestudy = PreStudy.objects.create(
-            owner=owner, reference=f"FS-new-{now.timestamp()}-{actor.pk}", title=given.title.strip(),
+            owner=owner, reference=f"FS-tmp-{uuid.uuid4().hex[:20]}", title=given.title.strip(),
             area=given.area.strip(), questions=given.questions.strip(), starts_on=given.starts_on,
             needs_until=given.needs_until, concludes_on=given.concludes_on, created_by=actor, created_at=now,
             updated_at=now)

@@ -25,6 +25,7 @@ from .permissions import (
     joining_agencies,
     managing_cpb,
     may_see_budget,
+    may_see_prestudy_of,
 )
 from .wording import naming_warnings
 
@@ -192,9 +193,9 @@ def need_create(request):
     agencies = agency_memberships(request.actor)
     if not agencies:
         raise PermissionDenied
-    form = NeedForm(posted(request), initial={"urgency": "medium", "is_public": "1"})
+    form = NeedForm(posted(request), agencies=agencies, initial={"urgency": "medium", "is_public": "1"})
     return _need_form_page(request, form, save=lambda given: services.need_create(
-        actor=request.user, agency=agencies[0], given=given))
+        actor=request.user, agency=form.cleaned_data.get("agency") or agencies[0], given=given))
 
 
 @login_required
@@ -219,6 +220,7 @@ def need_detail(request, pk: int):
         "sees_budget": may_see_budget(actor, need), "owns": need.agency_id in actor.organisation_ids,
         "may_join": need.is_public and bool(joining_agencies(actor, need)) and not own_interests,
         "may_link": actor.is_framework_manager and not (need.prestudy and need.prestudy.is_decided),
+        "shows_prestudy": bool(need.prestudy_id) and may_see_prestudy_of(actor, need),
         "prestudy_visible": need.prestudy_id and PreStudy.objects.visible_to(actor).filter(
             pk=need.prestudy_id).exists()})
 
