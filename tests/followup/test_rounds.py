@@ -307,3 +307,27 @@ def test_the_contract_register_shows_the_plans_light_with_its_reason(plan, agenc
         assert 'id="contract-followup"' in content
         assert "deviation open since Monday 3 May 2027, awaiting a corrective action" in content
     assert deviation.is_open
+
+
+def test_the_plan_page_reads_the_same_number_of_queries_however_many_rounds(plan, agency_procurer, supplier, login,
+                                                                            clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(agency_procurer)
+    url = reverse("followup:plan_detail", args=[plan.pk])
+    _deviation(plan, agency_procurer, supplier)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    item = kpi(plan, agency_procurer, frequency="monthly")
+    for day in (date(2027, 3, 1), date(2027, 4, 1), date(2027, 5, 3)):
+        answered = services.round_answer(actor=supplier, answer="Mätt", value=Decimal("96"), followup_round=services
+                                         .round_request(actor=agency_procurer, item=item, supplier=plan.contract.supplier,
+                                                        scheduled_on=day))
+        services.round_assess(actor=agency_procurer, followup_round=answered, met=True, reason="ok")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    # The rounds add none; the one KPI chart adds one: `{% chart %}` renders with the request, so the context
+    # processors (the inbox count) run again for each chart.
+    assert len(many) == len(few) + 1

@@ -19,7 +19,7 @@ from innokop.core.calendar import local_date
 from innokop.core.charts import Chart, Series
 from innokop.core.forms import add_service_errors, posted
 from innokop.core.models import Document, DocumentVersion
-from innokop.core.refusals import REFUSALS
+from innokop.core.refusals import REFUSALS, refusal_message
 
 from .. import traffic
 from ..models import DeviationStatus, FollowUpPlan, RoundKind, RoundStatus
@@ -84,7 +84,7 @@ def plan_create_for_contract(request, contract_pk: int):
     try:
         plan = services.plan_create_for_contract(actor=request.user, contract=contract)
     except REFUSALS as error:
-        messages.error(request, str(getattr(error, "message", error)))
+        messages.error(request, refusal_message(error))
         return redirect("followup:plans_home")
     messages.success(request, _("The follow-up plan is made from the contract's requirements and the winning "
                                 "tender's promises."))
@@ -98,7 +98,7 @@ def plan_create_for_agreement(request, agreement_pk: int):
     try:
         plan = services.plan_create_for_agreement(actor=request.user, agreement=agreement)
     except REFUSALS as error:
-        messages.error(request, str(getattr(error, "message", error)))
+        messages.error(request, refusal_message(error))
         return redirect("followup:plans_home")
     messages.success(request, _("The follow-up plan is made from the agreement's requirements."))
     return redirect("followup:plan_detail", plan.pk)
