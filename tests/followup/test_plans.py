@@ -12,7 +12,7 @@ from django.utils import translation
 from innokop.calloffs.models import Evaluation, EvaluationModel, Tender
 from innokop.core.calendar import is_working_day
 from innokop.core.models import AuditEvent
-from innokop.followup.models import ItemSource, PlanFrequency, PlanItemChange, PlanMethod
+from innokop.followup.models import FollowUpRound, ItemSource, PlanFrequency, PlanItemChange, PlanMethod
 from innokop.followup.services import plans as services
 
 from .test_plans_setup import build, kpi
@@ -48,7 +48,7 @@ def test_the_winning_tenders_promises_become_items_and_an_evaluated_requirement_
     plan = services.plan_create_for_contract(actor=agency_procurer, contract=setup.contract)
     items = {item.identifier: item for item in plan.items.all()}
     assert "B1" not in items  # evaluated, and the winner was not credited with it
-    assert items["T1"].source == ItemSource.PROMISE and "Leveranstid" in items["T1"].text and "4" in items["T1"].text
+    assert items["T1"].source == ItemSource.PROMISE and items["T1"].text == "Leveranstid"
 
     Evaluation.objects.filter(calloff=calloff).update(ranking=[{"tender": tender.pk, "meets": ["B1"]}])
     plan.items.all().delete()
@@ -171,3 +171,19 @@ def test_the_plan_page_shows_the_items_with_their_light_and_a_change_needs_a_rea
     item.refresh_from_db()
     assert item.method == "audit" and item.changes.get().reason == "Revision behövs"
     assert "Revision behövs" in client.get(edit).content.decode()
+
+
+def test_the_purchasing_body_makes_its_agreements_plan_and_reads_it_per_supplier(
+        setup, login, cpb_manager, agency_procurer, supplier, supplier_org, supplier_org_b):
+    client = login(cpb_manager)
+    response = client.post(reverse("followup:plan_create_for_agreement", args=[setup.agreement.pk]))
+    plan = setup.agreement.followup_plan
+    assert response.status_code == 302 and response["Location"] == reverse("followup:plan_detail", args=[plan.pk])
+    services.round_request(actor=cpb_manager, item=plan.items.get(identifier="K1"), supplier=supplier_org_b)
+    page = client.get(reverse("followup:plan_detail", args=[plan.pk])).content.decode()
+    assert supplier_org.name in page and supplier_org_b.name in page
+    assert login(agency_procurer).get(reverse("followup:plan_detail", args=[plan.pk])).status_code == 404
+    # A supplier on the agreement sees its own rounds only.
+    assert not FollowUpRound.objects.filter(supplier=supplier_org).exists()
+    home = login(supplier).get(reverse("followup:plans_home")).content.decode()
+    assert "UP-" not in home

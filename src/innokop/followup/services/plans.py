@@ -224,8 +224,8 @@ def plan_create_for_contract(*, actor, contract: Contract) -> FollowUpPlan:
         for n, criterion in enumerate(criteria, start=1):
             items.append(PlanItem(plan=plan, source=ItemSource.PROMISE, identifier=f"T{n}", method=PlanMethod.DOCUMENT,
                                   frequency=PlanFrequency.ANNUALLY, responsible=actor, created_at=now,
-                                  text=_("%(criterion)s: as offered in the winning tender (scored %(score)s)")
-                                  % {"criterion": criterion["name"], "score": criterion["score"] or "–"}))
+                                  # the criterion as the agreement names it; "promised in the tender" is the source
+                                  text=criterion["name"]))
         PlanItem.objects.bulk_create(items)
         audit_log(actor=actor, verb="followup_plan.created", obj=plan, organisation=contract.agency,
                   payload={"contract": contract.pk, "items": len(items)})
