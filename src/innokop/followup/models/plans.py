@@ -378,3 +378,9 @@ class RoundEvent(models.Model):
         constraints = [models.UniqueConstraint(fields=["round", "kind"],
                                                condition=Q(kind__in=["reminded_before", "reminded_after"]),
                                                name="followup_round_reminder_once")]
+
+    @property
+    def deadline_day(self) -> date | None:
+        """The deadline the step names (an answer's or a corrective action's), as a date to show."""
+        value = self.data.get("deadline")
+        return date.fromisoformat(value) if value else None
