@@ -139,8 +139,9 @@ def prestudy_decide(request, pk: int):
         else:
             messages.success(request, _("The decision is recorded and the agencies concerned are told."))
             return redirect("prestudy:prestudy_detail", prestudy.pk)
-    return render(request, "prestudy/prestudy_decide.html", {"prestudy": prestudy, "form": form},
-                  status=422 if form.errors else 200)
+    return render(request, "prestudy/prestudy_decide.html", {
+        "prestudy": prestudy, "form": form, "possible": prestudy.status == PreStudyStatus.CONCLUDED},
+        status=422 if form.errors else 200)
 
 
 # --- needs -----------------------------------------------------------------------------------------------------
