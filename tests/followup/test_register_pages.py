@@ -138,3 +138,9 @@ def test_the_api_answers_as_the_pages_do(client, contracts, agency_procurer, sup
     assert [w["code"] for w in detail["changes"][0]["warnings"]] == ["17_9_share"]
     assert client.get(f"/api/contracts/{running.pk}", **_headers(supplier_b)).status_code == 404
     assert client.get(f"/api/contracts/{elsewhere.pk}", **_headers(agency_procurer)).status_code == 404
+
+
+def test_the_dashboard_counts_the_contracts_and_those_expiring(english, contracts, agency_procurer):
+    english.force_login(agency_procurer)
+    page = english.get(reverse("core:dashboard")).content.decode()
+    assert "2 call-off contracts in the register." in page and "1 expires within 90 days." in page

@@ -24,6 +24,7 @@ def panels(request) -> list[Panel]:
         found.append(Panel("followup/dashboard/overdue.html", {"count": len(overdue_lines(managed, today))}))
     found += dashboards_panel(actor)
     found += followup_panel(actor)
+    found += register_panel(actor, today)
     return found
 
 
@@ -51,3 +52,19 @@ def followup_panel(actor) -> list[Panel]:
         "to_assess": followed.filter(status=RoundStatus.ANSWERED).count(),
         "open_deviations": Deviation.objects.open().filter(round__in=followed).count(),
         "supplier": bool(supplier_ids), "buyer": plans.exists()})]
+
+
+def register_panel(actor, today) -> list[Panel]:
+    """The contract register: how many contracts the actor sees, and how many expire within 90 days (from the
+    clock, as the register reads it)."""
+    from .models import ContractRecord
+    from .permissions import contracts_visible_to
+    from .services.register import in_state, records_for
+
+    contracts = contracts_visible_to(actor)
+    if not contracts.exists():
+        return []
+    records_for(contracts)
+    records = ContractRecord.objects.filter(contract__in=contracts)
+    return [Panel("followup/register/dashboard_panel.html", {
+        "total": records.count(), "expiring": in_state(records, "expiring", today).count()})]
