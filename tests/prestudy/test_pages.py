@@ -57,3 +57,24 @@ def test_someone_in_two_agencies_chooses_which_one_the_need_is_for(login, agency
     assert "id_agency" in client.get(reverse("prestudy:need_create")).content.decode()
     response = client.post(reverse("prestudy:need_create"), _form(agency=str(other_agency.pk)))
     assert response.status_code == 302 and Need.objects.get().agency == other_agency
+
+
+def test_the_list_and_a_need_read_in_a_fixed_number_of_queries(client, login, need, agency, agency_procurer,
+                                                                other_agency, other_agency_procurer,
+                                                                django_assert_max_num_queries):
+    from innokop.prestudy import services
+
+    from .conftest import need_input
+
+    def measure(url):
+        client.get(url)
+        with django_assert_max_num_queries(60) as counted:
+            client.get(url)
+        return len(counted.captured_queries)
+
+    pages = [reverse("prestudy:need_list"), reverse("prestudy:need_detail", args=[need.pk])]
+    before = [measure(url) for url in pages]
+    services.need_join(actor=other_agency_procurer, need=need, agency=other_agency, volume=7, needed_year=2028)
+    for n in range(5):
+        services.need_create(actor=agency_procurer, agency=agency, given=need_input(title=f"Behov {n}"))
+    assert [measure(url) for url in pages] == before
