@@ -186,7 +186,8 @@ def _locked(record: ContractRecord, actor) -> ContractRecord:
     if not contracts_kept_by(actor_for(actor)).filter(pk=record.contract_id).exists():
         raise ContractRegisterError(_("Only the agency's members keep its contract register."),
                                     code="not_agency_member", status=403)
-    return ContractRecord.objects.select_for_update().with_related().get(pk=record.pk)
+    # Only the record's row is locked (PostgreSQL locks no nullable side of a join); its contract is read after.
+    return ContractRecord.objects.select_for_update().get(pk=record.pk)
 
 
 def _require_open(record: ContractRecord) -> None:
