@@ -119,7 +119,8 @@ def index_catalogue() -> None:
     from innokop.reference.models import CpvCode
 
     codes = CpvCode.objects.in_bulk()
-    published = Solution.objects.select_related("supplier").prefetch_related("cpv_codes", "regions").order_by("pk")
+    published = (Solution.objects.select_related("supplier").prefetch_related("cpv_codes", "regions", "lots")
+                 .order_by("pk"))
     search_index_many(solution_document(solution, codes) for solution in published.iterator(chunk_size=500))
     from innokop.accounts.models import Organisation
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -372,3 +373,77 @@ def test_entries_made_by_older_rules_are_outdated_until_rebuilt():
     assert search_outdated()
     search_rebuild()
     assert not search_outdated()
+
+
+# --- Facets ---------------------------------------------------------------------------------------
+
+
+def _faceted() -> None:
+    search_index_many([
+        SearchDocument("solution", 1, "Sensor för avfall", facets=["cpv:90", "trl:7", "sme"]),
+        SearchDocument("solution", 2, "Sensor för kärl", facets=["trl:7", "sme", "cpv:90"]),  # same set, other order
+        SearchDocument("solution", 3, "Sensor för belysning", facets=["cpv:34"]),
+        SearchDocument("solution", 4, "Sensor utan värden", facets=[]),
+        SearchDocument("solution", 5, "Sensor utan facetter"),  # a kind may leave facets out
+        SearchDocument("supplier", 6, "Sensor AB", facets=["sme"]),
+    ])
+
+
+def test_facet_groups_count_the_hits_per_set_of_facet_values():
+    _faceted()
+    hits = SearchQuery("sensor").hits(kinds=["solution"])
+    groups = sorted((sorted(values), n) for values, n in hits.facet_groups())
+    assert groups == [([], 2), (["cpv:34"], 1), (["cpv:90", "sme", "trl:7"], 2)]
+    assert len(hits) == 5
+    # Within the caller's set only, and without a query, every object of a kind.
+    scoped = SearchQuery("sensor").hits(kinds=["solution"], object_ids={"solution": [1, 3]})
+    assert sorted((sorted(values), n) for values, n in scoped.facet_groups()) == [(["cpv:34"], 1), (["cpv:90", "sme", "trl:7"], 1)]
+    from innokop.core.search import search_facet_groups
+
+    assert sum(n for _values, n in search_facet_groups("solution")) == 5
+    assert [(sorted(values), n) for values, n in search_facet_groups("supplier")] == [(["sme"], 1)]
+
+
+def test_facet_groups_rank_the_page_in_the_same_statement():
+    search_index_many([SearchDocument("solution", n, f"Avfall {n}", "avfall " * (n % 4), facets=[f"n:{n % 3}"])
+                       for n in range(1, 12)])
+    expected = [hit.object_id for hit in SearchQuery("avfall").hits(kinds=["solution"], ties=(3, 5))]
+    for offset in (0, 4, 8):
+        hits = SearchQuery("avfall").hits(kinds=["solution"], ties=(3, 5))
+        with CaptureQueriesContext(connection) as captured:
+            hits.facet_groups(page=(offset, 4))
+            assert [hit.object_id for hit in hits[offset : offset + 4]] == expected[offset : offset + 4]
+            assert len(hits) == 11
+            assert [hit.object_id for hit in hits[offset + 1 : offset + 3]] == expected[offset + 1 : offset + 3]
+        assert len(captured) == 1
+    # Past the last hit, the last page is kept (what Paginator.get_page shows then).
+    hits = SearchQuery("avfall").hits(kinds=["solution"], ties=(3, 5))
+    with CaptureQueriesContext(connection) as captured:
+        hits.facet_groups(page=(40, 4))
+        assert [hit.object_id for hit in hits[8:11]] == expected[8:11]
+    assert len(captured) == 1
+    # A slice outside the kept window asks the index.
+    with CaptureQueriesContext(connection) as captured:
+        assert [hit.object_id for hit in hits[0:4]] == expected[0:4]
+    assert len(captured) == 1
+
+
+def test_facet_values_are_replaced_rebuilt_and_removed_with_their_entry():
+    from innokop.core.models import SearchFacets
+
+    _faceted()
+    index(3, "Sensor för belysning", facets=["cpv:31", "trl:9"])
+    assert SearchFacets.objects.get(entry__kind="solution", entry__object_id=3).keys == "cpv:31 trl:9"
+    search_rebuild()
+    assert SearchFacets.objects.get(entry__kind="solution", entry__object_id=3).keys == "cpv:31 trl:9"
+    assert not SearchFacets.objects.filter(entry__object_id=5).exists()  # none given: none kept
+    search_remove(kind="solution", object_id=3)
+    assert not SearchFacets.objects.filter(entry__object_id=3).exists()
+    index(1, "Sensor för avfall")  # indexed again without facets: its old values go
+    assert not SearchFacets.objects.filter(entry__object_id=1).exists()
+
+
+@pytest.mark.parametrize("value", ["", "två ord", "x" * 101, "tab\there"])
+def test_a_facet_value_is_short_and_has_no_spaces(value):
+    with pytest.raises(ValueError):
+        index(1, "Sensor", facets=[value])

@@ -61,7 +61,7 @@ def _criteria(query: SolutionSearchIn) -> Criteria:
             summary="Search published solutions, with facet counts")
 def solution_search_api(request, query: Query[SolutionSearchIn]):
     refuse_undescribed_parameters(request, SolutionSearchIn.model_fields)
-    result = solution_search(_criteria(query))
+    result = solution_search(_criteria(query), page=query.page, page_size=query.page_size)
     pages = Paginator(result.ordered_ids, query.page_size).get_page(query.page)
     ids = list(pages.object_list)
     found = {s.pk: s for s in _cards(Solution.objects.filter(pk__in=ids))}

@@ -174,8 +174,10 @@ class CountedIds(Sequence[int]):
         return iter(self._ids)
 
 
-def solution_search(criteria: Criteria) -> SearchResult:
-    """The solutions for the criteria, in order, lazily, and the facets, counted over the search index."""
+def solution_search(criteria: Criteria, *, page: object = 1, page_size: int = 20) -> SearchResult:
+    """The solutions for the criteria, in order, lazily, and the facets, counted over the search index.
+    The page that will be shown (`page`, a number as the request gives it, and `page_size`) is ranked in
+    the same statement as the facet counts; another slice asks the index again."""
     published = Solution.objects.published()
     filtered = filter_solutions(published, criteria)
     if not criteria.q:
@@ -190,10 +192,20 @@ def solution_search(criteria: Criteria) -> SearchResult:
     hits = query.hits(kinds=[SOLUTION], object_ids=scope, ties=tie_seed(criteria.q, SOLUTION))
     # The facets count over every match (each facet applies the other facets' filters itself), from the
     # facet values stored beside the index entries: one grouped query, one narrow lookup per match.
-    matches = query.hits(kinds=[SOLUTION]) if criteria.has_filters else hits
-    facets, total = facets_from_groups(matches.facet_groups(), criteria)
+    if criteria.has_filters:
+        groups = query.hits(kinds=[SOLUTION]).facet_groups()
+    else:  # the same statement ranks the first page's hits: the index is matched once
+        groups = hits.facet_groups(page=((_page_number(page) - 1) * page_size, page_size))
+    facets, total = facets_from_groups(groups, criteria)
     hits.counted(total)  # the same hits: the facets counted those that pass every filter
     return SearchResult(HitIds(hits), facets, query, lambda ids: query.snippets(SOLUTION, ids))
+
+
+def _page_number(page: object) -> int:
+    try:
+        return max(int(str(page)), 1)
+    except ValueError:
+        return 1
 
 
 # --- Facet counts from the search index (the values: indexing.solution_facet_values) ---------------

@@ -54,7 +54,7 @@ def _public_images() -> Prefetch:
 @require_safe
 def solution_list(request: HttpRequest) -> HttpResponse:
     criteria = Criteria.from_query(request.GET)
-    result = solution_search(criteria)
+    result = solution_search(criteria, page=request.GET.get("page", 1), page_size=PAGE_SIZE)
     page = Paginator(result.ordered_ids, PAGE_SIZE).get_page(request.GET.get("page"))
     solutions = solution_cards(list(page.object_list))
     snippets = result.snippets(solution.pk for solution in solutions)

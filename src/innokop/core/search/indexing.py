@@ -83,15 +83,17 @@ def _fts_delete(pks: list[int]) -> None:
 
 
 def search_index(
-    *, kind: str, object_id: int, title: str, body: str, extra: str = "", language: str = "sv", foreign: str = ""
+    *, kind: str, object_id: int, title: str, body: str, extra: str = "", language: str = "sv", foreign: str = "",
+    facets: Iterable[str] | None = None,
 ) -> None:
     """Create or replace the index entry of one object (idempotent).
 
     Text in another language than Swedish ("sv") is indexed word by word without stemming or
     splitting, so its exact words are still found. `extra` (classification labels) and `foreign`
-    (the same in another language) are found but weigh least and never show in a snippet.
+    (the same in another language) are found but weigh least and never show in a snippet. `facets`:
+    see `SearchDocument`.
     """
-    search_index_many([SearchDocument(kind, object_id, title, body, extra, language, foreign)])
+    search_index_many([SearchDocument(kind, object_id, title, body, extra, language, foreign, facets)])
 
 
 def search_index_many(documents: Iterable[SearchDocument]) -> int:

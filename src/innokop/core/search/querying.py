@@ -1,5 +1,6 @@
 """Queries: a plan of terms, matched and ranked in the database, counted and paged lazily."""
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
@@ -176,6 +177,7 @@ ObjectIds = Iterable[int] | QuerySet
 COVER_INDEX = "search_entry_cover"  # (id, kind, object_id) on the entries, see SearchEntry.Meta
 FACET_TABLE = SearchFacets._meta.db_table
 FacetGroups = list[tuple[frozenset[str], int]]
+MATCHES = "search_matches"  # the common table expression that holds a query's matches
 
 
 def _facet_groups(sql: str, params: list) -> FacetGroups:
@@ -184,7 +186,12 @@ def _facet_groups(sql: str, params: list) -> FacetGroups:
                f" ON f.entry_id = m.id GROUP BY COALESCE(f.keys, '')")
     with connection.cursor() as cursor:
         cursor.execute(grouped, params)
-        return [(frozenset(keys.split()), int(n)) for keys, n in cursor.fetchall()]
+        return [(_facet_values(keys), int(n)) for keys, n in cursor.fetchall()]
+
+
+@functools.lru_cache(maxsize=50_000)
+def _facet_values(keys: str) -> frozenset[str]:
+    return frozenset(keys.split())
 
 
 def search_facet_groups(kind: str) -> FacetGroups:
@@ -285,6 +292,7 @@ class SearchHits(Sequence[Hit]):
     def __init__(self, plan: list[_QueryWord], scope: _Scope | None, ties: tuple[int, int] | None):
         self._plan, self._scope, self._ties = plan, scope, ties
         self._vendor = _vendor()
+        self._kept: tuple[int, int, list[Hit]] | None = None  # (offset, limit, hits) ranked by facet_groups
 
     @property
     def _empty(self) -> bool:
@@ -327,38 +335,86 @@ class SearchHits(Sequence[Hit]):
             raise IndexError("search hit index out of range")
         return found[0]
 
-    def _fetch(self, limit: int | None, offset: int) -> list[Hit]:
-        if self._empty:
-            return []
-        inner, params = _matching(self._plan, self._scope, self._vendor, "e.kind, e.object_id", scored=True)
-        rounded = "round(score, 6)" if self._vendor == "sqlite" else "round(CAST(score AS numeric), 6)"
+    def _order(self, alias: str) -> str:
+        rounded = f"round({alias}.score, 6)" if self._vendor == "sqlite" else f"round(CAST({alias}.score AS numeric), 6)"
         # Equal scores (to six decimals) in the order of the caller's permutation of the object id,
         # else by (kind, object_id) only to be repeatable.
         ties = ""
         if self._ties is not None:
             a, b = (int(n) for n in self._ties)
-            ties = f"((hits.object_id %% {TIE_MODULUS}) * {a} + {b}) %% {TIE_MODULUS}, "  # %% is % in a query with parameters
-        sql = (f"SELECT hits.kind, hits.object_id, hits.score FROM ({inner}) AS hits"
-               f" ORDER BY {rounded} DESC, {ties}hits.kind, hits.object_id")
-        if limit is not None or offset:
-            # SQLite needs a LIMIT before an OFFSET (-1: none); PostgreSQL takes LIMIT ALL.
-            none = "-1" if self._vendor == "sqlite" else "ALL"
-            sql += f" LIMIT {int(limit) if limit is not None else none} OFFSET {int(offset)}"
+            # %% is % in a query with parameters
+            ties = f"(({alias}.object_id %% {TIE_MODULUS}) * {a} + {b}) %% {TIE_MODULUS}, "
+        return f"{rounded} DESC, {ties}{alias}.kind, {alias}.object_id"
+
+    def _window(self, limit: int | None, offset: int) -> str:
+        if limit is None and not offset:
+            return ""
+        # SQLite needs a LIMIT before an OFFSET (-1: none); PostgreSQL takes LIMIT ALL.
+        none = "-1" if self._vendor == "sqlite" else "ALL"
+        return f" LIMIT {int(limit) if limit is not None else none} OFFSET {int(offset)}"
+
+    def _fetch(self, limit: int | None, offset: int) -> list[Hit]:
+        if self._empty:
+            return []
+        if self._kept is not None and limit is not None:
+            start, size, kept = self._kept  # a window the facet query ranked: any slice inside it is there
+            if start <= offset and offset + limit <= start + size:
+                return kept[offset - start : offset - start + limit]
+        inner, params = _matching(self._plan, self._scope, self._vendor, "e.kind, e.object_id", scored=True)
+        sql = f"SELECT hits.kind, hits.object_id, hits.score FROM ({inner}) AS hits ORDER BY {self._order('hits')}"
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql + self._window(limit, offset), params)
             return [Hit(kind=kind, object_id=int(pk), score=float(score)) for kind, pk, score in cursor.fetchall()]
 
-    def facet_groups(self) -> FacetGroups:
+    def facet_groups(self, *, page: tuple[int, int] | None = None) -> FacetGroups:
         """How many hits have each distinct set of facet values (`SearchDocument.facets`), in one query
         that reads only the index: a caller adds these up into counts per value, with whatever logic
         its filters have. Also counts the hits (`len()` asks no more). Rows grow with the number of
-        distinct sets of values among the hits, not with the hits."""
+        distinct sets of values among the hits, not with the hits.
+
+        With `page` = (offset, limit), the same statement also ranks the hits and keeps that slice for
+        the slice that asks for it (`hits[offset:offset + limit]`): the index is matched once for the
+        counts and the page shown. An offset past the last hit keeps the last page instead, the one a
+        `Paginator.get_page` shows then."""
         if self._empty:
-            groups: FacetGroups = []
-        else:
+            self.counted(0)
+            return []
+        if page is None:
             groups = _facet_groups(*_matching(self._plan, self._scope, self._vendor, "e.id"))
-        self.counted(sum(n for _values, n in groups))
+            self.counted(sum(n for _values, n in groups))
+            return groups
+        offset, limit = (int(n) for n in page)
+        if offset < 0 or limit <= 0:
+            raise ValueError("page is (offset, limit), offset 0 or more, limit 1 or more")
+        inner, params = _matching(self._plan, self._scope, self._vendor, "e.id, e.kind, e.object_id", scored=True)
+        # One statement: the matches found once, then their facet values grouped (marked 0) and the page's
+        # hits ranked (marked 1). Same column types on both sides of the UNION for PostgreSQL.
+        sql = (f"WITH {MATCHES} AS MATERIALIZED ({inner})"
+               f" SELECT 0, COALESCE(f.keys, ''), count(*), CAST(NULL AS bigint), CAST(NULL AS float)"
+               f" FROM {MATCHES} LEFT JOIN {FACET_TABLE} f ON f.entry_id = {MATCHES}.id GROUP BY COALESCE(f.keys, '')"
+               f" UNION ALL SELECT * FROM (SELECT 1, CAST({MATCHES}.kind AS text), 0, {MATCHES}.object_id,"
+               f" CAST({MATCHES}.score AS float) FROM {MATCHES} ORDER BY {self._order(MATCHES)}"
+               f" LIMIT {limit} OFFSET ({self._last_page(offset, limit)})) AS shown")
+        groups, hits = [], []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for part, text, n, pk, score in cursor.fetchall():
+                if part == 0:
+                    groups.append((_facet_values(text), int(n)))
+                else:
+                    hits.append((int(pk), text, float(score)))
+        total = sum(n for _values, n in groups)
+        if offset >= total:
+            offset = max(total - 1, 0) // limit * limit
+        self._kept = (offset, limit, [Hit(kind=kind, object_id=pk, score=score) for pk, kind, score in hits])
+        self.counted(total)
         return groups
+
+    @staticmethod
+    def _last_page(offset: int, limit: int) -> str:
+        """The page's offset in SQL; past the last hit, the last page's, as Django's `Paginator.get_page`."""
+        return (f"SELECT CASE WHEN count(*) > {offset} THEN {offset}"
+                f" ELSE (CASE WHEN count(*) > 0 THEN count(*) - 1 ELSE 0 END) / {limit} * {limit} END FROM {MATCHES}")
 
     def object_ids(self) -> RawSQL:
         """The matching object ids as a subquery, to filter with: `Solution.objects.filter(pk__in=...)`."""
