@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -274,3 +275,21 @@ def test_only_the_suppliers_published_solutions_take_a_case(record, supplier_org
         services.contract_reference_case_write(actor=agency_procurer, record=record, solution=other, title="T",
                                                story="S", effects="E", assessment="A")
     assert refused.value.code == "wrong_solution"
+
+
+def test_a_reference_case_the_purchasing_body_rejects_leaves_the_register_saying_so(
+        record, supplier_org, agency_procurer, cpb_manager, client):
+    from innokop.catalogue.services import solution_changes_reject
+
+    solution = SolutionFactory(supplier=supplier_org, status=SolutionStatus.PUBLISHED)
+    services.contract_complete(actor=agency_procurer, record=record, final_amount=Decimal(1))
+    link = services.contract_reference_case_write(actor=agency_procurer, record=record, solution=solution,
+                                                  title="Vårt case", story="S", effects="E", assessment="A")
+    solution_changes_reject(actor=cpb_manager, solution=solution, reason="Referensen beskriver inte lösningen.")
+    link.refresh_from_db()
+    assert link.case is None
+    client.force_login(agency_procurer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("followup:contract_record", args=[record.contract_id])).content.decode()
+    assert "The purchasing body did not approve the reference case." in page
+    assert 'href="' + reverse("followup:contract_reference_case", args=[record.contract_id]) not in page
