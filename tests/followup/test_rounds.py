@@ -331,3 +331,21 @@ def test_the_plan_page_reads_the_same_number_of_queries_however_many_rounds(plan
     # The rounds add none; the one KPI chart adds one: `{% chart %}` renders with the request, so the context
     # processors (the inbox count) run again for each chart.
     assert len(many) == len(few) + 1
+
+
+def test_a_late_corrective_action_can_be_escalated_to_a_termination_recommendation(plan, agency_procurer, supplier,
+                                                                                   clock):
+    deviation = _deviation(plan, agency_procurer, supplier)
+    planned = services.deviation_action_propose(actor=supplier, deviation=deviation, action="Rätta formulären.",
+                                                deadline=date(2027, 5, 10))
+    clock.set(at(2027, 5, 12, 8))
+    assert planned.is_action_late(clock.now())
+    with pytest.raises(services.FollowUpError) as refused:
+        services.deviation_escalate(actor=agency_procurer, deviation=planned, sanction="", reason="Försenad")
+    assert refused.value.code == "sanction_missing"
+    escalated = services.deviation_escalate(actor=agency_procurer, deviation=planned, sanction=Sanction.TERMINATION,
+                                            reason="Åtgärden är försenad och kravet är väsentligt.")
+    assert escalated.status == DeviationStatus.ESCALATED and escalated.sanction_amount is None
+    assert AuditEvent.objects.filter(verb="deviation.escalated", object_id=str(escalated.pk)).exists()
+    with pytest.raises(services.FollowUpError):
+        services.deviation_close(actor=agency_procurer, deviation=escalated, note="x")
