@@ -33,3 +33,14 @@ def normalise_vat_number(value: str) -> str:
             _("Enter a valid EU VAT number starting with the country code, for example DE136695976."),
             code="invalid",
         ) from None
+
+
+def is_personal_identity_number(org_number: str) -> bool:
+    """Whether a Swedish organisation number is a person's: a sole trader (enskild näringsidkare) is
+    registered under their personal identity number (or coordination number), whose third digit, the
+    first of the month, is 0 or 1; a legal person's organisation number has 2 or more there. Such a number
+    is personal data and never appears in open data (DESIGN.md §5)."""
+    digits = "".join(character for character in org_number if character.isdigit())
+    if len(digits) == 12:  # written with the century
+        digits = digits[2:]
+    return len(digits) == 10 and digits[2] in "01"

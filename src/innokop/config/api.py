@@ -27,6 +27,7 @@ from innokop.core.refusals import Refused, refusal_body
 from innokop.followup.api import router as followup_router
 from innokop.followup.api_plans import router as followup_plans_router
 from innokop.followup.api_register import router as followup_register_router
+from innokop.opendata.api import router as opendata_router
 from innokop.prestudy.api import router as prestudy_router
 
 
@@ -83,6 +84,7 @@ api.add_router("/", prestudy_router)
 api.add_router("/", followup_router)
 api.add_router("/", followup_plans_router)
 api.add_router("/", followup_register_router)
+api.add_router("/", opendata_router)
 
 
 def _error(request, status: int, detail: str, code: str, problems: list[dict] | None = None):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "innokop.calloffs",
     "innokop.prestudy",
     "innokop.followup",
+    "innokop.opendata",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -232,6 +233,11 @@ INNOKOP_RATE_LIMITS = {
 # The outbox keeps confidential e-mail with its links cut; the embedded demo prints it whole on the
 # server's console instead, where only whoever runs the server reads it (core/mail.py).
 INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE = env_bool("INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE", False)
+# Open data (OCDS, docs/ocds.md): the ocid prefix registered with the Open Contracting Partnership
+# ("ocds-" and six letters or digits; this placeholder until one is registered), and who publishes.
+INNOKOP_OCDS_PREFIX = os.environ.get("INNOKOP_OCDS_PREFIX", "ocds-xxxxxx")
+INNOKOP_OCDS_PUBLISHER = os.environ.get("INNOKOP_OCDS_PUBLISHER", "Innoköp")
+INNOKOP_OCDS_LICENSE = os.environ.get("INNOKOP_OCDS_LICENSE", "https://creativecommons.org/publicdomain/zero/1.0/")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,21 @@
+"""Background work of the open-data app: building the bulk download."""
+
+from django_tasks import task
+
+from innokop.core import clock
+
+from .models import BulkFile
+
+
+@task()
+def build_bulk_file(bulk_id: int) -> None:
+    from .services import bulk_build
+
+    bulk = BulkFile.objects.select_related("requested_by").get(pk=bulk_id)
+    if bulk.finished_at:
+        return  # a retried task must not build twice
+    try:
+        bulk_build(bulk)
+    except Exception as error:  # the page must say it failed rather than spin for ever
+        BulkFile.objects.filter(pk=bulk.pk).update(failed=f"{type(error).__name__}: {error}", finished_at=clock.now())
+        raise
