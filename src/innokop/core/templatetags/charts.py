@@ -21,4 +21,6 @@ def chart(context, chart: Chart, heading: int | None = None) -> SafeString:
         element_id = f"{drawing.element_id}-{n}"
     used.add(element_id)
     drawing.element_id = element_id
-    return render_to_string("core/includes/chart.html", {"chart": chart, "d": drawing, "heading": heading if heading in (2, 3, 4) else None}, request=context.get("request"))
+    # Rendered without the request: the page's context processors (the inbox count) are not run again per chart.
+    return render_to_string("core/includes/chart.html",
+                            {"chart": chart, "d": drawing, "heading": heading if heading in (2, 3, 4) else None})
