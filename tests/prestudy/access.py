@@ -2,12 +2,15 @@
 is its purchasing body's; a public need is anyone's to read, an internal one its agency's and the purchasing
 body's; only the agency changes its need, only another agency joins it, only the purchasing body takes it up."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 
 from innokop.accounts.models import OrganisationKind, Role
 from innokop.prestudy import services
+from innokop.prestudy.services import surveys
 
-from ..access import API_AUTH, OPEN, Row, static
+from ..access import AGENCY_READS, API_AUTH, OPEN, Row, static
 from ..factories import OrganisationFactory, member
 from .conftest import need_input, prestudy_input
 
@@ -28,6 +31,19 @@ def build(world) -> None:
     joiner = member(other, Role.PROCURER)
     interest = services.need_join(actor=joiner, need=public, agency=other, volume=10, needed_year=2028)
     world.extra.update(prestudy=prestudy, public_need=public, internal_need=internal, interest=interest)
+    _build_surveys(world, prestudy)
+
+
+def _build_surveys(world, prestudy) -> None:
+    cpb_user, deadline = world.users["cpb"], world.now + timedelta(days=20)
+    draft = surveys.survey_create(actor=cpb_user, prestudy=prestudy, title="Utkast", introduction="I",
+                                  deadline=deadline, agencies=[world.extra["agency"]])
+    question = surveys.survey_question_add(actor=cpb_user, survey=draft, kind="text", text="Vad behöver ni?")
+    sent = surveys.survey_create(actor=cpb_user, prestudy=prestudy, title="Skickad", introduction="I",
+                                 deadline=deadline, agencies=[world.extra["agency"]])
+    surveys.survey_question_add(actor=cpb_user, survey=sent, kind="number", text="Hur många?")
+    surveys.survey_send(actor=cpb_user, survey=sent)
+    world.extra.update(draft_survey=draft, draft_question=question, sent_survey=sent)
 
 
 def _url(name: str, key: str, *extra):
@@ -41,6 +57,17 @@ ROWS = {
     "prestudy:prestudy_edit": Row(_url("prestudy:prestudy_edit", "prestudy"), CPB_CASE),
     "prestudy:prestudy_advance": Row(_url("prestudy:prestudy_advance", "prestudy", "collecting"), CPB_CASE),
     "prestudy:prestudy_decide": Row(_url("prestudy:prestudy_decide", "prestudy"), CPB_CASE),
+    "prestudy:survey_create": Row(_url("prestudy:survey_create", "prestudy"), CPB_CASE),
+    "prestudy:survey_detail": Row(_url("prestudy:survey_detail", "sent_survey"), CPB_CASE),
+    "prestudy:survey_question_add": Row(_url("prestudy:survey_question_add", "draft_survey"), CPB_CASE),
+    "prestudy:survey_question_remove": Row(
+        lambda w: reverse("prestudy:survey_question_remove", args=[w.extra["draft_survey"].pk,
+                                                                   w.extra["draft_question"].pk]),
+        {"anonymous": 302, "cpb": 302, "*": 404}, "post"),
+    "prestudy:survey_send": Row(_url("prestudy:survey_send", "draft_survey"), {"anonymous": 302, "cpb": 302, "*": 404},
+                                "post"),
+    # The agencies the survey went to answer it; nobody else learns of it.
+    "prestudy:survey_answer": Row(_url("prestudy:survey_answer", "sent_survey"), AGENCY_READS),
     "prestudy:need_list": Row(static("prestudy:need_list"), OPEN),
     "prestudy:my_needs": Row(static("prestudy:my_needs"), AGENCY_PAGE),
     "prestudy:need_create": Row(static("prestudy:need_create"), AGENCY_PAGE),

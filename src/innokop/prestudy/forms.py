@@ -1,13 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from innokop.accounts.models import Organisation, User
+from innokop.accounts.models import Organisation, OrganisationKind, Sector, User
 from innokop.agreements.models import FrameworkAgreement
+from innokop.calloffs.forms import DateTimeInput
 from innokop.reference.forms import CpvCodesField
 from innokop.reference.models import NutsRegion
 
-from .models import Need, PreStudy, PreStudyStatus, Urgency
+from .models import Need, PreStudy, PreStudyStatus, QuestionKind, Urgency
 from .services import NeedInput, PreStudyInput
+from .services.surveys import ALL_AGENCIES
 
 QUARTERS = [("", _("Not stated")), ("1", _("Q1 (January–March)")), ("2", _("Q2 (April–June)")),
             ("3", _("Q3 (July–September)")), ("4", _("Q4 (October–December)"))]
@@ -173,3 +175,86 @@ class LinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["prestudy"].queryset = PreStudy.objects.managed_by(actor).filter(status__in=[
             PreStudyStatus.PLANNING, PreStudyStatus.COLLECTING, PreStudyStatus.ANALYSING])
+
+
+# --- surveys ---------------------------------------------------------------------------------------------------
+
+
+class SurveyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    introduction = forms.CharField(label=_("Introduction"), widget=forms.Textarea(attrs={"rows": 4}),
+                                   help_text=_("Why you ask, and what the answers are used for."))
+    deadline = forms.DateTimeField(label=_("Last time to answer"), widget=DateTimeInput(),
+                                   help_text=_("Swedish time. Agencies that have not answered are reminded a week "
+                                               "and a day before."))
+    sector = forms.ChoiceField(label=_("Who is asked"), widget=forms.RadioSelect, required=False,
+                               help_text=_("Every agency of a sector is read when the survey is sent; or choose the "
+                                           "agencies below."))
+    agencies = forms.ModelMultipleChoiceField(label=_("Chosen agencies"), queryset=Organisation.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", _("The agencies I choose below")),
+                                         (ALL_AGENCIES, _("Every agency in Innoköp")),
+                                         *[(value, _("Every agency of the sector: %(sector)s") % {"sector": label})
+                                           for value, label in Sector.choices]]
+        self.fields["agencies"].queryset = Organisation.objects.filter(kind=OrganisationKind.AGENCY).order_by("name")
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of question"), choices=QuestionKind.choices, widget=forms.RadioSelect)
+    text = forms.CharField(label=_("Question"), max_length=500)
+    choices = forms.CharField(label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("For a choice question: one choice per line."))
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+
+
+class SurveyAnswerForm(forms.Form):
+    """One field per question of the survey, named q_<id>, filled from the agency's earlier answer."""
+
+    agency = forms.ModelChoiceField(label=_("Your agency"), queryset=Organisation.objects.none(), empty_label=None)
+
+    def __init__(self, *args, survey, agencies, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agencies = agencies
+        self.fields["agency"].queryset = Organisation.objects.filter(pk__in=[a.pk for a in agencies])
+        if len(agencies) == 1:
+            self.fields["agency"].widget = forms.HiddenInput()
+            self.fields["agency"].required = False
+        self.questions = questions
+        for question in questions:
+            name, label = f"q_{question.pk}", f"{question.position}. {question.text}"
+            required = question.required
+            if question.kind == QuestionKind.TEXT:
+                field = forms.CharField(label=label, required=required, max_length=5000,
+                                        widget=forms.Textarea(attrs={"rows": 4}))
+            elif question.kind == QuestionKind.NUMBER:
+                field = forms.DecimalField(label=label, required=required, max_digits=16, decimal_places=2)
+            elif question.kind == QuestionKind.SINGLE:
+                field = forms.ChoiceField(label=label, required=required, widget=forms.RadioSelect,
+                                          choices=[(c, c) for c in question.choice_list])
+            else:
+                field = forms.MultipleChoiceField(label=label, required=required, widget=forms.CheckboxSelectMultiple,
+                                                  choices=[(c, c) for c in question.choice_list])
+            self.fields[name] = field
+
+    def clean_agency(self):
+        return self.cleaned_data.get("agency") or self.agencies[0]
+
+    def values(self) -> dict:
+        return {question.pk: self.cleaned_data.get(f"q_{question.pk}") for question in self.questions}
+
+    @staticmethod
+    def initial_from(answer) -> dict:
+        if answer is None:
+            return {}
+        initial = {}
+        for item in answer.items.all():
+            value = item.text or item.number
+            if item.question.kind == QuestionKind.SINGLE:
+                value = item.chosen[0] if item.chosen else None
+            elif item.question.kind == QuestionKind.MULTIPLE:
+                value = item.chosen
+            initial[f"q_{item.question_id}"] = value
+        return initial

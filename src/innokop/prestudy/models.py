@@ -7,14 +7,18 @@ the purchasing body only (OSL 19:3, `permissions.may_see_budget`). Surveys, mark
 report are later parts that hang off `PreStudy` and `Need` in their own models.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from innokop.accounts.models import Organisation, OrganisationKind
 from innokop.agreements.models import FrameworkAgreement
+from innokop.core import formats
 from innokop.core.states import StateMachine
 
 
@@ -120,6 +124,25 @@ class PreStudyStep(models.Model):
 
     class Meta:
         ordering = ["prestudy", "at", "id"]
+
+    def describe(self) -> str:
+        """The entry in the reader's language: the platform's own entries are worded from their facts."""
+        details = self.details or {}
+        starts = formats.when(datetime.fromisoformat(details["starts"])) if details.get("starts") else ""
+        names = ", ".join(details.get("told", [])) or "–"
+        if self.kind == ContactKind.RFI_PUBLISHED:
+            return gettext("Published on its public page; the suppliers with matching CPV codes were told: "
+                           "%(names)s.") % {"names": names}
+        if self.kind == ContactKind.ANSWER:
+            text = gettext("Answer changed.") if details.get("changed") else gettext("Answer received.")
+            return text + (" " + gettext("The supplier asks for secrecy on parts of it.") if details.get("secrecy")
+                           else "")
+        if self.kind == ContactKind.MEETING_OFFERED:
+            return gettext("A meeting time, %(starts)s, offered to every supplier that had answered: %(names)s.") % {
+                "starts": starts, "names": names}
+        if self.kind == ContactKind.MEETING_BOOKED:
+            return gettext("Meeting booked for %(starts)s.") % {"starts": starts}
+        return self.summary
 
 
 class Urgency(models.TextChoices):
@@ -247,3 +270,309 @@ class NeedInterest(models.Model):
         if self.needed_quarter:
             return f"{self.needed_year} Q{self.needed_quarter}"
         return str(self.needed_year)
+
+
+# --- needs surveys ---------------------------------------------------------------------------------------------
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("Free text")
+    SINGLE = "single", _("One choice")
+    MULTIPLE = "multiple", _("Several choices")
+    NUMBER = "number", _("A number")
+
+
+class Survey(StateMachine, models.Model):
+    """A needs survey the purchasing body sends to agencies. Open for answers while the clock is before the
+    deadline (`is_open`): no task closes it."""
+
+    # survey_send (draft → sent); closed is read from the clock.
+    TRANSITIONS = {SurveyStatus.DRAFT: {SurveyStatus.SENT}, SurveyStatus.SENT: set()}
+
+    prestudy = models.ForeignKey(PreStudy, on_delete=models.CASCADE, related_name="surveys")
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), help_text=_("Why you ask, and what the answers are used for."))
+    deadline = models.DateTimeField(_("last time to answer"))
+    status = models.CharField(_("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
+    # How the recipients were chosen, for the page and the audit log: "chosen" or "sector:<sector>" / "sector:all".
+    recipient_rule = models.CharField(max_length=40, default="chosen")
+    recipients = models.ManyToManyField(Organisation, related_name="surveys_received", blank=True,
+                                        limit_choices_to={"kind": OrganisationKind.AGENCY})
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["prestudy", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, now) -> bool:
+        return self.status == SurveyStatus.SENT and now <= self.deadline
+
+
+class SurveyQuestion(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("kind of question"), max_length=10, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    # One choice per line, for the choice questions.
+    choices = models.TextField(_("choices"), blank=True)
+    required = models.BooleanField(_("an answer is required"), default=False)
+
+    class Meta:
+        ordering = ["survey", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "position"], name="survey_question_position")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class SurveyAnswer(models.Model):
+    """One agency's answer to a survey: one per agency, changed until the deadline."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers")
+    agency = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="survey_answers")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["survey", "agency__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "agency"], name="survey_answer_one_per_agency")]
+
+
+class SurveyAnswerItem(models.Model):
+    answer = models.ForeignKey(SurveyAnswer, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="items")
+    text = models.TextField(blank=True)
+    number = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    chosen = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["answer", "question__position"]
+        constraints = [models.UniqueConstraint(fields=["answer", "question"], name="survey_item_one_per_question")]
+
+
+class SurveyReminder(models.Model):
+    """A reminder sent to an agency that had not answered: each (survey, agency, kind) once."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="reminders")
+    agency = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "agency", "kind"], name="survey_reminder_once")]
+
+
+# --- the market: requests for information (RFI), meetings, the equal-treatment log, market entries ---------------
+
+
+class DialogueStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class MarketDialogueQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=DialogueStatus.PUBLISHED)
+
+    def visible_to(self, actor):
+        """Published ones for everyone; drafts for the purchasing body that owns the pre-study."""
+        return self.filter(Q(status=DialogueStatus.PUBLISHED)
+                           | Q(prestudy__owner_id__in=actor.managed_organisation_ids))
+
+
+class MarketDialogue(StateMachine, models.Model):
+    """A request for information ("tidig dialog"): public once published; answers are the purchasing body's and
+    each answering supplier's own (DESIGN.md §5). Open for answers while the clock is before the deadline."""
+
+    # market_dialogue_publish (draft → published); closed is read from the clock.
+    TRANSITIONS = {DialogueStatus.DRAFT: {DialogueStatus.PUBLISHED}, DialogueStatus.PUBLISHED: set()}
+
+    prestudy = models.ForeignKey(PreStudy, on_delete=models.CASCADE, related_name="dialogues")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what the purchasing body wants to know"))
+    questions = models.TextField(_("questions to the market"), help_text=_("One question per line."))
+    deadline = models.DateTimeField(_("last time to answer"))
+    status = models.CharField(_("status"), max_length=10, choices=DialogueStatus.choices,
+                              default=DialogueStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(_("anonymised summary"), blank=True)
+    summary_published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    objects = MarketDialogueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def reference(self) -> str:
+        return f"RFI-{self.pk:04d}"
+
+    @property
+    def document_key(self) -> str:
+        return f"prestudy.marketdialogue:{self.pk}"
+
+    @property
+    def question_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.questions.splitlines() if line.strip(" -•\t")]
+
+    def is_open(self, now) -> bool:
+        return self.status == DialogueStatus.PUBLISHED and now <= self.deadline
+
+
+class RfiResponseQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """The purchasing body that owns the pre-study, and the answering supplier: nobody else (DESIGN.md §5)."""
+        return self.filter(Q(dialogue__prestudy__in=PreStudy.objects.visible_to(actor).values("pk"))
+                           | Q(supplier_id__in=actor.organisation_ids))
+
+
+class RfiResponse(models.Model):
+    """A supplier's answer to a request for information: one per supplier, changed until the deadline. A public
+    document once received; the supplier may ask for secrecy on parts of it (OSL 31:16), recorded here and
+    reviewed when someone asks for the document."""
+
+    dialogue = models.ForeignKey(MarketDialogue, on_delete=models.CASCADE, related_name="responses")
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="rfi_responses",
+                                 limit_choices_to={"kind": OrganisationKind.SUPPLIER})
+    answers = models.JSONField(default=list)  # [{"question": ..., "answer": ...}] in the dialogue's order
+    secrecy_requested = models.BooleanField(_("secrecy requested"), default=False)
+    secrecy_parts = models.TextField(_("the parts that should be secret"), blank=True)
+    secrecy_reasons = models.TextField(_("why their disclosure would harm the supplier"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    objects = RfiResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dialogue", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["dialogue", "supplier"], name="rfi_response_one_per_supplier")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} → {self.dialogue}"
+
+
+class MeetingSlot(models.Model):
+    """A one-to-one meeting offered on equal terms to every answering supplier; booked by one supplier, which
+    books one slot per dialogue; minutes by the purchasing body."""
+
+    dialogue = models.ForeignKey(MarketDialogue, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("starts"))
+    minutes_long = models.PositiveSmallIntegerField(_("length in minutes"), default=60)
+    place = models.CharField(_("place or link"), max_length=300)
+    supplier = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    booked_at = models.DateTimeField(null=True, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    # What the supplier was told or given at the meeting that others were not: listed for the procurement
+    # documents (article 41 of directive 2014/24).
+    shared = models.TextField(_("information shared with this supplier only"), blank=True)
+    minutes_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["dialogue", "starts_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["dialogue", "supplier"], condition=Q(supplier__isnull=False),
+                                               name="meeting_one_booking_per_supplier")]
+
+
+class ContactKind(models.TextChoices):
+    RFI_PUBLISHED = "rfi_published", _("Request for information published")
+    ANSWER = "answer", _("Answer received")
+    MEETING_OFFERED = "meeting_offered", _("Meetings offered")
+    MEETING_BOOKED = "meeting_booked", _("Meeting booked")
+    MEETING = "meeting", _("Meeting held")
+    QUESTION = "question", _("Question from a supplier")
+    OTHER = "other", _("Other contact")
+
+
+class ContactLogEntry(models.Model):
+    """The equal-treatment log: every contact with a supplier during the pre-study, for the purchasing body. An
+    entry with `shared` text records information one supplier had that the others should get too."""
+
+    prestudy = models.ForeignKey(PreStudy, on_delete=models.CASCADE, related_name="contacts")
+    dialogue = models.ForeignKey(MarketDialogue, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    supplier = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind of contact"), max_length=20, choices=ContactKind.choices)
+    # What people wrote (a recorded contact, a meeting's minutes); the platform's own entries keep their facts in
+    # `details` and are worded when read, in the reader's language.
+    summary = models.TextField(_("what it was about"), blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    shared = models.TextField(_("information shared with this supplier only"), blank=True)
+    document = models.ForeignKey("core.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["prestudy", "at", "id"]
+
+    def describe(self) -> str:
+        """The entry in the reader's language: the platform's own entries are worded from their facts."""
+        details = self.details or {}
+        starts = formats.when(datetime.fromisoformat(details["starts"])) if details.get("starts") else ""
+        names = ", ".join(details.get("told", [])) or "–"
+        if self.kind == ContactKind.RFI_PUBLISHED:
+            return gettext("Published on its public page; the suppliers with matching CPV codes were told: "
+                           "%(names)s.") % {"names": names}
+        if self.kind == ContactKind.ANSWER:
+            text = gettext("Answer changed.") if details.get("changed") else gettext("Answer received.")
+            return text + (" " + gettext("The supplier asks for secrecy on parts of it.") if details.get("secrecy")
+                           else "")
+        if self.kind == ContactKind.MEETING_OFFERED:
+            return gettext("A meeting time, %(starts)s, offered to every supplier that had answered: %(names)s.") % {
+                "starts": starts, "names": names}
+        if self.kind == ContactKind.MEETING_BOOKED:
+            return gettext("Meeting booked for %(starts)s.") % {"starts": starts}
+        return self.summary
+
+
+class MarketEntryKind(models.TextChoices):
+    PROJECT = "project", _("Development project")
+    PRODUCT = "product", _("Product or service")
+    RESEARCH = "research", _("Research")
+    TEST_BED = "test_bed", _("Test bed")
+    PROCUREMENT = "procurement", _("Procurement in another country")
+
+
+class MarketEntry(models.Model):
+    """Ongoing development in the pre-study's area, with its source (kept as text: never fetched)."""
+
+    prestudy = models.ForeignKey(PreStudy, on_delete=models.CASCADE, related_name="market_entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=MarketEntryKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    country = models.CharField(_("country"), max_length=2, default="SE")
+    source = models.CharField(_("source"), max_length=500, help_text=_("A web address or a reference."))
+    solution = models.ForeignKey("catalogue.Solution", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("solution in the catalogue"))
+    supplier = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 limit_choices_to={"kind": OrganisationKind.SUPPLIER},
+                                 verbose_name=_("supplier in Innoköp"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["prestudy", "kind", "title"]

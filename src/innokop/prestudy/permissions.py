@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from innokop.accounts.models import Organisation, OrganisationKind
+from innokop.accounts.models import Organisation, OrganisationKind, Role
 from innokop.core.permissions import get_for_actor
 
-from .models import Need, NeedInterest, PreStudy
+from .models import MarketDialogue, Need, NeedInterest, PreStudy, RfiResponse, Survey, SurveyStatus
 
 
 def agency_memberships(actor) -> list[Organisation]:
@@ -85,3 +85,70 @@ def get_interest_for_actor(actor, pk, *, write: bool = False) -> NeedInterest:
     visible = NeedInterest.objects.filter(need__in=Need.objects.visible_to(actor)).select_related("need", "agency")
     return get_for_actor(visible, NeedInterest.objects.filter(agency_id__in=actor.organisation_ids), pk, write=write,
                          denied=_("Only the agency that joined withdraws its interest."))
+
+
+# --- surveys ---------------------------------------------------------------------------------------------------
+
+
+def get_survey_for_cpb(actor, pk, *, write: bool = False) -> Survey:
+    """A survey on the purchasing body's side (its questions, its results): those who see the pre-study read it,
+    its framework managers change it; 404 for everyone else, the agencies asked included."""
+    visible = Survey.objects.filter(prestudy__in=PreStudy.objects.visible_to(actor)).select_related("prestudy")
+    return get_for_actor(visible, Survey.objects.filter(prestudy__owner_id__in=actor.managed_organisation_ids), pk,
+                         write=write, denied=_("Only the purchasing body's framework managers change a survey."))
+
+
+def answering_agencies(actor, survey: Survey) -> list[Organisation]:
+    """The actor's agencies the survey was sent to: each answers once."""
+    asked = set(survey.recipients.values_list("pk", flat=True))
+    return [agency for agency in agency_memberships(actor) if agency.pk in asked]
+
+
+def get_survey_to_answer(actor, pk) -> Survey:
+    """A sent survey, for the members of the agencies it was sent to; 404 for everyone else."""
+    try:
+        survey = Survey.objects.select_related("prestudy__owner").get(pk=pk, status=SurveyStatus.SENT)
+    except (Survey.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not answering_agencies(actor, survey):
+        raise Http404
+    return survey
+
+
+# --- the market ------------------------------------------------------------------------------------------------
+
+
+def represented_suppliers(actor) -> list[Organisation]:
+    """The suppliers the actor represents (a supplier representative of them): they answer requests for
+    information and book meetings."""
+    found = {m.organisation_id: m.organisation for m in actor.memberships
+             if m.organisation.kind == OrganisationKind.SUPPLIER and m.role == Role.SUPPLIER_REPRESENTATIVE}
+    return sorted(found.values(), key=lambda organisation: (organisation.name, organisation.pk))
+
+
+def get_dialogue_for_actor(actor, pk, *, write: bool = False) -> MarketDialogue:
+    """A request for information: anyone reads a published one; a draft only its purchasing body; its framework
+    managers change it (403 for others who see it)."""
+    visible = MarketDialogue.objects.visible_to(actor).select_related("prestudy__owner")
+    writable = MarketDialogue.objects.filter(prestudy__owner_id__in=actor.managed_organisation_ids)
+    return get_for_actor(visible, writable, pk, write=write,
+                         denied=_("Only the purchasing body's framework managers change a request for information."))
+
+
+def manages_dialogue(actor, dialogue: MarketDialogue) -> bool:
+    return dialogue.prestudy.owner_id in actor.managed_organisation_ids
+
+
+def get_dialogue_for_cpb(actor, pk) -> MarketDialogue:
+    """The purchasing body's side of a request for information (the answers, the log): its framework managers
+    and the pre-study's team; 404 for everyone else, suppliers included."""
+    visible = MarketDialogue.objects.filter(prestudy__in=PreStudy.objects.visible_to(actor))
+    return get_for_actor(visible.select_related("prestudy__owner"), None, pk)
+
+
+def get_response_for_actor(actor, pk) -> RfiResponse:
+    """An answer to a request for information: the purchasing body and the answering supplier only (DESIGN.md
+    §5); 404 for everyone else, other suppliers and agencies included."""
+    visible = RfiResponse.objects.visible_to(actor).select_related("dialogue__prestudy__owner", "supplier",
+                                                                    "answered_by")
+    return get_for_actor(visible, None, pk)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import surveys
 
 app_name = "prestudy"
 urlpatterns = [
@@ -10,6 +11,13 @@ urlpatterns = [
     path("prestudies/<int:pk>/edit/", views.prestudy_edit, name="prestudy_edit"),
     path("prestudies/<int:pk>/move/<slug:status>/", views.prestudy_advance, name="prestudy_advance"),
     path("prestudies/<int:pk>/decide/", views.prestudy_decide, name="prestudy_decide"),
+    path("prestudies/<int:pk>/surveys/new/", surveys.survey_create, name="survey_create"),
+    path("surveys/<int:pk>/", surveys.survey_detail, name="survey_detail"),
+    path("surveys/<int:pk>/questions/new/", surveys.survey_question_add, name="survey_question_add"),
+    path("surveys/<int:pk>/questions/<int:question_pk>/remove/", surveys.survey_question_remove,
+         name="survey_question_remove"),
+    path("surveys/<int:pk>/send/", surveys.survey_send, name="survey_send"),
+    path("surveys/<int:pk>/answer/", surveys.survey_answer, name="survey_answer"),
     path("needs/", views.need_list, name="need_list"),
     path("needs/mine/", views.my_needs, name="my_needs"),
     path("needs/new/", views.need_create, name="need_create"),

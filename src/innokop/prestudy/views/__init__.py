@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from innokop.core.forms import add_service_errors, posted, service_button
 from innokop.core.refusals import REFUSALS
 
-from . import aggregation, services
-from .forms import AdvanceForm, DecideForm, JoinForm, LinkForm, NeedForm, PreStudyForm
-from .models import Need, NeedInterest, PreStudy, PreStudyStatus
-from .permissions import (
+from .. import aggregation, services
+from ..forms import AdvanceForm, DecideForm, JoinForm, LinkForm, NeedForm, PreStudyForm
+from ..models import Need, NeedInterest, PreStudy, PreStudyStatus
+from ..permissions import (
     agency_memberships,
     get_interest_for_actor,
     get_need_for_actor,
@@ -27,7 +27,7 @@ from .permissions import (
     may_see_budget,
     may_see_prestudy_of,
 )
-from .wording import naming_warnings
+from ..wording import naming_warnings
 
 # --- pre-studies (the purchasing body) -------------------------------------------------------------------------
 

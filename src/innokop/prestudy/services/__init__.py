@@ -21,8 +21,8 @@ from innokop.core.notifications import notify
 from innokop.core.refusals import Problem, Refused
 from innokop.reference.models import CpvCode, NutsRegion
 
-from .models import DECIDED_STATUSES, Need, NeedInterest, PreStudy, PreStudyStatus, PreStudyStep, Urgency
-from .permissions import agency_memberships
+from ..models import DECIDED_STATUSES, Need, NeedInterest, PreStudy, PreStudyStatus, PreStudyStep, Urgency
+from ..permissions import agency_memberships
 
 
 class PreStudyError(Refused):
