@@ -10,7 +10,7 @@ ASSETS := src/innokop/core/static/innokop/build/innokop.css
 CATALOGUES := $(wildcard src/innokop/locale/*/LC_MESSAGES/django.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run setup test test-fast bench messages clean
+.PHONY: run setup test test-fast bench bench-data messages clean
 
 run: setup
 	$(BIN)/innokop migrate --noinput -v0
@@ -49,6 +49,12 @@ messages: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# The benchmark's data (bench/data.py): SCALE=small|medium|national, SEED=…; DATABASE_URL picks the database.
+SCALE ?= small
+SEED ?= 2026
+bench-data: setup
+	$(BIN)/python bench/data.py --scale $(SCALE) --seed $(SEED)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules src/innokop/core/static/innokop/build $(COMPILED)
