@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from innokop.accounts.models import OrganisationKind, Role
 from innokop.agreements.models import LotSupplier
@@ -198,3 +199,51 @@ def test_the_values_fixture_is_nationwide(published):
     keys = SearchFacets.objects.get(entry__kind="solution", entry__object_id=published.pk).keys.split()
     assert "nationwide" in keys and not any(key.startswith("region:") for key in keys)
     assert VALUES["nationwide"] is True
+
+
+def test_a_query_with_more_matches_than_the_bound_counts_facets_among_the_best(client, varied, monkeypatch):
+    from innokop.catalogue import finder
+
+    exact = expected(Criteria(q="avfall"))[0]
+    monkeypatch.setattr(finder, "FACET_CANDIDATES", 2)
+    result = solution_search(Criteria(q="avfall"))
+    assert result.facets_among == 2 and len(result.ordered_ids) == 5  # the number of results stays exact
+    best = Solution.objects.filter(pk__in=list(result.ordered_ids)[:2])
+    counted = shown(Criteria(q="avfall"))[0]
+    among_best = expected_over(best)
+    assert counted["cpv"] == among_best["cpv"] and counted["trl"] == among_best["trl"]
+    for name, values in counted.items():  # lower bounds of the exact counts
+        assert all(n <= exact[name].get(value, 0) for value, n in values.items()), name
+    with translation.override("en"):
+        page = client.get(reverse("catalogue:solution_list"), {"q": "avfall"}).content.decode()
+        api = client.get("/api/solutions", {"q": "avfall"}).json()
+    assert "The numbers count the 2 best matches" in page and "at least" in page and "(≥ " in page
+    assert api["facets_among"] == 2 and api["count"] == 5
+    # Within the bound the counts are exact and say so.
+    monkeypatch.setattr(finder, "FACET_CANDIDATES", 5)
+    assert solution_search(Criteria(q="avfall")).facets_among is None
+    with translation.override("en"):
+        page = client.get(reverse("catalogue:solution_list"), {"q": "avfall"}).content.decode()
+    assert "best matches" not in page and "at least" not in page
+    assert client.get("/api/solutions", {"q": "avfall"}).json()["facets_among"] is None
+
+
+def test_filtered_queries_count_among_the_best_unfiltered_matches(varied, monkeypatch):
+    from innokop.catalogue import finder
+
+    monkeypatch.setattr(finder, "FACET_CANDIDATES", 3)
+    criteria = Criteria(q="avfall", sme=True)
+    result = solution_search(criteria)
+    assert result.facets_among == 3
+    assert len(result.ordered_ids) == expected(criteria)[1]  # the filtered results, all of them
+    best = list(solution_search(Criteria(q="avfall")).ordered_ids)[:3]
+    sme_among_best = Solution.objects.filter(pk__in=best, supplier__is_sme=True).count()
+    assert {v.value: v.count for v in result.facets[5].values} == {"1": sme_among_best}
+
+
+def expected_over(solutions) -> dict:
+    found = {"cpv": Counter(), "trl": Counter()}
+    for solution in solutions.prefetch_related("cpv_codes"):
+        found["cpv"].update({code.code[:2] for code in solution.cpv_codes.all()})
+        found["trl"][str(solution.trl)] += 1
+    return {name: dict(counts) for name, counts in found.items()}

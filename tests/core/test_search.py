@@ -447,3 +447,18 @@ def test_facet_values_are_replaced_rebuilt_and_removed_with_their_entry():
 def test_a_facet_value_is_short_and_has_no_spaces(value):
     with pytest.raises(ValueError):
         index(1, "Sensor", facets=[value])
+
+
+def test_facet_groups_among_the_best_hits_only():
+    search_index_many([SearchDocument("solution", n, f"Avfall {n}", "avfall " * n, facets=[f"n:{n}"])
+                       for n in range(1, 8)])
+    ranked = [hit.object_id for hit in SearchQuery("avfall").hits(kinds=["solution"], ties=(3, 5))]
+    hits = SearchQuery("avfall").hits(kinds=["solution"], ties=(3, 5))
+    groups = hits.facet_groups(among=3, page=(0, 2))
+    assert sorted(value for values, _n in groups for value in values) == sorted(f"n:{pk}" for pk in ranked[:3])
+    assert len(hits) == 7  # every hit counted
+    assert [hit.object_id for hit in hits[0:2]] == ranked[:2]
+    # A page beyond the best hits comes from all of them; among=0 counts and pages only.
+    hits = SearchQuery("avfall").hits(kinds=["solution"], ties=(3, 5))
+    assert hits.facet_groups(among=0, page=(4, 2)) == []
+    assert len(hits) == 7 and [hit.object_id for hit in hits[4:6]] == ranked[4:6]

@@ -69,7 +69,7 @@ def solution_search_api(request, query: Query[SolutionSearchIn]):
     return {
         "count": pages.paginator.count, "page": pages.number, "pages": pages.paginator.num_pages,
         "items": [_card(found[pk], snippets.get(pk, "")) for pk in ids if pk in found],
-        "facets": result.facets,
+        "facets": result.facets, "facets_among": result.facets_among,
     }
 
 

@@ -7,7 +7,10 @@ Every step runs in the database in a fixed number of queries, whatever the numbe
 filtered solutions are a subquery of the search, the hits are ranked, tie-ordered and paged in SQL, and
 snippets are made for the page shown only. The facet counts read only the search index: each solution's
 facet values are stored beside its entry (`solution_facet_values`), the database counts the matches per
-distinct set of values in one grouped query, and those few hundred rows are added up here.
+distinct set of values in the statement that ranks the page, and those rows are added up here. A query
+with more than FACET_CANDIDATES matches counts its facets among that many best matches only: the counts
+are then lower bounds, and the page and the API say so (`facets_among`). The number of results is always
+exact.
 """
 
 import hashlib
@@ -27,6 +30,9 @@ from .indexing import AGREEMENT, SOLUTION, SUPPLIER, _engine
 from .models import TRL_DEFINITIONS, Solution
 
 FACET_NAMES = ("cpv", "trl", "region", "lot", "verified", "sme")
+# A query with more matches counts its facets among this many best ones (issue 13): the counts' cost does not
+# grow with the matches, and the page says they are lower bounds. Fewer matches are counted exactly.
+FACET_CANDIDATES = 1000
 
 
 @dataclass
@@ -79,6 +85,9 @@ class SearchResult:
     facets: list[Facet]
     query: object | None = None  # the planned SearchQuery, for the page's supplier and agreement sections
     _snippets: Callable[[list[int]], dict[int, str]] = field(default=lambda ids: {}, repr=False)
+    # None: the facet counts are exact. A number: they count that many best matches of a query that has more,
+    # so each is a lower bound ("at least") of what ticking the value would give.
+    facets_among: int | None = None
 
     def snippets(self, ids: Iterable[int]) -> dict[int, str]:
         """The highlighted snippets of the listed solutions (the page shown), HTML-safe."""
@@ -192,13 +201,17 @@ def solution_search(criteria: Criteria, *, page: object = 1, page_size: int = 20
     hits = query.hits(kinds=[SOLUTION], object_ids=scope, ties=tie_seed(criteria.q, SOLUTION))
     # The facets count over every match (each facet applies the other facets' filters itself), from the
     # facet values stored beside the index entries: one grouped query, one narrow lookup per match.
+    shown = ((_page_number(page) - 1) * page_size, page_size)
     if criteria.has_filters:
-        groups = query.hits(kinds=[SOLUTION]).facet_groups()
-    else:  # the same statement ranks the first page's hits: the index is matched once
-        groups = hits.facet_groups(page=((_page_number(page) - 1) * page_size, page_size))
-    facets, total = facets_from_groups(groups, criteria)
-    hits.counted(total)  # the same hits: the facets counted those that pass every filter
-    return SearchResult(HitIds(hits), facets, query, lambda ids: query.snippets(SOLUTION, ids))
+        matches = query.hits(kinds=[SOLUTION])
+        groups = matches.facet_groups(among=FACET_CANDIDATES)
+        hits.facet_groups(page=shown, among=0)  # counts the filtered hits and ranks the page, in one statement
+    else:  # one statement: the matches counted, the best ones' facets grouped, the page ranked
+        matches = hits
+        groups = hits.facet_groups(page=shown, among=FACET_CANDIDATES)
+    facets, _total = facets_from_groups(groups, criteria)
+    among = FACET_CANDIDATES if len(matches) > FACET_CANDIDATES else None
+    return SearchResult(HitIds(hits), facets, query, lambda ids: query.snippets(SOLUTION, ids), facets_among=among)
 
 
 def _page_number(page: object) -> int:

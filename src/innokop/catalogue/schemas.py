@@ -94,6 +94,9 @@ class SolutionPageOut(Schema):
     pages: int
     items: list[SolutionOut]
     facets: list[FacetOut]
+    facets_among: int | None = Field(
+        None, description="Null when the facet counts are exact. A number when the query has more matches than "
+                          "that: the counts are then taken among that many best matches, so each is a lower bound.")
 
 
 class SupplierOut(Schema):

@@ -64,6 +64,7 @@ def solution_list(request: HttpRequest) -> HttpResponse:
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "catalogue/includes/search_update.html" if partial else "catalogue/solution_list.html", {
         "criteria": criteria, "page": page, "solutions": solutions, "facets": result.facets,
+        "facets_among": result.facets_among,
         # The first and last pages and those around this one, with ellipses between (GOV.UK pagination):
         # a link to each of thousands of pages would cost more to render than the search.
         "page_numbers": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),

@@ -366,11 +366,15 @@ class SearchHits(Sequence[Hit]):
             cursor.execute(sql + self._window(limit, offset), params)
             return [Hit(kind=kind, object_id=int(pk), score=float(score)) for kind, pk, score in cursor.fetchall()]
 
-    def facet_groups(self, *, page: tuple[int, int] | None = None) -> FacetGroups:
+    def facet_groups(self, *, page: tuple[int, int] | None = None, among: int | None = None) -> FacetGroups:
         """How many hits have each distinct set of facet values (`SearchDocument.facets`), in one query
         that reads only the index: a caller adds these up into counts per value, with whatever logic
-        its filters have. Also counts the hits (`len()` asks no more). Rows grow with the number of
-        distinct sets of values among the hits, not with the hits.
+        its filters have. Also counts every hit (`len()` asks no more).
+
+        `among` bounds the work: the groups count only the `among` best hits (in the order of the
+        ranking, ties included), so their cost does not grow with the number of matches; a caller shows
+        them as counts among the best hits, not of all, when `len()` is larger. 0: no groups, only the
+        count (and the page). None: every hit.
 
         With `page` = (offset, limit), the same statement also ranks the hits and keeps that slice for
         the slice that asks for it (`hits[offset:offset + limit]`): the index is matched once for the
@@ -379,34 +383,50 @@ class SearchHits(Sequence[Hit]):
         if self._empty:
             self.counted(0)
             return []
-        if page is None:
+        if among is not None and among < 0:
+            raise ValueError("among is a number of hits, 0 or more")
+        if page is None and among is None:
             groups = _facet_groups(*_matching(self._plan, self._scope, self._vendor, "e.id"))
             self.counted(sum(n for _values, n in groups))
             return groups
-        offset, limit = (int(n) for n in page)
-        if offset < 0 or limit <= 0:
-            raise ValueError("page is (offset, limit), offset 0 or more, limit 1 or more")
         inner, params = _matching(self._plan, self._scope, self._vendor, "e.id, e.kind, e.object_id", scored=True)
-        # One statement: the matches found once, then their facet values grouped (marked 0) and the page's
-        # hits ranked (marked 1). Same column types on both sides of the UNION for PostgreSQL.
-        sql = (f"WITH {MATCHES} AS MATERIALIZED ({inner})"
-               f" SELECT 0, COALESCE(f.keys, ''), count(*), CAST(NULL AS bigint), CAST(NULL AS float)"
-               f" FROM {MATCHES} LEFT JOIN {FACET_TABLE} f ON f.entry_id = {MATCHES}.id GROUP BY COALESCE(f.keys, '')"
-               f" UNION ALL SELECT * FROM (SELECT 1, CAST({MATCHES}.kind AS text), 0, {MATCHES}.object_id,"
-               f" CAST({MATCHES}.score AS float) FROM {MATCHES} ORDER BY {self._order(MATCHES)}"
-               f" LIMIT {limit} OFFSET ({self._last_page(offset, limit)})) AS shown")
-        groups, hits = [], []
+        m, best = MATCHES, f"{MATCHES}_best"
+        # One statement, the matches found once: the total (part 2), the facet values of the best hits grouped
+        # (part 0) and the page's hits ranked (part 1). The same column types in every part, for PostgreSQL.
+        ctes = [f"{m} AS MATERIALIZED ({inner})"]
+        parts = [f"SELECT 2, CAST(NULL AS text), count(*), CAST(NULL AS bigint), CAST(NULL AS float) FROM {m}"]
+        if among != 0:
+            counted = m
+            if among is not None:
+                ctes.append(f"{best} AS MATERIALIZED (SELECT * FROM {m} ORDER BY {self._order(m)} LIMIT {int(among)})")
+                counted = best
+            parts.append(f"SELECT 0, COALESCE(f.keys, ''), count(*), CAST(NULL AS bigint), CAST(NULL AS float)"
+                         f" FROM {counted} LEFT JOIN {FACET_TABLE} f ON f.entry_id = {counted}.id"
+                         f" GROUP BY COALESCE(f.keys, '')")
+        if page is not None:
+            offset, limit = (int(n) for n in page)
+            if offset < 0 or limit <= 0:
+                raise ValueError("page is (offset, limit), offset 0 or more, limit 1 or more")
+            # The page from the best hits when it lies among them (their order is the ranking's), else from all.
+            source = best if among and offset + limit <= among else m
+            parts.append(f"SELECT * FROM (SELECT 1, CAST({source}.kind AS text), 0, {source}.object_id,"
+                         f" CAST({source}.score AS float) FROM {source} ORDER BY {self._order(source)}"
+                         f" LIMIT {limit} OFFSET ({self._last_page(offset, limit)})) AS shown")
+        sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
+        groups, hits, total = [], [], 0
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for part, text, n, pk, score in cursor.fetchall():
                 if part == 0:
                     groups.append((_facet_values(text), int(n)))
-                else:
+                elif part == 1:
                     hits.append((int(pk), text, float(score)))
-        total = sum(n for _values, n in groups)
-        if offset >= total:
-            offset = max(total - 1, 0) // limit * limit
-        self._kept = (offset, limit, [Hit(kind=kind, object_id=pk, score=score) for pk, kind, score in hits])
+                else:
+                    total = int(n)
+        if page is not None:
+            if offset >= total:
+                offset = max(total - 1, 0) // limit * limit
+            self._kept = (offset, limit, [Hit(kind=kind, object_id=pk, score=score) for pk, kind, score in hits])
         self.counted(total)
         return groups
 
