@@ -13,7 +13,7 @@ from innokop.core import clock
 from innokop.core.schemas import BY_ID, PUBLIC, refuse_undescribed_parameters, responses
 
 from . import feed, mapping, publishing
-from .schemas import RecordsIn, ReleasesIn
+from .schemas import RecordsIn, ReleasesIn, moment
 
 router = Router(tags=["open data (OCDS)"])
 
@@ -30,11 +30,11 @@ def _next(request, name: str, cursor: str, **params) -> dict:
 def ocds_releases(request, query: Query[ReleasesIn]):
     refuse_undescribed_parameters(request, ReleasesIn.model_fields)
     now = clock.now()
-    page = feed.release_page(mapping.all_releases(now), since=query.since, cursor=query.cursor,
-                             size=query.page_size)
+    since = moment(query.since, "since")
+    page = feed.release_page(mapping.all_releases(now), since=since, cursor=query.cursor, size=query.page_size)
     package = publishing.release_package(page.items, uri=request.get_full_path(), published=now)
-    since = query.since.isoformat() if query.since else ""
-    return package | _next(request, "api:ocds_releases", page.next_cursor, since=since, page_size=query.page_size)
+    return package | _next(request, "api:ocds_releases", page.next_cursor, since=query.since or "",
+                           page_size=query.page_size)
 
 
 @router.get("/ocds/records", response=responses(dict[str, Any], PUBLIC, 422), auth=None, url_name="ocds_records",
