@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from innokop.accounts.models import OrganisationKind, Role
 from innokop.prestudy import services
-from innokop.prestudy.services import surveys
+from innokop.prestudy.services import market, surveys
 
 from ..access import AGENCY_READS, API_AUTH, OPEN, Row, static
 from ..factories import OrganisationFactory, member
@@ -17,6 +17,9 @@ from .conftest import need_input, prestudy_input
 CPB_PAGE = {"anonymous": 302, "cpb": 200, "*": 403}
 CPB_CASE = {"anonymous": 302, "cpb": 200, "*": 404}
 AGENCY_PAGE = {"anonymous": 302, "agency": 200, "colleague": 200, "*": 403}
+# A page that changes something public of the purchasing body (a published request): others who see it get 403.
+CPB_CHANGES_PUBLIC = {"anonymous": 302, "cpb": 200, "*": 403}
+RFI_ANSWER = {"anonymous": 302, "supplier": 200, "cpb": 200, "*": 404}
 # An internal need: its agency and the purchasing body; nobody else learns it exists.
 INTERNAL = {"anonymous": 404, "agency": 200, "colleague": 200, "cpb": 200, "*": 404}
 
@@ -32,6 +35,7 @@ def build(world) -> None:
     interest = services.need_join(actor=joiner, need=public, agency=other, volume=10, needed_year=2028)
     world.extra.update(prestudy=prestudy, public_need=public, internal_need=internal, interest=interest)
     _build_surveys(world, prestudy)
+    _build_market(world, prestudy)
 
 
 def _build_surveys(world, prestudy) -> None:
@@ -44,6 +48,24 @@ def _build_surveys(world, prestudy) -> None:
     surveys.survey_question_add(actor=cpb_user, survey=sent, kind="number", text="Hur många?")
     surveys.survey_send(actor=cpb_user, survey=sent)
     world.extra.update(draft_survey=draft, draft_question=question, sent_survey=sent)
+
+
+def _build_market(world, prestudy) -> None:
+    cpb_user, deadline = world.users["cpb"], world.now + timedelta(days=20)
+    draft = market.market_dialogue_create(actor=cpb_user, prestudy=prestudy, title="Utkast", description="D",
+                                          questions="Fråga", deadline=deadline)
+    published = market.market_dialogue_create(actor=cpb_user, prestudy=prestudy, title="Publicerad",
+                                              description="D", questions="Fråga", deadline=deadline)
+    market.market_dialogue_publish(actor=cpb_user, dialogue=published)
+    response = market.rfi_answer(actor=world.users["supplier"], dialogue=published,
+                                 supplier=world.extra["supplier_org"], answers=["Svar"])
+    slot = market.meeting_offer(actor=cpb_user, dialogue=published, starts_at=world.now + timedelta(days=2),
+                                minutes_long=60, place="Teams")
+    world.extra.update(draft_rfi=draft, rfi=published, rfi_response=response, slot=slot)
+
+
+def _slot_url(name: str):
+    return lambda w: reverse(name, args=[w.extra["rfi"].pk, w.extra["slot"].pk])
 
 
 def _url(name: str, key: str, *extra):
@@ -68,6 +90,27 @@ ROWS = {
                                 "post"),
     # The agencies the survey went to answer it; nobody else learns of it.
     "prestudy:survey_answer": Row(_url("prestudy:survey_answer", "sent_survey"), AGENCY_READS),
+    "prestudy:rfi_create": Row(_url("prestudy:rfi_create", "prestudy"), CPB_CASE),
+    "prestudy:contact_log": Row(_url("prestudy:contact_log", "prestudy"), CPB_CASE),
+    "prestudy:market_entry_add": Row(_url("prestudy:market_entry_add", "prestudy"), CPB_CASE),
+    "prestudy:rfi_list": Row(static("prestudy:rfi_list"), OPEN),
+    # A draft request is its purchasing body's; a published one is public (tests/prestudy/test_market.py).
+    "prestudy:rfi_detail": Row(_url("prestudy:rfi_detail", "draft_rfi"), {"anonymous": 404, "cpb": 200, "*": 404}),
+    "prestudy:rfi_document_add": Row(_url("prestudy:rfi_document_add", "rfi"), CPB_CHANGES_PUBLIC),
+    "prestudy:rfi_publish": Row(_url("prestudy:rfi_publish", "draft_rfi"), {"anonymous": 302, "cpb": 302, "*": 404},
+                                "post"),
+    # Any registered supplier answers a published request; nobody else.
+    "prestudy:rfi_answer": Row(_url("prestudy:rfi_answer", "rfi"),
+                               {"anonymous": 302, "supplier": 200, "other_lot_supplier": 200, "*": 403}),
+    "prestudy:rfi_responses": Row(_url("prestudy:rfi_responses", "rfi"), CPB_CASE),
+    "prestudy:rfi_summary": Row(_url("prestudy:rfi_summary", "rfi"), CPB_CHANGES_PUBLIC),
+    "prestudy:meeting_offer": Row(_url("prestudy:meeting_offer", "rfi"), CPB_CHANGES_PUBLIC),
+    # Suppliers book (one that has not answered is refused with a message); nobody else.
+    "prestudy:meeting_book": Row(_slot_url("prestudy:meeting_book"),
+                                 {"anonymous": 302, "supplier": 302, "other_lot_supplier": 302, "*": 403}, "post"),
+    "prestudy:meeting_minutes": Row(_slot_url("prestudy:meeting_minutes"), CPB_CHANGES_PUBLIC),
+    # An answer: the purchasing body and the answering supplier only (DESIGN.md §5).
+    "prestudy:rfi_response": Row(_url("prestudy:rfi_response", "rfi_response"), RFI_ANSWER),
     "prestudy:need_list": Row(static("prestudy:need_list"), OPEN),
     "prestudy:my_needs": Row(static("prestudy:my_needs"), AGENCY_PAGE),
     "prestudy:need_create": Row(static("prestudy:need_create"), AGENCY_PAGE),
@@ -87,5 +130,10 @@ ROWS = {
     "api:need_create": Row(static("api:need_create"), {"anonymous": 401, "*": 422}, "post", json=True),
     "api:need_update": Row(_url("api:need_update", "public_need"), {"anonymous": 401, "*": 422}, "put", json=True),
     "api:prestudy_list": Row(static("api:prestudy_list"), API_AUTH),
+    "api:rfi_list": Row(static("api:rfi_list"), OPEN),
+    "api:rfi_detail": Row(_url("api:rfi_detail", "draft_rfi"), {"anonymous": 404, "cpb": 200, "*": 404}),
+    "api:rfi_answer": Row(_url("api:rfi_answer", "rfi"), {"anonymous": 401, "*": 422}, "put", json=True),
+    "api:rfi_response": Row(_url("api:rfi_response", "rfi_response"),
+                            {"anonymous": 401, "supplier": 200, "cpb": 200, "*": 404}),
     "api:prestudy_detail": Row(_url("api:prestudy_detail", "prestudy"), {"anonymous": 401, "cpb": 200, "*": 404}),
 }

@@ -2,23 +2,39 @@
 body), an agency's own needs written with a token, pre-studies for the purchasing body."""
 
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from innokop.core import clock
 from innokop.core.refusals import Problem
 from innokop.core.schemas import BODY, BY_ID, PUBLIC, SIGNED_IN, Id, refuse_undescribed_parameters, responses
 from innokop.reference.models import CpvCode, NutsRegion
 
 from . import aggregation, services
-from .models import Need, PreStudy
+from .models import MarketDialogue, Need, PreStudy, RfiResponse
 from .permissions import (
     agency_memberships,
+    get_dialogue_for_actor,
     get_need_for_actor,
     get_prestudy_for_actor,
+    get_response_for_actor,
     may_see_budget,
     may_see_prestudy_of,
+    represented_suppliers,
 )
-from .schemas import NeedIn, NeedOut, NeedWrittenOut, PreStudyOut, TotalsOut
+from .schemas import (
+    MarketDialogueOut,
+    NeedIn,
+    NeedOut,
+    NeedWrittenOut,
+    PreStudyOut,
+    RfiAnswerIn,
+    RfiResponseOut,
+    TotalsOut,
+)
+from .services import market
+from .services.market import dialogue_documents
 from .wording import naming_warnings
 
 router = Router(tags=["pre-studies and needs"])
@@ -148,3 +164,61 @@ def prestudy_list(request):
             url_name="prestudy_detail", summary="A pre-study of your purchasing body, with its needs' totals")
 def prestudy_detail(request, prestudy_id: Id):
     return _prestudy_out(get_prestudy_for_actor(request.actor, prestudy_id))
+
+
+# --- requests for information ----------------------------------------------------------------------------------
+
+
+def _dialogue_out(dialogue: MarketDialogue) -> dict:
+    documents = []
+    for document in dialogue_documents(dialogue):
+        version = document.current
+        documents.append({"title": document.title, "sha256": version.sha256,
+                          "url": reverse("core:document_download", args=[document.pk, version.number])})
+    return {"id": dialogue.pk, "reference": dialogue.reference, "title": dialogue.title,
+            "description": dialogue.description, "questions": dialogue.question_list, "deadline": dialogue.deadline,
+            "is_open": dialogue.is_open(clock.now()), "published_at": dialogue.published_at,
+            "purchasing_body": dialogue.prestudy.owner.name, "summary": dialogue.summary, "documents": documents}
+
+
+@router.get("/market-dialogues", response=responses(list[MarketDialogueOut], PUBLIC, 422), auth=None,
+            url_name="rfi_list", summary="Published requests for information, newest first: anyone reads them")
+def rfi_list(request):
+    refuse_undescribed_parameters(request, ())
+    dialogues = MarketDialogue.objects.published().select_related("prestudy__owner").order_by("-published_at")[:200]
+    return [_dialogue_out(dialogue) for dialogue in dialogues]
+
+
+@router.get("/market-dialogues/{dialogue_id}", response=responses(MarketDialogueOut, PUBLIC, BY_ID), auth=None,
+            url_name="rfi_detail", summary="A published request for information (a draft: its purchasing body only)")
+def rfi_detail(request, dialogue_id: Id):
+    return _dialogue_out(get_dialogue_for_actor(request.actor, dialogue_id))
+
+
+def _response_out(response: RfiResponse) -> dict:
+    return {"id": response.pk, "dialogue_id": response.dialogue_id, "supplier_id": response.supplier_id,
+            "supplier_name": response.supplier.name, "answers": response.answers,
+            "secrecy_requested": response.secrecy_requested, "secrecy_parts": response.secrecy_parts,
+            "secrecy_reasons": response.secrecy_reasons, "created_at": response.created_at,
+            "updated_at": response.updated_at}
+
+
+@router.put("/market-dialogues/{dialogue_id}/answer", response=responses(RfiResponseOut, SIGNED_IN, BY_ID, BODY, 409),
+            url_name="rfi_answer", summary="Answer a request for information as a supplier (or change your answer "
+                                           "until the deadline); the purchasing body and your company read it")
+def rfi_answer(request, dialogue_id: Id, body: RfiAnswerIn):
+    dialogue = get_dialogue_for_actor(request.actor, dialogue_id)
+    suppliers = represented_suppliers(request.actor)
+    supplier = next((s for s in suppliers if body.supplier_id in (None, s.pk)), None)
+    if supplier is None:
+        raise PermissionDenied(_("Only a supplier's representatives answer for it."))
+    response = market.rfi_answer(actor=request.user, dialogue=dialogue, supplier=supplier, answers=body.answers,
+                                 secrecy_parts=body.secrecy_parts, secrecy_reasons=body.secrecy_reasons)
+    return _response_out(response)
+
+
+@router.get("/rfi-responses/{response_id}", response=responses(RfiResponseOut, SIGNED_IN, BY_ID),
+            url_name="rfi_response", summary="An answer to a request for information: the purchasing body and the "
+                                             "answering supplier only")
+def rfi_response(request, response_id: Id):
+    return _response_out(get_response_for_actor(request.actor, response_id))

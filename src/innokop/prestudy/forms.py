@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from innokop.accounts.models import Organisation, OrganisationKind, Sector, User
 from innokop.agreements.models import FrameworkAgreement
 from innokop.calloffs.forms import DateTimeInput
+from innokop.catalogue.models import Solution
 from innokop.reference.forms import CpvCodesField
 from innokop.reference.models import NutsRegion
 
-from .models import Need, PreStudy, PreStudyStatus, QuestionKind, Urgency
+from .models import ContactKind, MarketEntryKind, Need, PreStudy, PreStudyStatus, QuestionKind, Urgency
 from .services import NeedInput, PreStudyInput
+from .services.market import RECORDED_KINDS
 from .services.surveys import ALL_AGENCIES
 
 QUARTERS = [("", _("Not stated")), ("1", _("Q1 (January–March)")), ("2", _("Q2 (April–June)")),
@@ -258,3 +260,121 @@ class SurveyAnswerForm(forms.Form):
                 value = item.chosen
             initial[f"q_{item.question_id}"] = value
         return initial
+
+
+# --- the market ------------------------------------------------------------------------------------------------
+
+
+class DialogueForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("What you want to know"), widget=forms.Textarea(attrs={"rows": 6}),
+                                  help_text=_("Shown on the public page. Describe the area and the needs, not a "
+                                              "product."))
+    questions = forms.CharField(label=_("Questions to the market"), widget=forms.Textarea(attrs={"rows": 6}),
+                                help_text=_("One question per line."))
+    deadline = forms.DateTimeField(label=_("Last time to answer"), widget=DateTimeInput(),
+                                   help_text=_("Swedish time."))
+
+
+class DialogueDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, Word, Excel, OpenDocument, PNG, JPEG or plain text. "
+                                                        "Public once the request is published."))
+
+
+class RfiAnswerForm(forms.Form):
+    """One field per question of the request (answer_1 ...), the secrecy request, and the supplier answering."""
+
+    supplier = forms.ModelChoiceField(label=_("Your company"), queryset=Organisation.objects.none(), empty_label=None)
+
+    def __init__(self, *args, dialogue, suppliers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suppliers = suppliers
+        self.fields["supplier"].queryset = Organisation.objects.filter(pk__in=[s.pk for s in suppliers])
+        if len(suppliers) == 1:
+            self.fields["supplier"].widget = forms.HiddenInput()
+            self.fields["supplier"].required = False
+        self.count = len(dialogue.question_list)
+        for number, question in enumerate(dialogue.question_list, start=1):
+            self.fields[f"answer_{number}"] = forms.CharField(
+                label=f"{number}. {question}", required=False, max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 5}))
+        self.fields["secrecy_parts"] = forms.CharField(
+            label=_("Parts you ask to keep secret (optional)"), required=False, max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Your answer becomes a public document once received. Name the parts that are business "
+                        "secrets, for example “answer 2, the prices”."))
+        self.fields["secrecy_reasons"] = forms.CharField(
+            label=_("Why disclosing them would harm your company (optional)"), required=False, max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Public access to official documents and secrecy act (OSL) 31:16. The purchasing body "
+                        "reviews the request if someone asks for the document."))
+
+    def clean_supplier(self):
+        return self.cleaned_data.get("supplier") or self.suppliers[0]
+
+    def answers(self) -> list[str]:
+        return [self.cleaned_data.get(f"answer_{n}", "") for n in range(1, self.count + 1)]
+
+    @staticmethod
+    def initial_from(response) -> dict:
+        if response is None:
+            return {}
+        initial = {f"answer_{n}": item.get("answer", "") for n, item in enumerate(response.answers, start=1)}
+        return initial | {"secrecy_parts": response.secrecy_parts, "secrecy_reasons": response.secrecy_reasons}
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(label=_("Anonymised summary"), widget=forms.Textarea(attrs={"rows": 10}),
+                              help_text=_("What the market said, without names of suppliers or their business "
+                                          "secrets. Shown on the public page of the request."))
+
+
+class MeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput(), help_text=_("Swedish time."))
+    minutes_long = forms.IntegerField(label=_("Length in minutes"), min_value=15, max_value=480, initial=60)
+    place = forms.CharField(label=_("Place or link"), max_length=300)
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}))
+    shared = forms.CharField(label=_("Information shared with this supplier only (optional)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("What the supplier was told or given that the others were not. It is "
+                                         "listed for the procurement documents, so every tenderer gets it."))
+
+
+class ContactForm(forms.Form):
+    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Organisation.objects.none())
+    kind = forms.ChoiceField(label=_("Kind of contact"), widget=forms.RadioSelect)
+    summary = forms.CharField(label=_("What it was about"), widget=forms.Textarea(attrs={"rows": 4}))
+    shared = forms.CharField(label=_("Information shared with this supplier only (optional)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Listed for the procurement documents, so every tenderer gets it."))
+    document_title = forms.CharField(label=_("Title of a document given to the supplier (optional)"),
+                                     required=False, max_length=255)
+    file = forms.FileField(label=_("The document (optional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Organisation.objects.filter(kind=OrganisationKind.SUPPLIER).order_by("name")
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in map(ContactKind, RECORDED_KINDS)]
+
+
+class MarketEntryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    country = forms.CharField(label=_("Country (two letters)"), max_length=2, initial="SE")
+    source = forms.CharField(label=_("Source"), max_length=500,
+                             help_text=_("A web address or a reference. Innoköp does not fetch it."))
+    solution = forms.ModelChoiceField(label=_("Solution in the catalogue (optional)"), required=False,
+                                      queryset=None)
+    supplier = forms.ModelChoiceField(label=_("Supplier in Innoköp (optional)"), required=False,
+                                      queryset=Organisation.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = MarketEntryKind.choices
+        self.fields["solution"].queryset = Solution.objects.published().select_related("supplier").order_by("title")
+        self.fields["supplier"].queryset = Organisation.objects.filter(kind=OrganisationKind.SUPPLIER).order_by("name")

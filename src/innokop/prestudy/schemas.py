@@ -114,3 +114,49 @@ class PreStudyOut(Schema):
     agreement_id: int | None
     need_ids: list[int]
     totals: TotalsOut
+
+
+class RfiDocumentOut(Schema):
+    title: str
+    url: str = Field(description="The current version, to download")
+    sha256: str
+
+
+class MarketDialogueOut(Schema):
+    id: int
+    reference: str
+    title: str
+    description: str
+    questions: list[str]
+    deadline: datetime
+    is_open: bool = Field(description="Answers are taken until the deadline, read from the server's clock")
+    published_at: datetime | None
+    purchasing_body: str
+    summary: str = Field(description="The purchasing body's anonymised summary, once published after the deadline")
+    documents: list[RfiDocumentOut]
+
+
+class RfiAnswerIn(InputSchema):
+    supplier_id: StrictInt | None = Field(None, ge=1, description="Needed when you represent several suppliers")
+    answers: list[str] = Field(max_length=200, description="One answer per question, in the request's order; an "
+                                                           "empty text for a question not answered")
+    secrecy_parts: str = Field("", max_length=5000, description="The parts you ask to keep secret (OSL 31:16)")
+    secrecy_reasons: str = Field("", max_length=5000, description="Why disclosing them would harm your business")
+
+
+class RfiAnswerItemOut(Schema):
+    question: str
+    answer: str
+
+
+class RfiResponseOut(Schema):
+    id: int
+    dialogue_id: int
+    supplier_id: int
+    supplier_name: str
+    answers: list[RfiAnswerItemOut]
+    secrecy_requested: bool
+    secrecy_parts: str
+    secrecy_reasons: str
+    created_at: datetime
+    updated_at: datetime

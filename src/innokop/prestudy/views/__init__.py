@@ -27,6 +27,7 @@ from ..permissions import (
     may_see_budget,
     may_see_prestudy_of,
 )
+from ..services.market import shared_with_some
 from ..wording import naming_warnings
 
 # --- pre-studies (the purchasing body) -------------------------------------------------------------------------
@@ -79,6 +80,11 @@ def prestudy_detail(request, pk: int):
     moves = [status for status in services.ADVANCES if prestudy.can_move_to(status)]
     return render(request, "prestudy/prestudy_detail.html", {
         "prestudy": prestudy, "needs": needs, "manages": manages, "candidates": candidates,
+        "surveys": prestudy.surveys.annotate(asked=Count("recipients", distinct=True),
+                                             answered=Count("answers", distinct=True)),
+        "dialogues": prestudy.dialogues.annotate(answered=Count("responses")),
+        "market_entries": prestudy.market_entries.select_related("solution", "supplier"),
+        "shared_count": shared_with_some(prestudy).count(),
         "totals": aggregation.totals(needs, public=False, with_budget=True),
         "moves": [(status, PreStudyStatus(status).label) for status in sorted(moves, key=_order)],
         "can_decide": manages and prestudy.status == PreStudyStatus.CONCLUDED,
