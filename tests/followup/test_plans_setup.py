@@ -33,7 +33,9 @@ class Setup:
 
 def build(*, cpb, cpb_manager, agency, agency_procurer, supplier_org, supplier_org_b) -> Setup:
     agreement = AgreementFactory(owner=cpb, created_by=cpb_manager, start_date=date(2027, 1, 1),
-                                 end_date=date(2030, 12, 31), published_at=at(2026, 12, 1))
+                                 end_date=date(2030, 12, 31), published_at=at(2026, 12, 1),
+                                 sanctions=["remark", "price_reduction", "liquidated_damages", "termination"],
+                                 liquidated_damages_terms="5 000 kronor per påbörjad vecka")
     lot = LotFactory(agreement=agreement, number=1)
     LotSupplierFactory(lot=lot, supplier=supplier_org)
     LotSupplierFactory(lot=lot, supplier=supplier_org_b)

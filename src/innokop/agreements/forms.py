@@ -13,6 +13,7 @@ from .models import (
     Lot,
     RequirementCategory,
     RequirementKind,
+    SanctionKind,
 )
 
 
@@ -56,6 +57,15 @@ class AgreementForm(forms.Form):
     call_off_guidance = forms.CharField(
         label=_("Call-off guidance"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("How an agency calls off: steps, templates, what to think about."))
+    sanctions = forms.MultipleChoiceField(
+        label=_("Sanctions the agreement provides"), required=False, choices=SanctionKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What a deviation found in follow-up can be escalated to. If none is chosen, only a remark can "
+                    "be given."))
+    liquidated_damages_terms = forms.CharField(
+        label=_("Liquidated damages (vite): the amount or the rule"), required=False, max_length=300,
+        help_text=_("For example: 1 000 kronor per started week of delay, at most 10 per cent of the contract "
+                    "value."))
 
     def clean(self):
         data = super().clean()

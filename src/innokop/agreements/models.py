@@ -70,6 +70,18 @@ class FollowUpFrequency(models.TextChoices):
     ON_DEMAND = "on_demand", _("When needed")
 
 
+class SanctionKind(models.TextChoices):
+    """What a framework agreement may provide when a supplier does not remedy a deviation found in follow-up."""
+
+    REMARK = "remark", _("Remark")
+    PRICE_REDUCTION = "price_reduction", _("Price reduction")
+    LIQUIDATED_DAMAGES = "liquidated_damages", _("Liquidated damages (vite)")
+    TERMINATION = "termination", _("Recommendation to terminate")
+
+
+SANCTIONS_NEEDING_AMOUNT = (SanctionKind.PRICE_REDUCTION, SanctionKind.LIQUIDATED_DAMAGES)
+
+
 class AgreementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
@@ -103,6 +115,10 @@ class FrameworkAgreement(models.Model):
         limit_choices_to={"kind": OrganisationKind.AGENCY},
     )
     call_off_guidance = models.TextField(_("call-off guidance"), blank=True)
+    # The sanctions the agreement provides (SanctionKind values): the only ones a deviation can be escalated to.
+    sanctions = models.JSONField(_("sanctions the agreement provides"), default=list, blank=True)
+    liquidated_damages_terms = models.CharField(_("liquidated damages (vite): the amount or the rule"),
+                                                max_length=300, blank=True)
     # The suppliers' reported turnover (current sales reports), kept here by the follow-up app through
     # `services.agreement_reported_turnover_set`: the maximum counts the larger of it and the contracted value.
     reported_turnover = models.DecimalField(_("reported turnover (SEK, excluding VAT)"), max_digits=16,
@@ -134,6 +150,16 @@ class FrameworkAgreement(models.Model):
         if today > self.end_date:
             return AgreementStatus.EXPIRED
         return AgreementStatus.ACTIVE
+
+    @property
+    def offered_sanctions(self) -> list[str]:
+        """The sanctions a deviation can be escalated to: those the agreement states, in a fixed order, or a remark
+        only when it states none."""
+        stated = [kind for kind in SanctionKind.values if kind in (self.sanctions or [])]
+        return stated or [SanctionKind.REMARK]
+
+    def sanction_labels(self) -> list[str]:
+        return [str(SanctionKind(kind).label) for kind in self.offered_sanctions]
 
     def entitled_category_labels(self) -> list[str]:
         return [BuyerCategory(value).label for value in self.entitled_categories if value in BuyerCategory.values]

@@ -30,6 +30,7 @@ from .models import (
     LotSupplier,
     PriceListRow,
     Requirement,
+    SanctionKind,
 )
 from .permissions import is_entitled
 from .signals import lot_supplier_removed
@@ -80,7 +81,7 @@ def validate_period(start: date, end: date, special_reasons: str) -> None:
 
 AGREEMENT_FIELDS = ("reference", "title", "summary", "description", "start_date", "end_date", "special_reasons",
                     "max_value", "latest_contract_end", "max_contract_months", "entitled_categories",
-                    "call_off_guidance")
+                    "call_off_guidance", "sanctions", "liquidated_damages_terms")
 
 
 def _check_contract_limits(agreement: FrameworkAgreement, data: dict) -> None:
@@ -96,6 +97,19 @@ def _check_contract_limits(agreement: FrameworkAgreement, data: dict) -> None:
             raise ValidationError({"max_value": _(
                 "Call-off contracts of %(committed)s are already signed on the agreement: the maximum value cannot be "
                 "lower than that.") % {"committed": sek(committed)}})
+
+
+def _check_sanctions(agreement: FrameworkAgreement, data: dict) -> None:
+    """Sanctions are among those known; liquidated damages (vite) state their amount or rule."""
+    sanctions = data.get("sanctions", agreement.sanctions) or []
+    if any(kind not in SanctionKind.values for kind in sanctions):
+        raise ValidationError({"sanctions": _("Choose among the sanctions listed.")})
+    terms = (data.get("liquidated_damages_terms", agreement.liquidated_damages_terms) or "").strip()
+    if SanctionKind.LIQUIDATED_DAMAGES in sanctions and not terms:
+        raise ValidationError({"liquidated_damages_terms": _("State the amount of the liquidated damages (vite) or "
+                                                             "the rule they are computed by.")})
+    if "liquidated_damages_terms" in data:
+        data["liquidated_damages_terms"] = terms
 
 
 def _apply(agreement: FrameworkAgreement, data: dict) -> list[str]:
@@ -116,6 +130,7 @@ def agreement_create(*, actor, owner: Organisation, cpv_codes, entitled_organisa
     if owner.kind != OrganisationKind.CPB or not Membership.objects.filter(user=actor, organisation=owner).exists():
         raise AgreementError(_("Agreements belong to the purchasing body you work for."))
     validate_period(data["start_date"], data["end_date"], data.get("special_reasons", ""))
+    _check_sanctions(FrameworkAgreement(), data)
     agreement = FrameworkAgreement(owner=owner, created_by=actor)
     _check_contract_limits(agreement, data)
     with transaction.atomic():
@@ -139,6 +154,7 @@ def agreement_update(*, actor, agreement: FrameworkAgreement, cpv_codes=None, en
     validate_period(data.get("start_date", agreement.start_date), data.get("end_date", agreement.end_date),
                     data.get("special_reasons", agreement.special_reasons))
     _check_contract_limits(agreement, data)
+    _check_sanctions(agreement, data)
     with transaction.atomic():
         changed = _apply(agreement, data)
         try:
@@ -153,7 +169,9 @@ def agreement_update(*, actor, agreement: FrameworkAgreement, cpv_codes=None, en
             agreement.entitled_organisations.set(entitled_organisations)
             changed.append("entitled_organisations")
         audit_log(actor=actor, verb="agreement.updated", obj=agreement, organisation=agreement.owner,
-                  payload={"fields": changed})
+                  payload={"fields": changed} | ({"sanctions": agreement.sanctions,
+                                                  "liquidated_damages_terms": agreement.liquidated_damages_terms}
+                                                 if {"sanctions", "liquidated_damages_terms"} & set(changed) else {}))
         if agreement.published_at is not None:
             transaction.on_commit(lambda: _reindex(agreement))
     return agreement

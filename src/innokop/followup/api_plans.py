@@ -117,6 +117,7 @@ def _round_out(followup_round: FollowUpRound) -> dict:
 @router.get("/follow-up/rounds", response=responses(list[RoundOut], SIGNED_IN),
             summary="Follow-up rounds: a supplier's own requests, or the rounds of the plans you follow up")
 def followup_rounds(request):
+    services.rounds_open_for(request.actor)
     rounds = rounds_visible_to(request.actor).select_related("deviation").order_by("-scheduled_on", "-id")[:500]
     return [_round_out(r) for r in rounds]
 

@@ -44,6 +44,9 @@ def followup_panel(actor) -> list[Panel]:
     plans = plans_visible_to(actor)
     if not supplier_ids and not plans.exists():
         return []
+    from .services.plans import rounds_open_for
+
+    rounds_open_for(actor)  # scheduled rounds whose day has come count as requested
     own = FollowUpRound.objects.filter(supplier_id__in=supplier_ids)
     followed = FollowUpRound.objects.filter(plan__in=plans.values("pk"))
     return [Panel("followup/plans/dashboard_panel.html", {

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from innokop.agreements.models import SANCTIONS_NEEDING_AMOUNT
+
 from .models import AuditArea, PlanFrequency, PlanMethod, Sanction, TargetDirection
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -108,9 +110,30 @@ class DecideForm(forms.Form):
 
 
 class EscalateForm(forms.Form):
-    sanction = forms.ChoiceField(label=_("Sanction"), widget=forms.RadioSelect, choices=Sanction.choices,
-                                 help_text=_("As the agreement provides."))
+    sanction = forms.ChoiceField(label=_("Sanction"), widget=forms.RadioSelect)
     amount = forms.DecimalField(label=_("Amount (SEK), for a price reduction or liquidated damages"), max_digits=14,
                                 decimal_places=2, required=False, localize=True)
     note = forms.CharField(label=_("Reasons for the escalation"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, agreement, **kwargs):
+        """Only the sanctions the framework agreement provides (a remark only when it states none)."""
+        super().__init__(*args, **kwargs)
+        offered = agreement.offered_sanctions
+        self.fields["sanction"].choices = [(kind, Sanction(kind).label) for kind in offered]
+        if not agreement.sanctions:
+            self.fields["sanction"].help_text = _("The agreement %(agreement)s states no sanctions, so only a remark "
+                                                  "can be given.") % {"agreement": agreement.reference}
+        else:
+            self.fields["sanction"].help_text = _("The sanctions the agreement %(agreement)s provides.") % {
+                "agreement": agreement.reference}
+        if Sanction.LIQUIDATED_DAMAGES in offered and agreement.liquidated_damages_terms:
+            self.fields["amount"].help_text = _("Liquidated damages under the agreement: %(terms)s") % {
+                "terms": agreement.liquidated_damages_terms}
+        if not any(kind in SANCTIONS_NEEDING_AMOUNT for kind in offered):
+            del self.fields["amount"]
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("amount", None)
+        return data

@@ -15,7 +15,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from innokop.accounts.models import Organisation
-from innokop.agreements.models import FollowUpFrequency, FollowUpMethod, FrameworkAgreement, Requirement
+from innokop.agreements.models import (
+    FollowUpFrequency,
+    FollowUpMethod,
+    FrameworkAgreement,
+    Requirement,
+    SanctionKind,
+)
 from innokop.calloffs.models import Contract
 from innokop.core.calendar import local_date
 from innokop.core.states import StateMachine
@@ -127,9 +133,12 @@ class FollowUpPlan(models.Model):
         plan, such as the contract register's."""
         from innokop.core import clock
 
+        from ..services.plans import rounds_open_due
         from ..traffic import lights, rounds_for_lights
 
-        return lights(rounds_for_lights(self.rounds.all()), clock.now())["all"]
+        now = clock.now()
+        rounds_open_due([self], now)  # a scheduled round whose day has come counts as requested
+        return lights(rounds_for_lights(self.rounds.all()), now)["all"]
 
 
 class PlanItem(models.Model):
@@ -243,7 +252,10 @@ class FollowUpRound(StateMachine, models.Model):
     scheduled_on = models.DateField(_("scheduled for"))
     question = models.TextField(_("what the supplier is asked for"))
     deadline = models.DateTimeField(_("answer by"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None for a round the schedule requested by itself (`services.plans.rounds_open_due`): requested from the
+    # start of its working day, whoever reads it first.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
     requested_at = models.DateTimeField()
     answer = models.TextField(_("answer"), blank=True)
     value = models.DecimalField(_("measured value"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -289,10 +301,9 @@ class DeviationStatus(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
 
 
-class Sanction(models.TextChoices):
-    REMARK = "remark", _("Remark")
-    PRICE_REDUCTION = "price_reduction", _("Price reduction or liquidated damages (vite)")
-    TERMINATION = "termination", _("Recommendation to terminate")
+# What a deviation can be escalated to: the agreement states which of these it provides
+# (`FrameworkAgreement.offered_sanctions`).
+Sanction = SanctionKind
 
 
 class DeviationQuerySet(models.QuerySet):
@@ -348,6 +359,8 @@ class Deviation(StateMachine, models.Model):
 
 class EventKind(models.TextChoices):
     REQUESTED = "requested", _("Evidence requested")
+    SCHEDULED = "scheduled", _("Evidence requested by the schedule")
+    REQUEST_SENT = "request_sent", _("Request sent to the supplier")
     ANSWERED = "answered", _("Answered")
     AUDIT_REPORT = "audit_report", _("Auditor's report recorded")
     MET = "met", _("Assessed as met")
@@ -358,6 +371,11 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     REMINDED_BEFORE = "reminded_before", _("Reminder before the deadline")
     REMINDED_AFTER = "reminded_after", _("Reminder after the deadline")
+    ASSESS_REMINDED = "assess_reminded", _("Reminder to assess")
+
+
+# Steps the background task takes once per round at most (a unique constraint, so two runs never both send).
+ONCE_PER_ROUND = ["reminded_before", "reminded_after", "request_sent", "assess_reminded"]
 
 
 class RoundEvent(models.Model):
@@ -376,7 +394,7 @@ class RoundEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [models.UniqueConstraint(fields=["round", "kind"],
-                                               condition=Q(kind__in=["reminded_before", "reminded_after"]),
+                                               condition=Q(kind__in=ONCE_PER_ROUND),
                                                name="followup_round_reminder_once")]
 
     @property

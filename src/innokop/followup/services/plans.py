@@ -1,9 +1,14 @@
 """Every change to follow-up plans, rounds and deviations (DESIGN.md §3): one service each, audited, with the
 round's history for both sides and the other side told on commit.
 
-Rounds are scheduled from each item's frequency on Swedish working days (`schedule`); a buyer requests the
-rounds that are due. Whether a round is overdue or a corrective action late is read from the clock; the
-reminders (`followup_reminders_send`, run by a task and `innokop followup_reminders`) only tell people, once.
+Rounds are scheduled from each item's frequency on Swedish working days (`schedule`). A scheduled round counts as
+requested from its working day, whoever reads first (`rounds_open_due`, called by every page, API operation and
+traffic light that reads rounds, and by the task): its deadline is computed from that day, not from when it was
+read. A buyer can still request a round when needed (or a scheduled day from before the plan was made). Whether a
+round is overdue or a corrective action late is read from the clock; the task (`followup_reminders_send`, run by
+`send_followup_reminders` and `innokop followup_reminders`) only tells people: the request of a scheduled round,
+the reminders before and after its deadline, and the buyer's reminder of a round waiting to be assessed, each
+once.
 """
 
 from __future__ import annotations
@@ -12,17 +17,18 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from innokop.accounts.models import Membership, Organisation, Role
-from innokop.agreements.models import FrameworkAgreement, LotSupplier, RequirementKind
+from innokop.agreements.models import SANCTIONS_NEEDING_AMOUNT, FrameworkAgreement, LotSupplier, RequirementKind
 from innokop.calloffs.models import Contract, EvaluationModel
 from innokop.calloffs.permissions import current_team
 from innokop.core import clock
 from innokop.core.audit import audit_log
-from innokop.core.calendar import add_working_days, end_of_day, local_date, roll_to_working_day
+from innokop.core.calendar import add_working_days, end_of_day, local_date, roll_to_working_day, start_of_day
 from innokop.core.documents import document_create
 from innokop.core.notifications import notify
 from innokop.core.refusals import Problem, Refused
@@ -44,12 +50,14 @@ from ..models import (
     Sanction,
 )
 from ..models.plans import FREQUENCY_FROM_AGREEMENT, METHOD_FROM_AGREEMENT
-from ..permissions import answers_for_supplier, follows_up
+from ..permissions import answers_for_supplier, follows_up, member_supplier_ids, plans_visible_to
 
 ANSWER_WORKING_DAYS = 15
 """A supplier answers a request within three working weeks unless the buyer gives another deadline."""
 MIN_ANSWER_WORKING_DAYS = 5
 REMIND_WORKING_DAYS_BEFORE = 3
+ASSESS_WORKING_DAYS = 5
+"""An answer not assessed within five working days reminds the buyer's person responsible."""
 MONTHS = {PlanFrequency.MONTHLY: 1, PlanFrequency.QUARTERLY: 3, PlanFrequency.HALF_YEARLY: 6,
           PlanFrequency.ANNUALLY: 12}
 EDITABLE_FIELDS = ("text", "method", "frequency", "responsible", "target", "target_direction", "unit", "audit_area",
@@ -111,6 +119,62 @@ def due_rounds(plan: FollowUpPlan, today: date) -> list[tuple[PlanItem, Organisa
     return due
 
 
+def scheduled_round_deadline(day: date) -> datetime:
+    """A scheduled round's answer deadline: the end of the working day fifteen working days after its day."""
+    return end_of_day(add_working_days(roll_to_working_day(day), ANSWER_WORKING_DAYS))
+
+
+def rounds_open_due(plans, now: datetime | None = None) -> int:
+    """Makes the row of every scheduled round whose working day has come, from the day the item is in the plan
+    (earlier days stay for the buyer to request by hand); returns how many were made.
+
+    Idempotent and safe when two readers race: one round per item, supplier and day (a unique constraint). The
+    round counts as requested from the start of its day and its deadline is computed from that day, so the state is
+    the same whenever, and by whom, it is first read. Nobody is told here: the task sends the request once
+    (`followup_reminders_send`)."""
+    today = local_date(now or clock.now())
+    made = 0
+    for plan in plans:
+        for item, supplier, day in due_rounds(plan, today):
+            if day >= local_date(item.created_at):
+                made += _round_open_scheduled(plan, item, supplier, day)
+    return made
+
+
+def _round_open_scheduled(plan: FollowUpPlan, item: PlanItem, supplier: Organisation, day: date) -> int:
+    requested_at = start_of_day(day)
+    try:
+        with transaction.atomic():
+            followup_round = FollowUpRound.objects.create(
+                plan=plan, item=item, supplier=supplier, scheduled_on=day, question=item.text,
+                deadline=scheduled_round_deadline(day), requested_by=None, requested_at=requested_at)
+            _event(followup_round, EventKind.SCHEDULED, None, plan.buyer, item.text, at=requested_at,
+                   deadline=local_date(followup_round.deadline))
+            audit_log(actor=None, verb="followup_round.scheduled", obj=followup_round, organisation=plan.buyer,
+                      payload={"item": item.pk, "supplier": supplier.pk, "scheduled_on": day.isoformat(),
+                               "deadline": followup_round.deadline.isoformat()})
+    except IntegrityError:
+        return 0  # another reader made it first
+    return 1
+
+
+def rounds_open_for(actor, now: datetime | None = None) -> int:
+    """`rounds_open_due` for what the actor reads: the plans it follows up and those following up its suppliers."""
+    plans = {plan.pk: plan for plan in plans_visible_to(actor)}
+    plans |= {plan.pk: plan for plan in plans_of_suppliers(member_supplier_ids(actor))}
+    return rounds_open_due(plans.values(), now)
+
+
+def plans_of_suppliers(supplier_ids) -> list[FollowUpPlan]:
+    """The plans that follow up any of these suppliers: their contracts', and their agreements' (admitted)."""
+    if not supplier_ids:
+        return []
+    admitted = LotSupplier.objects.filter(supplier_id__in=supplier_ids).values("lot__agreement_id")
+    return list(FollowUpPlan.objects.filter(Q(contract__supplier_id__in=supplier_ids) | Q(agreement_id__in=admitted))
+                .select_related("agreement__owner", "contract__supplier", "contract__agency",
+                                "contract__calloff__lot__agreement"))
+
+
 def next_round_day(item: PlanItem, today: date) -> date | None:
     return next((day for day in schedule(item.frequency, item.plan.starts_on, item.plan.ends_on) if day > today), None)
 
@@ -149,9 +213,10 @@ def _params(followup_round: FollowUpRound) -> dict:
             "plan": str(followup_round.plan), "supplier": followup_round.supplier.name}
 
 
-def _event(followup_round: FollowUpRound, kind: str, actor, organisation, text: str = "", **data) -> RoundEvent:
+def _event(followup_round: FollowUpRound, kind: str, actor, organisation, text: str = "", *,
+           at: datetime | None = None, **data) -> RoundEvent:
     return RoundEvent.objects.create(round=followup_round, kind=kind, actor=actor if actor is not None else None,
-                                     organisation=organisation, at=clock.now(), text=text,
+                                     organisation=organisation, at=at or clock.now(), text=text,
                                      data={key: str(value) for key, value in data.items() if value not in (None, "")})
 
 
@@ -365,12 +430,7 @@ def round_request(*, actor, item: PlanItem, supplier: Organisation, scheduled_on
             audit_log(actor=actor, verb="followup_round.requested", obj=followup_round, organisation=plan.buyer,
                       payload={"item": item.pk, "supplier": supplier.pk, "scheduled_on": scheduled_on.isoformat(),
                                "deadline": followup_round.deadline.isoformat(), "kind": kind})
-            notify(recipients=supplier_people(supplier), kind="followup.round_requested",
-                   subject=gettext_lazy("Follow-up request %(reference)s: answer by %(deadline)s"),
-                   body=gettext_lazy("%(buyer)s follows up %(item)s (%(plan)s) and asks %(supplier)s for evidence "
-                                     "by %(deadline)s."),
-                   params=_params(followup_round) | {"buyer": plan.buyer.name, "deadline": followup_round.deadline},
-                   url=_round_url(followup_round))
+            _tell_requested(followup_round)
     except IntegrityError:
         raise FollowUpError(_("This round has already been requested."), code="round_exists", status=409) from None
     return followup_round
@@ -566,20 +626,30 @@ def deviation_action_reject(*, actor, deviation: Deviation, reason: str) -> Devi
     return reopened
 
 
+def offered_sanctions(plan: FollowUpPlan) -> list[str]:
+    """The sanctions the framework agreement provides (the contract's agreement for a contract plan); a remark only
+    when it states none."""
+    return plan.framework.offered_sanctions
+
+
 def deviation_escalate(*, actor, deviation: Deviation, sanction: str, reason: str,
                        amount: Decimal | None = None) -> Deviation:
-    """To a sanction: a remark, a price reduction or liquidated damages (with the amount), or a recommendation to
-    terminate the contract."""
+    """To a sanction the agreement provides: a remark, a price reduction or liquidated damages (vite, with the
+    amount under the agreement's rule), or a recommendation to terminate the contract."""
     reason = _required(reason, "note", _("Give the reasons for the escalation."))
-    if sanction not in Sanction.values:
-        raise FollowUpError(_("Choose a sanction."), code="sanction_missing",
-                            problems=[Problem("sanction", _("Choose a sanction."))])
-    if sanction == Sanction.PRICE_REDUCTION and (amount is None or amount <= 0):
+    offered = offered_sanctions(deviation.round.plan)
+    if sanction not in offered:
+        message = (_("Choose a sanction.") if not sanction else
+                   _("The agreement does not provide this sanction. It provides: %(sanctions)s.")
+                   % {"sanctions": ", ".join(str(Sanction(kind).label) for kind in offered)})
+        raise FollowUpError(message, code="sanction_missing" if not sanction else "sanction_not_provided",
+                            problems=[Problem("sanction", message)])
+    if sanction in SANCTIONS_NEEDING_AMOUNT and (amount is None or amount <= 0):
         raise FollowUpError(_("Give the amount of the price reduction or liquidated damages."), code="amount_missing",
                             problems=[Problem("amount", _("Give an amount over zero."))])
     escalated = _buyer_step(actor, deviation, DeviationStatus.ESCALATED, EventKind.ESCALATED, reason,
                             "deviation.escalated", _("The deviation is already closed or escalated."),
-                            sanction=sanction, sanction_amount=amount if sanction == Sanction.PRICE_REDUCTION else None,
+                            sanction=sanction, sanction_amount=amount if sanction in SANCTIONS_NEEDING_AMOUNT else None,
                             escalated_at=clock.now())
     _tell_supplier(escalated, gettext_lazy("Deviation %(reference)s is escalated"),
                    gettext_lazy("%(buyer)s escalated the deviation in %(item)s (%(plan)s): %(sanction)s."),
@@ -597,25 +667,102 @@ def _tell_supplier(deviation: Deviation, subject, body, kind: str, **extra) -> N
 # --- Reminders ------------------------------------------------------------------------------------------
 
 def followup_reminders_send(*, now: datetime | None = None) -> int:
-    """Reminds suppliers of requests due within three working days and of overdue ones; returns how many.
+    """What the task tells people, each once per round; returns how many notifications went.
 
-    Each (before, after) goes once per round: the history row is written in the same transaction as the
-    notification under a unique constraint, so a task run twice, or two workers at once, send it once.
+    First the scheduled rounds whose day has come are made (`rounds_open_due`) and their requests sent to the
+    supplier; then suppliers are reminded of requests due within three working days and of overdue ones; then the
+    buyer's person responsible is reminded of answers waiting five working days for an assessment, and of overdue
+    rounds that can be assessed. Each step's history row is written in the same transaction as the notification
+    under a unique constraint, so a task run twice, or two workers at once, send it once.
     """
     now = now or clock.now()
     today = local_date(now)
-    sent = 0
-    for followup_round in (FollowUpRound.objects.filter(status=RoundStatus.REQUESTED, kind=RoundKind.REGULAR)
-                           .select_related("plan", "item", "supplier")):
+    rounds_open_due(FollowUpPlan.objects.select_related("agreement__owner", "contract__supplier", "contract__agency"),
+                    now)
+    sent, just_sent = 0, set()
+    requested = (FollowUpRound.objects.filter(status=RoundStatus.REQUESTED, kind=RoundKind.REGULAR)
+                 .select_related("plan", "item", "supplier"))
+    for followup_round in requested.filter(requested_by__isnull=True).exclude(events__kind=EventKind.REQUEST_SENT):
+        if _send_once(followup_round, EventKind.REQUEST_SENT, _tell_requested):
+            sent += 1
+            just_sent.add(followup_round.pk)
+    for followup_round in requested:
         if now > followup_round.deadline:
             kind = EventKind.REMINDED_AFTER
-        elif add_working_days(today, REMIND_WORKING_DAYS_BEFORE) >= local_date(followup_round.deadline):
+        elif (add_working_days(today, REMIND_WORKING_DAYS_BEFORE) >= local_date(followup_round.deadline)
+              and followup_round.pk not in just_sent):
             kind = EventKind.REMINDED_BEFORE
         else:
             continue
         if _remind(followup_round, kind):
             sent += 1
-    return sent
+    return sent + _assessment_reminders_send(now)
+
+
+def waiting_for_assessment(rounds, now: datetime):
+    """Rounds the buyer should assess now: answered five working days ago or more, or unanswered past the
+    deadline (which may be assessed as a deviation)."""
+    today = local_date(now)
+    return [r for r in rounds
+            if (r.status == RoundStatus.ANSWERED
+                and add_working_days(local_date(r.answered_at), ASSESS_WORKING_DAYS) <= today)
+            or r.is_overdue(now)]
+
+
+def _assessment_reminders_send(now: datetime) -> int:
+    waiting = (FollowUpRound.objects.filter(Q(status=RoundStatus.ANSWERED) | Q(status=RoundStatus.REQUESTED,
+                                                                               deadline__lt=now))
+               .exclude(events__kind=EventKind.ASSESS_REMINDED)
+               .select_related("plan__contract__calloff", "plan__agreement__owner", "item__responsible", "supplier"))
+    return sum(_send_once(r, EventKind.ASSESS_REMINDED, _tell_assess) for r in waiting_for_assessment(waiting, now))
+
+
+def _assessors(followup_round: FollowUpRound) -> list:
+    """The item's person responsible while they belong to the buyer; otherwise everyone following the plan up."""
+    plan, responsible = followup_round.plan, followup_round.item.responsible
+    if responsible is not None and responsible.is_active and Membership.objects.filter(
+            user=responsible, organisation=plan.buyer).exists():
+        return [responsible]
+    return buyer_people(plan)
+
+
+def _tell_assess(followup_round: FollowUpRound) -> None:
+    if followup_round.status == RoundStatus.ANSWERED:
+        subject = gettext_lazy("Follow-up %(reference)s is waiting for your assessment")
+        body = gettext_lazy("%(supplier)s answered the follow-up of %(item)s (%(plan)s). Assess the answer as met or "
+                            "as a deviation.")
+    else:
+        subject = gettext_lazy("Follow-up %(reference)s was not answered in time")
+        body = gettext_lazy("%(supplier)s has not answered the follow-up of %(item)s (%(plan)s), due %(deadline)s. "
+                            "You can assess it as a deviation.")
+    notify(recipients=_assessors(followup_round), kind="followup.assess_reminder", subject=subject, body=body,
+           params=_params(followup_round) | {"deadline": followup_round.deadline}, url=_round_url(followup_round))
+
+
+def _tell_requested(followup_round: FollowUpRound) -> None:
+    plan = followup_round.plan
+    notify(recipients=supplier_people(followup_round.supplier), kind="followup.round_requested",
+           subject=gettext_lazy("Follow-up request %(reference)s: answer by %(deadline)s"),
+           body=gettext_lazy("%(buyer)s follows up %(item)s (%(plan)s) and asks %(supplier)s for evidence "
+                             "by %(deadline)s."),
+           params=_params(followup_round) | {"buyer": plan.buyer.name, "deadline": followup_round.deadline},
+           url=_round_url(followup_round))
+
+
+def _send_once(followup_round: FollowUpRound, kind: str, tell) -> bool:
+    """One step of the task for one round: its history row (unique per round and kind), the notification and the
+    audit event, together or not at all."""
+    try:
+        with transaction.atomic():
+            if RoundEvent.objects.filter(round=followup_round, kind=kind).exists():
+                return False
+            _event(followup_round, kind, None, None)
+            tell(followup_round)
+            audit_log(actor=None, verb=f"followup_round.{kind}", obj=followup_round,
+                      organisation=followup_round.plan.buyer, payload={})
+    except IntegrityError:
+        return False
+    return True
 
 
 def _remind(followup_round: FollowUpRound, kind: str) -> bool:

@@ -66,6 +66,7 @@ def plans_home(request):
     supplier_ids = member_supplier_ids(actor)
     if not plans and not supplier_ids and not actor.is_agency and not actor.is_framework_manager:
         raise PermissionDenied
+    services.rounds_open_for(actor)
     contracts = (Contract.objects.filter(agency_id__in=actor.organisation_ids, followup_plan__isnull=True)
                  .select_related("calloff", "supplier"))
     agreements = FrameworkAgreement.objects.managed_by(actor).filter(followup_plan__isnull=True)
@@ -128,6 +129,7 @@ def kpi_charts(plan: FollowUpPlan, rounds) -> list[Chart]:
 def plan_detail(request, pk: int):
     plan = get_plan_for_actor(request.actor, pk)
     now = clock.now()
+    services.rounds_open_due([plan], now)
     rounds = list(traffic.rounds_for_lights(plan.rounds.all()).select_related("deviation").order_by("-scheduled_on",
                                                                                                      "-id"))
     lights = traffic.lights(rounds, now, name_suppliers=plan.agreement_id is not None)
@@ -334,7 +336,7 @@ def deviation_decide(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def deviation_escalate(request, pk: int):
     followup_round = get_round_for_buyer(request.actor, pk)
-    form = EscalateForm(posted(request))
+    form = EscalateForm(posted(request), agreement=followup_round.plan.framework)
     return _round_form(request, followup_round, form, _("Escalate the deviation"), lambda data: services.deviation_escalate(
         actor=request.user, deviation=_deviation(followup_round), sanction=data["sanction"], reason=data["note"],
         amount=data["amount"]), _("The deviation is escalated and the supplier is told."))
