@@ -2,6 +2,7 @@
 solutions' own tables say, for every combination of filters, and follow every change that moves them."""
 
 import itertools
+import re
 from collections import Counter
 
 import pytest
@@ -247,3 +248,17 @@ def expected_over(solutions) -> dict:
         found["cpv"].update({code.code[:2] for code in solution.cpv_codes.all()})
         found["trl"][str(solution.trl)] += 1
     return {name: dict(counts) for name, counts in found.items()}
+
+
+def test_a_long_facet_lists_the_values_with_most_solutions_and_the_ticked_ones(client, varied, monkeypatch):
+    from innokop.catalogue import finder
+
+    monkeypatch.setattr(finder, "SHOWN_VALUES", 2)
+    with translation.override("en"):
+        page = client.get(reverse("catalogue:solution_list"), {"cpv": "72"}).content.decode()
+        api = client.get("/api/solutions", {"cpv": "72"}).json()
+    listed = re.findall(r'id="facet-cpv-(\d+)"', page)
+    # CPV 90 has three solutions, the others one each (the first of them in order: 31); 72 is ticked.
+    assert listed == ["31", "72", "90"]
+    assert "3 more values with fewer solutions are not listed." in page
+    assert len(next(facet for facet in api["facets"] if facet["name"] == "cpv")["values"]) == 6  # the API: every value

@@ -13,6 +13,7 @@ are then lower bounds, and the page and the API say so (`facets_among`). The num
 exact.
 """
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +34,7 @@ FACET_NAMES = ("cpv", "trl", "region", "lot", "verified", "sme")
 # A query with more matches counts its facets among this many best ones (issue 13): the counts' cost does not
 # grow with the matches, and the page says they are lower bounds. Fewer matches are counted exactly.
 FACET_CANDIDATES = 1000
+SHOWN_VALUES = 15  # values of one facet listed on the page (see Facet.shown)
 
 
 @dataclass
@@ -75,6 +77,20 @@ class Facet:
     name: str
     legend: str
     values: list[FacetValue]
+
+    @functools.cached_property
+    def shown(self) -> list[FacetValue]:
+        """What the page lists: the SHOWN_VALUES values with the most solutions and every ticked one, in the
+        facet's order. A national catalogue has hundreds of lots; the API gives every value."""
+        if len(self.values) <= SHOWN_VALUES:
+            return self.values
+        largest = sorted(range(len(self.values)), key=lambda i: -self.values[i].count)[:SHOWN_VALUES]
+        keep = set(largest) | {i for i, value in enumerate(self.values) if value.selected}
+        return [value for i, value in enumerate(self.values) if i in keep]
+
+    @property
+    def hidden(self) -> int:
+        return len(self.values) - len(self.shown)
 
 
 @dataclass
