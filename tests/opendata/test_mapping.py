@@ -17,6 +17,7 @@ from innokop.core.audit import audit_log
 from innokop.followup.quarters import Quarter
 from innokop.followup.services import sales
 from innokop.opendata import mapping, publishing
+from innokop.opendata.validation import package_errors
 
 SOLE_TRADER = "811218-9876"  # a personal identity number (the month's first digit is 0 or 1)
 
@@ -77,10 +78,13 @@ def test_reported_sales_are_transactions_and_follow_up_rounds_milestones(demo):
                                        quarter=Quarter(2026, 3), rows=rows, correction_reason="A buyer was missing")
     compiled = _record(ocid)["compiledRelease"]
     transactions = compiled["contracts"][0]["implementation"]["transactions"]
-    assert transactions == [{"id": "2026Q3", "source": "sales-report", "date": mapping.when(report.submitted_at),
+    assert transactions == [{"id": "2026Q3", "date": mapping.when(report.submitted_at),
                              "value": {"amount": 123456.5, "currency": "SEK"},
                              "payer": mapping.reference(contract.agency),
                              "payee": mapping.reference(contract.supplier)}]
+    releases = [r for r in mapping.all_releases(clock.now()) if r.ocid == ocid]
+    assert package_errors(publishing.record_package(releases, uri="/x", published=clock.now())) == []
+    assert package_errors(publishing.release_package(releases, uri="/x", published=clock.now())) == []
     # The contract with a follow-up plan has its rounds as milestones: the schedule, never the answers.
     with_plan = CallOff.objects.get(reference="AV-2026-0009")
     milestones = _record(mapping.calloff_ocid(with_plan))["compiledRelease"]["contracts"][0]["implementation"][

@@ -120,8 +120,7 @@ def party_id(organisation: Organisation) -> str:
 def party(organisation: Organisation, roles: list[str]) -> dict:
     """An organisation as a party. No contact point with a person's name or e-mail: only the organisation's
     own website, for the buyer and procuring entity, as OCDS expects of those roles."""
-    data = {"id": party_id(organisation), "name": organisation.name, "roles": roles,
-            "address": {"countryName": organisation.country}}
+    data = {"id": party_id(organisation), "name": organisation.name, "roles": roles}
     identifier = public_identifier(organisation)
     if identifier:
         data["identifier"] = {"scheme": PARTY_SCHEME, "id": identifier, "legalName": organisation.name}
@@ -374,9 +373,12 @@ def _implementation(calloff: CallOff, contract, ocid: str, now: datetime) -> lis
     for (year, quarter), quarter_rows in quarters.items():
         report = quarter_rows[0].report
         total = sum((row.amount for row in quarter_rows), start=Decimal(0))
-        transaction = {"id": f"{year}Q{quarter}", "source": "sales-report", "date": when(report.submitted_at),
+        transaction = {"id": f"{year}Q{quarter}", "date": when(report.submitted_at),
                        "value": money(total), "payer": reference(contract.agency), "payee": reference(contract.supplier)}
-        data = _base(ocid, f"sales-{report.pk}", report.submitted_at, ["implementation"], [])
+        data = _base(ocid, f"sales-{report.pk}", report.submitted_at, ["implementation"],
+                     # the parties with every role they have in the process: a later release's roles replace the earlier ones
+                     [party(contract.agency, ["buyer", "procuringEntity", "payer"]),
+                      party(contract.supplier, ["supplier", "tenderer", "payee"])])
         data["contracts"] = [{"id": "1", "awardID": "1", "implementation": {"transactions": [transaction]}}]
         releases.append(Release(data, max(report.submitted_at, contract.signed_at)))
     rounds = (FollowUpRound.objects.filter(plan__contract=contract, requested_at__lte=now)
