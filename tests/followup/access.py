@@ -137,6 +137,8 @@ ROWS.update({
                               {"anonymous": 401, "agency": 200, "colleague": 200, "supplier": 200, "*": 404}),
     "api:followup_round_answer": Row(_url("api:followup_round_answer", "plan_round"), {"anonymous": 401, "*": 422},
                                      "post", json=True),
+    "api:followup_round_answer_with_evidence": Row(_url("api:followup_round_answer_with_evidence", "plan_round"),
+                                                   {"anonymous": 401, "*": 422}, "post"),
     "api:followup_corrective_action": Row(_url("api:followup_corrective_action", "plan_round"),
                                           {"anonymous": 401, "*": 422}, "post", json=True),
     "api:followup_plans": Row(static("api:followup_plans"), API_AUTH),

@@ -9,7 +9,7 @@ from innokop.core.demo import Scenario
 from innokop.reference.models import CpvCode
 
 from . import services
-from .models import BuyerCategory, CallOffMethod, EvaluationModel, FrameworkAgreement, Lot, LotSupplier
+from .models import BuyerCategory, CallOffMethod, EvaluationModel, FrameworkAgreement, Lot, LotSupplier, SanctionKind
 
 ALL_MODELS = [EvaluationModel.PRICE_QUALITY, EvaluationModel.VALUE_ADDED, EvaluationModel.LOWEST_PRICE]
 GUIDANCE = (
@@ -63,6 +63,14 @@ AGREEMENTS = [
 ]
 
 
+# The sanctions each demo agreement provides; the oldest states only a remark and a recommendation to terminate.
+ALL_SANCTIONS = [SanctionKind.REMARK, SanctionKind.PRICE_REDUCTION, SanctionKind.LIQUIDATED_DAMAGES,
+                 SanctionKind.TERMINATION]
+SANCTIONS = {"IK-2021-014": [SanctionKind.REMARK, SanctionKind.TERMINATION]}
+LIQUIDATED_DAMAGES = ("Vite om 2 000 kronor per påbörjad vecka som en avvikelse består efter åtgärdens sista dag, "
+                      "högst 10 procent av avropets kontraktsvärde.")
+
+
 def _agreement(scenario: Scenario, spec, manager, cpb, today: date) -> FrameworkAgreement:
     reference, title, summary, cpv, offset, years, categories, _lots = spec
     existing = FrameworkAgreement.objects.filter(reference=reference).first()
@@ -77,6 +85,9 @@ def _agreement(scenario: Scenario, spec, manager, cpb, today: date) -> Framework
         cpv_codes=CpvCode.objects.filter(code__in=cpv), start_date=start,
         end_date=start.replace(year=start.year + years) - timedelta(days=1),
         max_value=Decimal(150_000_000), entitled_categories=categories, call_off_guidance=GUIDANCE,
+        sanctions=[str(kind) for kind in SANCTIONS.get(reference, ALL_SANCTIONS)],
+        liquidated_damages_terms=LIQUIDATED_DAMAGES if SanctionKind.LIQUIDATED_DAMAGES in SANCTIONS.get(
+            reference, ALL_SANCTIONS) else "",
     )
 
 

@@ -6,9 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 
 from innokop.core import clock
+from innokop.core.models import Document
 from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, InputSchema, responses
 
 from .models import FollowUpRound
@@ -61,6 +63,7 @@ class RoundOut(Schema):
     assessment: str
     deviation: DeviationOut | None
     history: list[EventOut]
+    documents: list[str] = Field(description="The titles of the evidence and reports attached, oldest first")
 
 
 class ItemOut(Schema):
@@ -109,6 +112,8 @@ def _round_out(followup_round: FollowUpRound) -> dict:
             **{name: getattr(deviation, name) for name in (
                 "status", "description", "action", "action_deadline", "sanction", "sanction_amount")},
             "action_late": deviation.is_action_late(now)},
+        "documents": list(Document.objects.filter(attached_to=followup_round.document_key).order_by("created_at", "pk")
+                          .values_list("title", flat=True)),
         "history": [{"kind": e.kind, "at": e.at, "organisation": e.organisation.name if e.organisation else None,
                      "text": e.text} for e in followup_round.events.select_related("organisation")],
     }
@@ -129,11 +134,26 @@ def followup_round(request, round_id: Id):
 
 
 @router.post("/follow-up/rounds/{round_id}/answer", response=responses(RoundOut, SIGNED_IN, BY_ID, BODY, 409),
-             summary="Answer a follow-up request (the supplier's representatives); documents go through the page")
+             summary="Answer a follow-up request (the supplier's representatives); with documents, see "
+                     "answer-with-evidence")
 def followup_round_answer(request, round_id: Id, body: AnswerIn):
     followup_round = get_round_for_supplier(request.actor, round_id)
     return _round_out(services.round_answer(actor=request.user, followup_round=followup_round, answer=body.answer,
                                             value=body.value))
+
+
+@router.post("/follow-up/rounds/{round_id}/answer-with-evidence",
+             response=responses(RoundOut, SIGNED_IN, BY_ID, BODY, 409),
+             summary="Answer a follow-up request with evidence documents (multipart/form-data)",
+             description="The fields of the JSON answer (`answer`, and `value` for a KPI) as form fields, and up to "
+                         "ten files named `evidence`, checked as the page checks them: at most the upload size (413), "
+                         "a kind accepted by its content, not its name (PDF, Word, Excel, OpenDocument, PNG, JPEG, "
+                         "plain text; 422), stored under a safe name. Nothing is saved when one file is refused.")
+def followup_round_answer_with_evidence(request, round_id: Id, body: Form[AnswerIn],
+                                        evidence: File[list[UploadedFile]] = None):
+    followup_round = get_round_for_supplier(request.actor, round_id)
+    return _round_out(services.round_answer(actor=request.user, followup_round=followup_round, answer=body.answer,
+                                            value=body.value, files=list(evidence or [])))
 
 
 @router.post("/follow-up/rounds/{round_id}/corrective-action",

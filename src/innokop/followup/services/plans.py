@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -441,11 +442,26 @@ def _locked_round(followup_round: FollowUpRound) -> FollowUpRound:
             .get(pk=followup_round.pk))
 
 
-def _attach(actor, followup_round: FollowUpRound, owner: Organisation, files, title: str) -> list[str]:
+MAX_EVIDENCE_FILES = 10
+
+
+def _attach(actor, followup_round: FollowUpRound, owner: Organisation, files, title: str,
+            field: str = "evidence") -> list[str]:
+    """Each file through `core.documents` (size, type by its content, a safe name); a file refused there refuses the
+    whole answer (413 when too large, 422 otherwise), naming the file."""
+    if len(files) > MAX_EVIDENCE_FILES:
+        raise FollowUpError(_("Attach at most %(count)s files.") % {"count": MAX_EVIDENCE_FILES},
+                            code="too_many_files", status=422, problems=[Problem(field, _("Attach fewer files."))])
     names = []
     for uploaded in files:
-        document = document_create(actor=actor, owner=owner, title=f"{title}: {uploaded.name}"[:255],
-                                   uploaded=uploaded, attached_to=followup_round.document_key)
+        try:
+            document = document_create(actor=actor, owner=owner, title=f"{title}: {uploaded.name}"[:255],
+                                       uploaded=uploaded, attached_to=followup_round.document_key)
+        except ValidationError as error:
+            message = f"{uploaded.name}: {' '.join(error.messages)}"
+            raise FollowUpError(message, code=f"file_{error.code or 'refused'}",
+                                status=413 if error.code == "too_large" else 422,
+                                problems=[Problem(field, message)]) from None
         names.append(document.title)
     return names
 
@@ -499,7 +515,7 @@ def round_audit_report(*, actor, followup_round: FollowUpRound, summary: str, re
         if locked.status != RoundStatus.REQUESTED:
             raise FollowUpError(_("The auditor's report has already been recorded."), code="already_answered",
                                 status=409)
-        names = _attach(actor, locked, locked.plan.buyer, [report], _("Auditor's report"))
+        names = _attach(actor, locked, locked.plan.buyer, [report], _("Auditor's report"), field="report")
         locked.answer, locked.answered_by, locked.answered_at = summary, actor, clock.now()
         locked.move_to(RoundStatus.ANSWERED)
         locked.save(update_fields=["answer", "answered_by", "answered_at", "status"])
