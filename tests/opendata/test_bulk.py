@@ -70,3 +70,12 @@ def test_a_package_that_does_not_validate_is_never_published(agreement, cpb_mana
     bulk = BulkFile.objects.get()
     assert bulk.failed.startswith("InvalidPackage") and not bulk.file
     assert not BulkFile.objects.ready().exists()
+
+
+def test_the_command_queues_a_build_that_the_worker_makes(agreement, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("ocds_bulk", stdout=io.StringIO())
+    bulk = BulkFile.objects.ready().get()
+    assert bulk.requested_by is None and bulk.releases == 2

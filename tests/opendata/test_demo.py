@@ -195,3 +195,20 @@ def test_nothing_secret_leaks_from_the_demo(demo):
                 if "contactPoint" in party:
                     assert {"buyer", "procuringEntity"} & set(party["roles"])
                     assert set(party["contactPoint"]) <= {"name", "url"}
+
+
+def test_a_call_off_cancelled_before_its_publication_is_never_published(demo):
+    from datetime import timedelta
+
+    from innokop.calloffs.services import calloff_cancel
+
+    now = clock.now()
+    draft = CallOff.objects.get(status=CallOffStatus.DRAFT)
+    scheduled = next(c for c in CallOff.objects.filter(status=CallOffStatus.OPEN) if c.is_scheduled(now))
+    for calloff in (draft, scheduled):
+        calloff_cancel(actor=calloff.team.first(), calloff=calloff, reason="Behovet har ändrats")
+    later = scheduled.published_at + timedelta(days=30)
+    ocids = {release.ocid for release in mapping.all_releases(later)}
+    assert mapping.calloff_ocid(draft) not in ocids and mapping.calloff_ocid(scheduled) not in ocids
+    # One cancelled after its publication is published, with its cancellation.
+    assert mapping.calloff_ocid(CallOff.objects.get(reference="AV-2026-0010")) in ocids
