@@ -2,7 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from innokop.accounts.models import Organisation
-from innokop.prestudy.models import Need, NeedInterest, PreStudy, PreStudyStatus
+from innokop.prestudy.models import MeetingSlot, Need, NeedInterest, PreStudy, PreStudyStatus, RfiResponse, Survey
+from innokop.prestudy.services.market import shared_with_some
 from innokop.prestudy.wording import naming_warnings
 
 
@@ -23,6 +24,22 @@ def test_the_demo_has_a_decided_and_a_collecting_pre_study_and_thirty_needs(djan
     for need in Need.objects.all():  # problems, not products
         assert naming_warnings(need.title, need.problem, need.current_situation, need.desired_effects,
                                need.effect_measures, need.affected) == [], need.title
-    count = Need.objects.count()
+    _the_collecting_pre_study_has_a_survey_and_a_market_dialogue(collecting)
+    count, answers = Need.objects.count(), RfiResponse.objects.count()
     call_command("demo", quiet_logins=True)
     assert Need.objects.count() == count and PreStudy.objects.count() == 2
+    assert RfiResponse.objects.count() == answers and Survey.objects.count() == 1
+
+
+def _the_collecting_pre_study_has_a_survey_and_a_market_dialogue(collecting):
+    from innokop.core import clock
+
+    now = clock.now()
+    survey = collecting.surveys.get()
+    assert survey.is_open(now) and 0 < survey.answers.count() < survey.recipients.count()
+    dialogue = collecting.dialogues.get()
+    assert dialogue.is_open(now) and dialogue.responses.values("supplier").distinct().count() >= 6
+    assert dialogue.responses.filter(secrecy_requested=True).count() == 1
+    assert MeetingSlot.objects.filter(dialogue=dialogue, supplier__isnull=False).exclude(minutes="").exists()
+    assert collecting.market_entries.count() >= 3
+    assert shared_with_some(collecting).exists()

@@ -3,11 +3,16 @@
 Three more agencies join the demo's six, so that needs come from nine. 32 needs describe problems, never
 products; four are internal, eight are joined by other agencies (one withdrew again). The pre-study on
 smart waste handling and circular furniture was concluded and led to the framework agreement IK-2026-002; the
-pre-study on welfare technology is collecting needs now.
+pre-study on welfare technology is collecting needs now: its needs survey to six agencies is under way (four have
+answered), its request for information is open with answers from seven suppliers (one asks for secrecy on its
+prices), one supplier has had its meeting (minutes recorded, with what it was told listed for the procurement
+documents), and four entries describe ongoing development.
 """
 
 from datetime import date, timedelta
 from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from innokop.accounts.demo import swedish_org_number
 from innokop.accounts.models import Membership, Organisation, OrganisationKind, Role, Sector, User
@@ -18,7 +23,8 @@ from innokop.core.demo import DEMO_PASSWORD, Scenario
 from innokop.reference.models import CpvCode, NutsRegion
 
 from . import services
-from .models import Need, PreStudyStatus
+from .models import Need, PreStudy, PreStudyStatus
+from .services import market, surveys
 
 MORE_AGENCIES = [
     ("Region Norrskogen", "232102", "norrskogen", Sector.REGION, "Tiina"),
@@ -321,14 +327,152 @@ def _collecting(scenario: Scenario, needs: dict[str, Need], manager, cpb, today:
 
 def load(scenario: Scenario) -> None:
     _more_agencies(scenario)
-    if Need.objects.filter(title=NEEDS[0][2]).exists():
-        scenario.count(False)
-        return
     manager, cpb = scenario.objects["user:anna.ramstrom"], scenario.objects["org:cpb"]
     today = local_date(clock.now())
+    if Need.objects.filter(title=NEEDS[0][2]).exists():
+        scenario.count(False)
+        _collecting_survey_and_market(scenario, manager, today)
+        return
     registered_on = {row[0]: today - timedelta(days=680 if row[0] in CONCLUDED else 30 + index)
                      for index, row in enumerate(NEEDS)}
     needs = _needs(scenario, registered_on)
     _concluded(scenario, needs, manager, cpb, today)
     _collecting(scenario, needs, manager, cpb, today)
+    scenario.count(True)
+    _collecting_survey_and_market(scenario, manager, today)
+
+
+# --- the collecting pre-study's survey and market dialogue -------------------------------------------------------
+
+SURVEY_AGENCIES = ["sjostad", "alvdala", "bergvik", "norrskogen", "malarhjartat", "mdss"]
+# agency, urgency, where, users, text; four of six have answered so far
+SURVEY_ANSWERS = [
+    ("sjostad", "Hög", ["Ordinärt boende", "Särskilt boende"], "1450",
+     "Nattillsynen tar mycket tid och väcker brukarna. Vi vill kunna se att allt är väl utan att gå in."),
+    ("alvdala", "Medel", ["Ordinärt boende"], "380",
+     "Långa avstånd gör att hemtjänsten kör mycket. Trygghetslarmen behöver fungera utan fast telefon."),
+    ("norrskogen", "Hög", ["Vård på distans"], "2200",
+     "Patienter med hjärtsvikt åker långt för kontroller som kunde göras hemma."),
+    ("bergvik", "Låg", ["Ordinärt boende", "Daglig verksamhet"], "260", ""),
+]
+RFI_SUPPLIERS = [
+    # supplier, answers (one per question), secrecy parts, secrecy reasons
+    ("vardbryggan", ["Digital nattillsyn med kamera som bara visar en bild när personalen begär det, och "
+                     "trygghetslarm över mobilnätet.", "I drift hos tolv kommuner; TRL 9.",
+                     "Abonnemang per brukare och månad; pris efter volym.", "Tid per besök, antal larm, nöjdhet."],
+     "Svar på fråga 3: våra priser per volymtrappa", "Priserna är inte offentliga och skulle skada oss i kommande "
+                                                     "upphandlingar om konkurrenterna fick dem."),
+    ("molntjanst", ["En plattform för att samla signaler från sensorer och larm.", "Drift i svenska datacenter.",
+                    "Licens per ansluten enhet.", ""], "", ""),
+    ("datahamnen", ["Analys av data från larm och sensorer för att planera insatser.", "Pilot i en region.",
+                    "Fast pris per år.", "Antal planerade insatser i stället för akuta."], "", ""),
+    ("klartext", ["Talstyrning och uppläsning för personer med nedsatt syn.", "Produkt på marknaden.",
+                  "Licens per användare.", "Självständighet i vardagen, självskattad."], "", ""),
+    ("helsinkiai", ["Fallsensorer utan kamera baserade på radar.", "Testad i Helsingfors, TRL 7.",
+                    "Hårdvara plus abonnemang.", "Antal upptäckta fall, tid till hjälp."], "", ""),
+    ("norrsken", ["Sensorer för fukt och rörelse i bostaden.", "TRL 8.", "Köp eller hyra.", ""], "", ""),
+    ("tillganglig", ["Vi granskar att appar och gränssnitt fungerar för alla.", "Tjänst.", "Löpande räkning.",
+                     "Antal brister mot EN 301 549."], "", ""),
+]
+MARKET_ENTRIES = [
+    ("test_bed", "Testbädd för välfärdsteknik i ordinärt boende",
+     "Kommuner och företag testar tillsammans digital tillsyn och larm i riktiga hem.", "SE",
+     "https://example.org/testbadd-valfardsteknik", None, "vardbryggan"),
+    ("research", "Forskning om radar för fallupptäckt utan kamera",
+     "Ett universitetsprojekt som jämför radar och kamera för att upptäcka fall i hemmet.", "FI",
+     "Rapport 2026:4 från ett finskt forskningsprogram", None, "helsinkiai"),
+    ("procurement", "Norsk innovationsupphandling av trygghetslarm",
+     "Flera norska kommuner upphandlade gemensamt digitala trygghetslarm med en dialogfas.", "NO",
+     "https://example.org/norsk-upphandling-trygghetslarm", None, None),
+    ("project", "Vård på distans för patienter med hjärtsvikt",
+     "En region följer patienter hemma med vikt, blodtryck och symtom.", "SE",
+     "Regionens projektplan, diarienummer RS 2026-118", None, None),
+]
+
+
+def _representative(organisation: Organisation) -> User:
+    return (Membership.objects.filter(organisation=organisation, role=Role.SUPPLIER_REPRESENTATIVE)
+            .select_related("user").order_by("user__date_joined", "user_id").first().user)
+
+
+def _collecting_survey(scenario: Scenario, prestudy, manager, today: date) -> None:
+    with clock.travel_to(at_local(today - timedelta(days=30), 9)):
+        survey = surveys.survey_create(
+            actor=manager, prestudy=prestudy, title="Behov av välfärdsteknik i hemmet",
+            introduction="Vi vill veta vilka behov er organisation har av trygghet, tillsyn och vård i hemmet. "
+                         "Svaren används i förstudien och kan leda till ett nytt ramavtal.",
+            deadline=at_local(today + timedelta(days=14), 16),
+            agencies=[scenario.objects[f"org:{key}"] for key in SURVEY_AGENCIES])
+        surveys.survey_question_add(actor=manager, survey=survey, kind="single", text="Hur brådskande är behovet?",
+                                    choices="Låg\nMedel\nHög", required=True)
+        surveys.survey_question_add(actor=manager, survey=survey, kind="multiple", text="Var finns behovet?",
+                                    choices="Ordinärt boende\nSärskilt boende\nDaglig verksamhet\nVård på distans")
+        surveys.survey_question_add(actor=manager, survey=survey, kind="number",
+                                    text="Hur många brukare eller patienter berörs per år?")
+        surveys.survey_question_add(actor=manager, survey=survey, kind="text", text="Beskriv problemet med egna ord")
+        surveys.survey_send(actor=manager, survey=survey)
+    questions = list(survey.questions.all())
+    for offset, (key, urgency, where, users, text) in enumerate(SURVEY_ANSWERS):
+        agency = scenario.objects[f"org:{key}"]
+        with clock.travel_to(at_local(today - timedelta(days=25 - offset * 5), 13)):
+            surveys.survey_answer(actor=_person_of(agency), survey=survey, agency=agency, values={
+                questions[0].pk: urgency, questions[1].pk: where, questions[2].pk: users, questions[3].pk: text})
+
+
+def _collecting_market(scenario: Scenario, prestudy, manager, today: date) -> None:
+    for kind, title, description, country, source, solution, supplier_key in MARKET_ENTRIES:
+        with clock.travel_to(at_local(today - timedelta(days=35), 10)):
+            market.market_entry_add(actor=manager, prestudy=prestudy, kind=kind, title=title, description=description,
+                                    country=country, source=source, solution=solution,
+                                    supplier=scenario.objects[f"org:{supplier_key}"] if supplier_key else None)
+    with clock.travel_to(at_local(today - timedelta(days=28), 9)):
+        dialogue = market.market_dialogue_create(
+            actor=manager, prestudy=prestudy, title="Välfärdsteknik för trygghet och vård i hemmet",
+            description="Innoköpscentralen gör en förstudie om digitala lösningar som ger äldre och personer med "
+                        "funktionsnedsättning trygghet och självständighet i hemmet, och vård på distans. Vi vill "
+                        "veta vad som finns och vad som utvecklas, innan vi bestämmer om och hur vi upphandlar.",
+            questions="Vilka lösningar erbjuder ni, och vilka problem löser de?\n"
+                      "Hur mogna är lösningarna, och var används de?\n"
+                      "Hur prissätts de?\n"
+                      "Hur följer ni upp effekterna?",
+            deadline=at_local(today + timedelta(days=10), 12))
+        market.market_dialogue_document_add(
+            actor=manager, dialogue=dialogue, title="Bakgrund till förstudien",
+            uploaded=SimpleUploadedFile("bakgrund-valfardsteknik.txt", (
+                "Bakgrund\n\nKommuner och regioner har registrerat behov av tillsyn, trygghetslarm och vård på "
+                "distans. Förstudien samlar behoven och kunskap om marknaden.\n").encode("utf-8")))
+        market.market_dialogue_publish(actor=manager, dialogue=dialogue)
+    for offset, (key, answers, parts, reasons) in enumerate(RFI_SUPPLIERS):
+        supplier = scenario.objects[f"org:{key}"]
+        with clock.travel_to(at_local(today - timedelta(days=26 - offset * 3), 11)):
+            market.rfi_answer(actor=_representative(supplier), dialogue=dialogue, supplier=supplier, answers=answers,
+                              secrecy_parts=parts, secrecy_reasons=reasons)
+    with clock.travel_to(at_local(today - timedelta(days=20), 9)):
+        first = market.meeting_offer(actor=manager, dialogue=dialogue, starts_at=at_local(today - timedelta(days=8), 10),
+                                     minutes_long=60, place="Innoköpscentralen, Stockholm, eller Teams")
+        market.meeting_offer(actor=manager, dialogue=dialogue, starts_at=at_local(today + timedelta(days=4), 13),
+                             minutes_long=60, place="Innoköpscentralen, Stockholm, eller Teams")
+    vardbryggan = scenario.objects["org:vardbryggan"]
+    with clock.travel_to(at_local(today - timedelta(days=18), 15)):
+        market.meeting_book(actor=_representative(vardbryggan), slot=first, supplier=vardbryggan)
+    with clock.travel_to(at_local(today - timedelta(days=8), 11, 30)):
+        first.refresh_from_db()
+        market.meeting_minutes_record(
+            actor=manager, slot=first,
+            minutes="Leverantören visade digital nattillsyn och berättade om erfarenheter från tolv kommuner. Vi "
+                    "frågade om integritet, drift och hur effekterna följs upp.",
+            shared="Vi berättade att förstudien räknar med cirka 4 000 brukare i de kommuner som hittills har svarat.")
+    molntjanst = scenario.objects["org:molntjanst"]
+    with clock.travel_to(at_local(today - timedelta(days=15), 14)):
+        market.contact_record(actor=manager, prestudy=prestudy, supplier=molntjanst, kind="question",
+                              summary="Frågade per telefon om svaren får lämnas på engelska. Vi svarade ja.")
+
+
+def _collecting_survey_and_market(scenario: Scenario, manager, today: date) -> None:
+    prestudy = PreStudy.objects.filter(status=PreStudyStatus.COLLECTING, title="Välfärdsteknik i hemmet").first()
+    if prestudy is None or prestudy.dialogues.exists():
+        scenario.count(False)
+        return
+    _collecting_survey(scenario, prestudy, manager, today)
+    _collecting_market(scenario, prestudy, manager, today)
     scenario.count(True)
