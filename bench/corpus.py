@@ -66,6 +66,12 @@ def cpv_rows() -> tuple[tuple[str, str, str], ...]:
         return tuple((row["code"], row["parent"], row["sv"]) for row in csv.DictReader(source))
 
 
+@cache
+def corpus() -> "Corpus":
+    """The corpus, built once per process."""
+    return Corpus()
+
+
 class Corpus:
     """Draws Swedish words and sentences; build it once (it reads the CPV labels and the demo texts)."""
 
