@@ -265,3 +265,9 @@ def test_the_pages_of_a_request_from_draft_to_answer(login, prestudy, cpb_manage
     assert login(member(OrganisationFactory(kind=OrganisationKind.AGENCY), Role.PROCURER)).get(
         reverse("prestudy:rfi_answer", args=[dialogue.pk])).status_code == 403
     assert Document.objects.count() == 0
+
+
+def test_the_dashboard_lists_open_requests_for_suppliers(login, rfi, supplier, agency_procurer):
+    url = reverse("prestudy:rfi_detail", args=[rfi.pk])
+    assert url in login(supplier).get(reverse("core:dashboard")).content.decode()
+    assert url not in login(agency_procurer).get(reverse("core:dashboard")).content.decode()

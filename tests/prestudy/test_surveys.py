@@ -225,3 +225,11 @@ def test_who_reaches_a_survey(login, sent, cpb_manager, agency_procurer, other_a
         assert login(user).get(answer).status_code == 404
     for user in (agency_procurer, supplier):
         assert login(user).get(detail).status_code == 404
+
+
+def test_the_dashboard_lists_the_surveys_an_agency_has_to_answer(login, sent, agency_procurer, supplier, clock):
+    page = login(agency_procurer).get(reverse("core:dashboard")).content.decode()
+    assert reverse("prestudy:survey_answer", args=[sent.pk]) in page
+    clock.set(DEADLINE + timedelta(minutes=1))
+    page = login(agency_procurer).get(reverse("core:dashboard")).content.decode()
+    assert reverse("prestudy:survey_answer", args=[sent.pk]) not in page

@@ -1,7 +1,8 @@
+from innokop.core import clock
 from innokop.core.dashboard import Panel
 
-from .models import Need, NeedInterest, PreStudy
-from .permissions import agency_memberships
+from .models import MarketDialogue, Need, NeedInterest, PreStudy, Survey, SurveyStatus
+from .permissions import agency_memberships, represented_suppliers
 
 
 def panels(request) -> list[Panel]:
@@ -12,6 +13,15 @@ def panels(request) -> list[Panel]:
         found.append(Panel("prestudy/dashboard/needs.html", {
             "needs": Need.objects.filter(agency_id__in=agencies).count(),
             "joined": NeedInterest.objects.active().filter(agency_id__in=agencies).count()}))
+        surveys = list(Survey.objects.filter(status=SurveyStatus.SENT, deadline__gte=clock.now(),
+                                             recipients__in=agencies).distinct().select_related("prestudy__owner")
+                       .order_by("deadline")[:10])
+        if surveys:
+            found.append(Panel("prestudy/dashboard/surveys.html", {"surveys": surveys}))
+    if represented_suppliers(actor):
+        found.append(Panel("prestudy/dashboard/rfis.html", {
+            "dialogues": list(MarketDialogue.objects.published().filter(deadline__gte=clock.now())
+                              .select_related("prestudy__owner").order_by("deadline")[:10])}))
     if actor.is_framework_manager:
         found.append(Panel("prestudy/dashboard/prestudies.html", {
             "prestudies": list(PreStudy.objects.managed_by(actor).filter(status__in=[
