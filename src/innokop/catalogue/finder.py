@@ -313,9 +313,11 @@ def _region_facet(regional: dict[str, int], nationwide: int, criteria: Criteria)
 def _lot_facet(counts: dict[str, int], criteria: Criteria) -> Facet:
     counts = {int(key): n for key, n in counts.items()}
     lots = Lot.objects.filter(pk__in=set(counts) | set(criteria.lot), agreement__published_at__isnull=False,
-                              agreement__terminated_at__isnull=True).select_related("agreement")
-    labels = {lot.pk: f"{lot.agreement.reference} {lot.agreement.title}, {_('lot')} {lot.number}: {lot.title}"
-              for lot in lots.order_by("agreement__reference", "number")}
+                              agreement__terminated_at__isnull=True).order_by("agreement__reference", "number")
+    lot_word = str(_("lot"))
+    # Rows, not objects: a national catalogue has hundreds of lots, and the labels are all that is needed.
+    labels = {pk: f"{reference} {agreement}, {lot_word} {number}: {title}" for pk, reference, agreement, number, title
+              in lots.values_list("pk", "agreement__reference", "agreement__title", "number", "title")}
     return Facet("lot", str(_("Framework agreement and lot")), _values(counts, labels, criteria.lot))
 
 

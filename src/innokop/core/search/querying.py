@@ -389,29 +389,35 @@ class SearchHits(Sequence[Hit]):
             groups = _facet_groups(*_matching(self._plan, self._scope, self._vendor, "e.id"))
             self.counted(sum(n for _values, n in groups))
             return groups
-        inner, params = _matching(self._plan, self._scope, self._vendor, "e.id, e.kind, e.object_id", scored=True)
-        m, best = MATCHES, f"{MATCHES}_best"
-        # One statement, the matches found once: the total (part 2), the facet values of the best hits grouped
-        # (part 0) and the page's hits ranked (part 1). The same column types in every part, for PostgreSQL.
-        ctes = [f"{m} AS MATERIALIZED ({inner})"]
-        parts = [f"SELECT 2, CAST(NULL AS text), count(*), CAST(NULL AS bigint), CAST(NULL AS float) FROM {m}"]
+        ids, ids_params = _matching(self._plan, self._scope, self._vendor, "e.id")
+        scored, scored_params = _matching(self._plan, self._scope, self._vendor, "e.id, e.kind, e.object_id", scored=True)
+        total, best = f"{MATCHES}_total", f"{MATCHES}_best"
+        # One statement: the hits counted (part 2), the facet values of the best hits grouped (part 0) and the
+        # page's hits ranked (part 1); the same column types in every part, for PostgreSQL. The best hits are
+        # a top-N of the ranking as the index yields them, not a sort of every match; counting is cheap.
+        ctes = [f"{total} AS MATERIALIZED (SELECT count(*) AS n FROM ({ids}) AS counted)"]
+        params = [*ids_params]
+        parts = [f"SELECT 2, CAST(NULL AS text), {total}.n, CAST(NULL AS bigint), CAST(NULL AS float) FROM {total}"]
+        if among:
+            ctes.append(f"{best} AS MATERIALIZED (SELECT * FROM ({scored}) AS s ORDER BY {self._order('s')}"
+                        f" LIMIT {int(among)})")
+            params += scored_params
         if among != 0:
-            counted = m
-            if among is not None:
-                ctes.append(f"{best} AS MATERIALIZED (SELECT * FROM {m} ORDER BY {self._order(m)} LIMIT {int(among)})")
-                counted = best
+            counted, counted_params = (best, []) if among else (f"({ids})", ids_params)
             parts.append(f"SELECT 0, COALESCE(f.keys, ''), count(*), CAST(NULL AS bigint), CAST(NULL AS float)"
-                         f" FROM {counted} LEFT JOIN {FACET_TABLE} f ON f.entry_id = {counted}.id"
+                         f" FROM {counted} AS c LEFT JOIN {FACET_TABLE} f ON f.entry_id = c.id"
                          f" GROUP BY COALESCE(f.keys, '')")
+            params += counted_params
         if page is not None:
             offset, limit = (int(n) for n in page)
             if offset < 0 or limit <= 0:
                 raise ValueError("page is (offset, limit), offset 0 or more, limit 1 or more")
             # The page from the best hits when it lies among them (their order is the ranking's), else from all.
-            source = best if among and offset + limit <= among else m
-            parts.append(f"SELECT * FROM (SELECT 1, CAST({source}.kind AS text), 0, {source}.object_id,"
-                         f" CAST({source}.score AS float) FROM {source} ORDER BY {self._order(source)}"
-                         f" LIMIT {limit} OFFSET ({self._last_page(offset, limit)})) AS shown")
+            source, source_params = (best, []) if among and offset + limit <= among else (f"({scored})", scored_params)
+            parts.append(f"SELECT * FROM (SELECT 1, CAST(p.kind AS text), 0, p.object_id, CAST(p.score AS float)"
+                         f" FROM {source} AS p ORDER BY {self._order('p')}"
+                         f" LIMIT {limit} OFFSET ({self._last_page(offset, limit, total)})) AS shown")
+            params += source_params
         sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
         groups, hits, total = [], [], 0
         with connection.cursor() as cursor:
@@ -431,10 +437,10 @@ class SearchHits(Sequence[Hit]):
         return groups
 
     @staticmethod
-    def _last_page(offset: int, limit: int) -> str:
+    def _last_page(offset: int, limit: int, total: str) -> str:
         """The page's offset in SQL; past the last hit, the last page's, as Django's `Paginator.get_page`."""
-        return (f"SELECT CASE WHEN count(*) > {offset} THEN {offset}"
-                f" ELSE (CASE WHEN count(*) > 0 THEN count(*) - 1 ELSE 0 END) / {limit} * {limit} END FROM {MATCHES}")
+        return (f"SELECT CASE WHEN n > {offset} THEN {offset}"
+                f" ELSE (CASE WHEN n > 0 THEN n - 1 ELSE 0 END) / {limit} * {limit} END FROM {total}")
 
     def object_ids(self) -> RawSQL:
         """The matching object ids as a subquery, to filter with: `Solution.objects.filter(pk__in=...)`."""
