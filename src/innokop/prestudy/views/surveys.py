@@ -43,14 +43,14 @@ def _rate_chart(results: services.SurveyResults) -> Chart:
                  categories=[label for label, _asked, _answered in results.by_sector],
                  series=[Series(_("Asked"), [asked for _label, asked, _answered in results.by_sector]),
                          Series(_("Answered"), [answered for _label, _asked, answered in results.by_sector])],
-                 unit=_("agencies"), category_label=_("Sector"))
+                 category_label=_("Sector"))
 
 
 def _choice_chart(result: services.QuestionResult) -> Chart:
     return Chart(title=result.question.text, description=_("How many agencies chose each choice."),
                  categories=[choice for choice, _count in result.counts],
                  series=[Series(_("Agencies"), [count for _choice, count in result.counts])],
-                 unit=_("agencies"), category_label=_("Choice"))
+                 category_label=_("Choice"))
 
 
 @login_required
