@@ -365,6 +365,13 @@ def test_every_chart_of_the_three_dashboards_has_data_on_the_demo(django_capture
                           agency_numbers(contract.agency)):
             empty = [chart.title for chart in dashboard.charts if chart.is_empty]
             assert empty == [], f"{dashboard.title}: no demo data for {empty}"
+            # the series over time span several quarters with data, not one
+            for title in ("Contracted value per quarter", "Time from publication to contract"):
+                chart = next(c for c in dashboard.charts if c.title == title)
+                with_data = [q for q, value in zip(chart.categories, chart.series[0].values, strict=True) if value]
+                assert len(with_data) >= 2, f"{dashboard.title}: {title} has data for {with_data} only"
+        # an agency's contract plan has a deviation too, with a corrective action planned
+        assert Deviation.objects.open().filter(round__plan__contract__agency=contract.agency).exists()
         # the purchasing body's plan has a deviation with an action planned; so has its supplier's dashboard
         deviation = Deviation.objects.open().select_related("round__supplier", "round__plan__agreement").first()
         assert deviation is not None and deviation.round.plan.agreement is not None

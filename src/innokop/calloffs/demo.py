@@ -204,10 +204,11 @@ def _publication_day(lot, target: str) -> date:
     raise RuntimeError(f"No publication day reaches {target} within 120 days.")
 
 
-def _play(scenario: Scenario, lot, title: str, need: str, value: Decimal, target: str) -> CallOff:
+def _play(scenario: Scenario, lot, title: str, need: str, value: Decimal, target: str,
+          published: date | None = None) -> CallOff:
     maria, karim, mdss = (scenario.objects["user:maria.upphandlare"], scenario.objects["user:karim.kollega"],
                           scenario.objects["org:mdss"])
-    published = _publication_day(lot, target)
+    published = published or _publication_day(lot, target)
     with clock.travel_to(_morning(published)):
         calloff = _publish(maria, lot, mdss, title, need, value, colleague=karim)
     with clock.travel_to(_morning(published + DAY, 10)):
@@ -244,6 +245,16 @@ def _play(scenario: Scenario, lot, title: str, need: str, value: Decimal, target
         calloff.refresh_from_db()
         award.contract_sign(actor=maria, calloff=calloff, **award.contract_defaults(calloff))
     return calloff
+
+
+def play_to_contract(scenario: Scenario, title: str, need: str, value: Decimal, published: date) -> CallOff | None:
+    """A renewed competition with dialogue on IK-2026-001, published by MDSS on `published` (a working day while
+    the agreement is in force) and played through every step to a signed contract; for the demos of later apps
+    that need contracts signed in earlier quarters (the follow-up dashboards)."""
+    lot = _lot(scenario, CallOffMethod.RENEWED_COMPETITION_DIALOGUE)
+    if lot is None:
+        return None
+    return _play(scenario, lot, title, need, value, "contracted", published=published)
 
 
 def _offer(scenario: Scenario, lot, title: str, need: str, value: Decimal, target: str) -> CallOff:

@@ -16,7 +16,7 @@ from innokop.core import clock
 from innokop.core.calendar import add_working_days, at_local, local_date, roll_to_working_day
 from innokop.core.demo import Scenario
 
-from .models import FollowUpPlan, PlanFrequency, RoundKind, SalesReport, Sanction
+from .models import FollowUpPlan, PlanFrequency, RoundKind, RoundStatus, SalesReport, Sanction
 from .quarters import Quarter
 from .reporting import quarters_to_report
 from .services import plans as plan_services
@@ -94,6 +94,7 @@ def load(scenario: Scenario) -> None:
         scenario.count(_play(agreement, agencies, today) > 0)
     _load_plans(scenario)
     _load_register(scenario)
+    _load_history(scenario)
 
 
 # --- Follow-up plans: the purchasing body's plan for IK-2026-001 with a monthly KPI over several months, rounds in
@@ -183,7 +184,28 @@ def _load_plans(scenario: Scenario) -> None:
         item = contract_plan.items.order_by("id").first()
         if item is not None:
             plan_services.round_request(actor=maria, item=item, supplier=contract.supplier)
+    _play_schedule(plan, manager, today)
     scenario.count(True)
+
+
+def _play_schedule(plan: FollowUpPlan, buyer, today) -> None:
+    """The rounds the schedule requested by itself (`rounds_open_due`): each supplier answered within three working
+    days and the buyer found the requirement met two days later, except for the rounds too recent for that, which
+    are still waiting for an answer."""
+    plan_services.rounds_open_due([plan], at_local(today, 7))
+    scheduled = (plan.rounds.filter(requested_by__isnull=True, status=RoundStatus.REQUESTED)
+                 .select_related("item", "supplier").order_by("scheduled_on", "pk"))
+    for followup_round in scheduled:
+        representative = _representative(followup_round.supplier)
+        day = followup_round.scheduled_on
+        if representative is None or add_working_days(day, 8) >= today:
+            continue
+        item = followup_round.item
+        value = (item.target + Decimal("0.2") if item.target is not None else Decimal(1)) if item.is_kpi else None
+        _plans_step(day, plan_services.round_answer, after=3, actor=representative, followup_round=followup_round,
+                    answer=f"{item.text}: uppfyllt enligt vår egen uppföljning.", value=value)
+        _plans_step(day, plan_services.round_assess, after=5, actor=buyer, followup_round=followup_round, met=True,
+                    reason="Svaret och underlaget visar att kravet uppfylls.")
 
 
 # --- The contract register: the agency's contracts with registration numbers; on the contracted call-off an
@@ -277,3 +299,61 @@ def _load_register(scenario: Scenario) -> None:
                                    note="Levererat enligt avtalet.")
         _reference_case(maria, done_record, title, approve_by=manager if number == 0 else None)
     scenario.count(True)
+
+
+# --- Contracts signed in earlier quarters, for the dashboards' series over time (contracted value per quarter of
+# signing, the median time from publication to contract): two more renewed competitions of MDSS on IK-2026-001,
+# published about six and three months ago and played through every step to a signed contract. The older one's
+# follow-up plan has found a deviation, for which the supplier has proposed a corrective action.
+
+HISTORY = [
+    ("Automatisk klassning av inkommande e-post",
+     "Registratorn sorterar all inkommande e-post för hand. Vi vill pröva automatisk klassning med förslag till "
+     "diarieföring.", Decimal(1_400_000), 185),
+    ("Stöd för granskning av tillsynsrapporter",
+     "Inspektörerna granskar långa rapporter. Vi vill pröva stöd som lyfter fram avvikelser mot föreskrifterna.",
+     Decimal(2_250_000), 95),
+]
+
+
+def _load_history(scenario: Scenario) -> None:
+    from innokop.calloffs.demo import play_to_contract
+    from innokop.calloffs.models import CallOff
+
+    maria = scenario.objects.get("user:maria.upphandlare")
+    if maria is None or CallOff.objects.filter(title=HISTORY[0][0]).exists():
+        scenario.count(False)
+        return
+    today = local_date(clock.now())
+    contracts = []
+    for title, need, value, days_ago in HISTORY:
+        calloff = play_to_contract(scenario, title, need, value, roll_to_working_day(today - timedelta(days=days_ago)))
+        if calloff is None:
+            return
+        contracts.append(Contract.objects.get(calloff=calloff))
+    _contract_deviation(scenario, maria, contracts[0], today)
+    scenario.count(True)
+
+
+def _contract_deviation(scenario: Scenario, maria, contract: Contract, today) -> None:
+    """The agency's plan for the contract, made the day after signing; a round on the first requirement was
+    answered without the evidence asked for, assessed as a deviation, and the supplier proposed a corrective action
+    that is due after today."""
+    signed = local_date(contract.signed_at)
+    with clock.travel_to(at_local(add_working_days(signed, 1), 9)):
+        plan = plan_services.plan_create_for_contract(actor=maria, contract=contract)
+    item = plan.items.order_by("id").first()
+    if item is None:
+        return
+    day = add_working_days(signed, 10)
+    followup_round = _plans_round(maria, item, contract.supplier, day,
+                                  question=f"Visa hur ni uppfyller kravet {item.identifier} i leveransen till oss.")
+    representative = _representative(contract.supplier)
+    _plans_step(day, plan_services.round_answer, after=4, actor=representative, followup_round=followup_round,
+                answer="Vi arbetar efter kravet men har inte dokumenterat det för er leverans ännu.")
+    deviation = _plans_step(day, plan_services.round_assess, after=6, actor=maria, followup_round=followup_round,
+                            met=False, reason="Underlag som visar att kravet uppfylls i vår leverans saknas.").deviation
+    _plans_step(day, plan_services.deviation_action_propose, after=8, actor=representative, deviation=deviation,
+                action="Vi dokumenterar kravuppfyllelsen för leveransen och skickar den till er.",
+                deadline=add_working_days(today, 15))
+    _play_schedule(plan, maria, today)
