@@ -2,7 +2,7 @@
 
 The vocabulary is every word of the Swedish CPV 2008 labels (about 8 700 distinct words, from
 `innokop/reference/data/cpv2008_sv_en.csv`) and of the string literals in the apps' `demo.py` files (the
-demo's procurement prose: needs, questions, requirements). Words are ranked by how often they occur there
+demo's procurement prose: needs, questions, requirements), kept ranked in `bench/vocabulary.tsv`. Words are ranked by how often they occur there
 and drawn with Zipf-like weights, 1 / (rank + 2.7), the shape word frequencies have in real text: a few
 words are everywhere, most are rare. A text about a topic (a CPV code) also draws the words of that code's
 label and of the broader codes above it, so a search for a topic's word matches a share of the catalogue,
@@ -26,6 +26,9 @@ from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "innokop"
 CPV_CSV = SOURCE / "reference" / "data" / "cpv2008_sv_en.csv"
+# The ranked vocabulary, committed: the demo texts change as the apps grow, and the same seed must keep giving
+# the same text. `python bench/corpus.py` writes it again from the CPV labels and today's demo texts.
+VOCABULARY = Path(__file__).resolve().parent / "vocabulary.tsv"
 WORD = re.compile(r"[a-zåäöéü]+(?:-[a-zåäöéü]+)?")
 # The most frequent Swedish function words, most frequent first (their share of running text is about 40 %).
 FUNCTION_WORDS = ("och i att det som en på är för med till av den om har inte kan vi de ett ska så eller från "
@@ -66,6 +69,17 @@ def cpv_rows() -> tuple[tuple[str, str, str], ...]:
         return tuple((row["code"], row["parent"], row["sv"]) for row in csv.DictReader(source))
 
 
+def count_words() -> list[tuple[str, int]]:
+    """The vocabulary ranked: each word of the CPV labels and the demo texts with how often it occurs there,
+    most frequent first, ties alphabetically. Written to VOCABULARY by `python bench/corpus.py`."""
+    counts: Counter[str] = Counter()
+    for text in [*(label for _code, _parent, label in cpv_rows()), *_demo_literals()]:
+        counts.update(word for word in WORD.findall(text.lower()) if len(word) > 1)
+    for word in FUNCTION_WORDS:
+        counts.pop(word, None)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 @cache
 def corpus() -> "Corpus":
     """The corpus, built once per process."""
@@ -76,14 +90,8 @@ class Corpus:
     """Draws Swedish words and sentences; build it once (it reads the CPV labels and the demo texts)."""
 
     def __init__(self) -> None:
-        counts: Counter[str] = Counter()
         labels = {code: label for code, _parent, label in cpv_rows()}
-        for text in [*labels.values(), *_demo_literals()]:
-            counts.update(word for word in WORD.findall(text.lower()) if len(word) > 1)
-        for word in FUNCTION_WORDS:
-            counts.pop(word, None)
-        # Ties broken alphabetically, so the ranking (and every draw) is the same on every machine.
-        self.vocabulary = [word for word, _count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+        self.vocabulary = [line.split("\t")[0] for line in VOCABULARY.read_text(encoding="utf-8").splitlines()]
         self._cumulative = list(accumulate(1 / (rank + ZIPF_OFFSET) for rank in range(len(self.vocabulary))))
         self._function_cumulative = list(accumulate(1 / (rank + 1.5) for rank in range(len(FUNCTION_WORDS))))
         parents = {code: parent for code, parent, _label in cpv_rows()}
@@ -126,3 +134,9 @@ class Corpus:
         tail = rnd.choice(topic.words)
         extra = self.vocabulary[bisect(self._cumulative, rnd.random() * self._cumulative[-1])]
         return f"{head.capitalize()} {rnd.choice(('för', 'med', 'och', 'inom'))} {tail} – {extra}"[:limit]
+
+
+if __name__ == "__main__":
+    ranked = count_words()
+    VOCABULARY.write_text("".join(f"{word}\t{count}\n" for word, count in ranked), encoding="utf-8")
+    print(f"{len(ranked)} words written to {VOCABULARY}")

@@ -1077,7 +1077,8 @@ DIGEST_APPS = ("accounts", "agreements", "catalogue", "calloffs", "prestudy", "f
 
 
 def digest() -> str:
-    """SHA-256 over every row of the generated tables (search index excepted), in primary-key order."""
+    """SHA-256 over every row of the generated tables (search index excepted), in primary-key order; the same on
+    SQLite and PostgreSQL."""
     from django.apps import apps
 
     hasher = hashlib.sha256()
@@ -1088,8 +1089,19 @@ def digest() -> str:
         columns = [f.attname for f in model._meta.concrete_fields if (table, f.attname) not in SECRET_COLUMNS]
         hasher.update(table.encode())
         for row in model.objects.order_by("pk").values_list(*columns).iterator(chunk_size=5000):
-            hasher.update(repr(row).encode())
+            hasher.update(json.dumps([_plain(value) for value in row], sort_keys=True, ensure_ascii=False).encode())
     return hasher.hexdigest()
+
+
+def _plain(value):
+    """A value as the same text whichever database returned it (Decimal places, time zones)."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime):
+        return value.astimezone(dt_timezone.utc).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def counts() -> dict[str, int]:
