@@ -271,3 +271,43 @@ def test_the_dashboard_lists_open_requests_for_suppliers(login, rfi, supplier, a
     url = reverse("prestudy:rfi_detail", args=[rfi.pk])
     assert url in login(supplier).get(reverse("core:dashboard")).content.decode()
     assert url not in login(agency_procurer).get(reverse("core:dashboard")).content.decode()
+
+
+def test_the_wrong_method_is_refused(login, rfi, cpb_manager, supplier):
+    assert login(cpb_manager).get(reverse("prestudy:rfi_publish", args=[rfi.pk])).status_code == 405
+    assert login(supplier).put(reverse("prestudy:rfi_answer", args=[rfi.pk])).status_code == 405
+    assert login(cpb_manager).delete(reverse("prestudy:rfi_detail", args=[rfi.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("name", ["rfi_list", "rfi_detail", "rfi_responses", "contact_log", "rfi_response"])
+def test_the_pages_read_in_english(login, answer, cpb_manager, name):
+    from django.utils import translation
+
+    args = {"rfi_detail": [answer.dialogue_id], "rfi_responses": [answer.dialogue_id],
+            "contact_log": [answer.dialogue.prestudy_id], "rfi_response": [answer.pk]}.get(name, [])
+    client = login(cpb_manager)
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        response = client.get(reverse(f"prestudy:{name}", args=args), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+
+
+def test_the_answers_and_the_log_read_in_a_fixed_number_of_queries(client, login, rfi, cpb_manager,
+                                                                   django_assert_max_num_queries):
+    client = login(cpb_manager)
+
+    def measure(url):
+        client.get(url)
+        with django_assert_max_num_queries(80) as counted:
+            client.get(url)
+        return len(counted.captured_queries)
+
+    pages = [reverse("prestudy:rfi_responses", args=[rfi.pk]),
+             reverse("prestudy:contact_log", args=[rfi.prestudy_id]),
+             reverse("prestudy:prestudy_detail", args=[rfi.prestudy_id])]
+    before = [measure(url) for url in pages]
+    for n in range(4):
+        organisation = OrganisationFactory(kind=OrganisationKind.SUPPLIER, name=f"Leverantör {n}")
+        market.rfi_answer(actor=member(organisation, Role.SUPPLIER_REPRESENTATIVE), dialogue=rfi,
+                          supplier=organisation, answers=[f"Svar {n}", ""])
+    assert [measure(url) for url in pages] == before

@@ -233,3 +233,29 @@ def test_the_dashboard_lists_the_surveys_an_agency_has_to_answer(login, sent, ag
     clock.set(DEADLINE + timedelta(minutes=1))
     page = login(agency_procurer).get(reverse("core:dashboard")).content.decode()
     assert reverse("prestudy:survey_answer", args=[sent.pk]) not in page
+
+
+def test_the_survey_page_reads_in_a_fixed_number_of_queries(login, sent, cpb_manager, agency, agency_procurer,
+                                                            other_agency, other_agency_procurer,
+                                                            django_assert_max_num_queries):
+    client = login(cpb_manager)
+    url = reverse("prestudy:survey_detail", args=[sent.pk])
+
+    def measure():
+        client.get(url)
+        with django_assert_max_num_queries(80) as counted:
+            client.get(url)
+        return len(counted.captured_queries)
+
+    surveys.survey_answer(actor=agency_procurer, survey=sent, agency=agency, values=_values(sent))
+    before = measure()
+    surveys.survey_answer(actor=other_agency_procurer, survey=sent, agency=other_agency, values=_values(sent))
+    assert measure() == before
+
+
+def test_the_survey_pages_read_in_english(login, sent, cpb_manager, agency_procurer):
+    for user, name in ((cpb_manager, "survey_detail"), (agency_procurer, "survey_answer")):
+        client = login(user)
+        client.cookies["django_language"] = "en"
+        with translation.override("en"):
+            assert client.get(reverse(f"prestudy:{name}", args=[sent.pk])).status_code == 200
