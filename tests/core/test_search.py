@@ -462,3 +462,14 @@ def test_facet_groups_among_the_best_hits_only():
     hits = SearchQuery("avfall").hits(kinds=["solution"], ties=(3, 5))
     assert hits.facet_groups(among=0, page=(4, 2)) == []
     assert len(hits) == 7 and [hit.object_id for hit in hits[4:6]] == ranked[4:6]
+
+
+def test_hits_keep_to_groups_of_facet_values():
+    _faceted()
+    found = lambda facets: {hit.object_id for hit in SearchQuery("sensor").hits(kinds=["solution"], facets=facets)}  # noqa: E731
+    assert found([{"cpv:90", "cpv:34"}]) == {1, 2, 3}
+    assert found([{"cpv:90", "cpv:34"}, {"sme"}]) == {1, 2}
+    assert found([{"cpv:3"}]) == set()  # whole values only: "cpv:3" is not a part of "cpv:34"
+    assert found([set()]) == found(None) == {1, 2, 3, 4, 5}  # an empty group keeps everything
+    with pytest.raises(TypeError):
+        found(["sme"])

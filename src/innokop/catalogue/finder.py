@@ -203,20 +203,18 @@ def solution_search(criteria: Criteria, *, page: object = 1, page_size: int = 20
     """The solutions for the criteria, in order, lazily, and the facets, counted over the search index.
     The page that will be shown (`page`, a number as the request gives it, and `page_size`) is ranked in
     the same statement as the facet counts; another slice asks the index again."""
-    published = Solution.objects.published()
-    filtered = filter_solutions(published, criteria)
     if not criteria.q:
         # Only published solutions are indexed (see indexing): the index's facet values count them.
         facets, total = facets_from_groups(_engine().search_facet_groups(SOLUTION), criteria)
-        ordered = filtered.order_by("-published_at", "-pk").values_list("pk", flat=True)
+        ordered = filter_solutions(Solution.objects.published(), criteria).order_by("-published_at", "-pk").values_list("pk", flat=True)
         return SearchResult(CountedIds(ordered, total), facets)
     query = _engine().SearchQuery(criteria.q)
-    # Without filters the search needs no list of the published solutions; with them, the filtered
-    # solutions are a subquery of the search.
-    scope = {SOLUTION: filtered} if criteria.has_filters else None
-    hits = query.hits(kinds=[SOLUTION], object_ids=scope, ties=tie_seed(criteria.q, SOLUTION))
-    # The facets count over every match (each facet applies the other facets' filters itself), from the
-    # facet values stored beside the index entries: one grouped query, one narrow lookup per match.
+    # The filters are read from the facet values in the index, as the counts are (they mirror `_conditions`,
+    # see indexing), so the search needs no subquery over the solutions' own tables.
+    hits = query.hits(kinds=[SOLUTION], ties=tie_seed(criteria.q, SOLUTION),
+                      facets=list(_selected_values(criteria).values()))
+    # The facets count over the best matches without filters (each facet applies the other facets' filters
+    # itself), from the facet values stored beside the index entries.
     shown = ((_page_number(page) - 1) * page_size, page_size)
     if criteria.has_filters:
         matches = query.hits(kinds=[SOLUTION])

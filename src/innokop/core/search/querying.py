@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 
 from ..models import SearchFacets
-from .indexing import _checked_kind
+from .indexing import _checked_kind, _facet_keys
 from .snippets import _Matcher, _snippet
 from .words import (
     ENTRY_TABLE,
@@ -216,8 +216,26 @@ class _Scope:
     kinds: list[str] | None  # None: every kind
 
 
-def _scope(kinds: Iterable[str] | None, object_ids: dict[str, ObjectIds] | None, vendor: str) -> _Scope | None:
-    """SQL conditions that keep hits within `kinds` and `object_ids`; None when nothing is allowed."""
+def _facet_condition(facets: Iterable[Iterable[str]], vendor: str) -> tuple[str, list[str]]:
+    """Conditions on the entry's facet values (alias ff): in each group, one of its values (exactly, as
+    stored: a value is a word of the space-separated keys)."""
+    sql, params = "", []
+    position = "instr" if vendor == "sqlite" else "strpos"
+    for group in facets:
+        if isinstance(group, str):
+            raise TypeError("facets is a list of groups of values, not one value")
+        values = sorted(set(group))
+        if not values:
+            continue
+        _facet_keys(values)  # the same rules as for indexing
+        sql += " AND (" + " OR ".join([f"{position}(' ' || ff.keys || ' ', %s) > 0"] * len(values)) + ")"
+        params += [f" {value} " for value in values]
+    return sql, params
+
+
+def _scope(kinds: Iterable[str] | None, object_ids: dict[str, ObjectIds] | None, vendor: str,
+           facets: Iterable[Iterable[str]] | None = None) -> _Scope | None:
+    """SQL conditions that keep hits within `kinds`, `object_ids` and `facets`; None when nothing is allowed."""
     if isinstance(kinds, str):
         raise TypeError("kinds is a list of kinds, not one kind")  # set("solution") would be letters
     sql, params = "", []
@@ -251,6 +269,11 @@ def _scope(kinds: Iterable[str] | None, object_ids: dict[str, ObjectIds] | None,
             return None
         sql += " AND (" + " OR ".join(allowed) + ")"
         params += allowed_params
+    if facets is not None:
+        facet_sql, facet_params = _facet_condition(facets, vendor)
+        if facet_sql:
+            sql += f" AND EXISTS (SELECT 1 FROM {FACET_TABLE} ff WHERE ff.entry_id = e.id{facet_sql})"
+            params += facet_params
     return _Scope(sql, params, wanted)
 
 
@@ -491,11 +514,13 @@ class SearchQuery:
         kinds: Iterable[str] | None = None,
         object_ids: dict[str, ObjectIds] | None = None,
         ties: tuple[int, int] | None = None,
+        facets: Iterable[Iterable[str]] | None = None,
     ) -> SearchHits:
         """The hits, lazily (see `search` for `kinds` and `object_ids`; a QuerySet of ids is nested
         as a subquery). `ties` = (a, b) orders equal scores by (object_id·a + b) mod `TIE_MODULUS`,
-        a per-query permutation the caller chooses."""
-        scope = _scope(kinds, object_ids, _vendor())
+        a per-query permutation the caller chooses. `facets`: groups of facet values; a hit has one
+        value of every group (`SearchDocument.facets`), read from the index like the counts."""
+        scope = _scope(kinds, object_ids, _vendor(), facets)
         return SearchHits(self.plan if scope is not None else [], scope, ties)
 
     def snippets(self, kind: str, object_ids: Iterable[int]) -> dict[int, SafeString]:
