@@ -88,7 +88,48 @@ def _every_package(client: Client) -> list[dict]:
     return packages
 
 
-def test_every_package_of_the_demo_validates_against_the_schemas_and_libcoveocds(demo, client):
+def _every_kind_of_release() -> None:
+    """What the demo does not have yet, made the way the services make it: a terminated agreement, a clarification
+    and an extended deadline on a decided call-off, sales reported for a call-off contract."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from innokop.accounts.models import Membership, Role
+    from innokop.agreements.services import agreement_terminate
+    from innokop.calloffs.models import Clarification, ClarificationKind
+    from innokop.core.audit import audit_log
+    from innokop.followup.quarters import Quarter
+    from innokop.followup.services import sales
+
+    agreement = FrameworkAgreement.objects.get(reference="IK-2026-003")
+    manager = Membership.objects.filter(organisation=agreement.owner, role=Role.FRAMEWORK_MANAGER).first().user
+    agreement_terminate(actor=manager, agreement=agreement, reason="Inga fler avrop behövs")
+    awarded = CallOff.objects.get(status=CallOffStatus.AWARDED)
+    Clarification.objects.create(calloff=awarded, kind=ClarificationKind.ADDENDUM, title="Förtydligande om leverans",
+                                 published_by=awarded.created_by, published_at=awarded.published_at + timedelta(days=1))
+    audit_log(actor=None, verb="calloff.deadline_extended", obj=awarded, organisation=awarded.agency,
+              payload={"from": (awarded.tender_deadline - timedelta(days=2)).isoformat(),
+                       "to": awarded.tender_deadline.isoformat(), "reason": "Fler frågor", "moved": {}})
+    calloff = CallOff.objects.get(reference="AV-2026-0013")
+    contract = calloff.contract
+    representative = Membership.objects.filter(organisation=contract.supplier,
+                                               role=Role.SUPPLIER_REPRESENTATIVE).first().user
+    current = calloff.lot.agreement.sales_reports.current().get(supplier=contract.supplier, year=2026, quarter=3)
+    rows = [sales.RowInput(amount=row.amount, buyer=row.buyer, lot=row.lot) for row in current.rows.all()]
+    rows.append(sales.RowInput(amount=Decimal("99000"), buyer=contract.agency, lot=calloff.lot))
+    sales.sales_report_submit(actor=representative, agreement=calloff.lot.agreement, supplier=contract.supplier,
+                              quarter=Quarter(2026, 3), rows=rows, correction_reason="En köpare saknades")
+    tags = {tag for release in mapping.all_releases(clock.now()) for tag in release.data["tag"]}
+    assert tags == {"planning", "tender", "tenderAmendment", "tenderCancellation", "award", "contract",
+                    "implementation", "contractTermination"}
+
+
+def test_every_package_of_the_demo_validates_against_the_schemas_and_libcoveocds(demo, client,
+                                                                                 django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _every_kind_of_release()
+        BulkFile.objects.all().delete()
+        call_command("ocds_bulk", stdout=io.StringIO())
     packages = _every_package(client)
     bulk = BulkFile.objects.ready().get()
     with zipfile.ZipFile(io.BytesIO(bulk.file.read())) as archive:
