@@ -81,6 +81,7 @@ ROWS = {
     "prestudy:prestudy_decide": Row(_url("prestudy:prestudy_decide", "prestudy"), CPB_CASE),
     "prestudy:survey_create": Row(_url("prestudy:survey_create", "prestudy"), CPB_CASE),
     "prestudy:survey_detail": Row(_url("prestudy:survey_detail", "sent_survey"), CPB_CASE),
+    "prestudy:survey_edit": Row(_url("prestudy:survey_edit", "draft_survey"), CPB_CASE),
     "prestudy:survey_question_add": Row(_url("prestudy:survey_question_add", "draft_survey"), CPB_CASE),
     "prestudy:survey_question_remove": Row(
         lambda w: reverse("prestudy:survey_question_remove", args=[w.extra["draft_survey"].pk,
@@ -96,6 +97,8 @@ ROWS = {
     "prestudy:rfi_list": Row(static("prestudy:rfi_list"), OPEN),
     # A draft request is its purchasing body's; a published one is public (tests/prestudy/test_market.py).
     "prestudy:rfi_detail": Row(_url("prestudy:rfi_detail", "draft_rfi"), {"anonymous": 404, "cpb": 200, "*": 404}),
+    # A published request no longer changes: the page says so (its purchasing body) with the refusal on a post.
+    "prestudy:rfi_edit": Row(_url("prestudy:rfi_edit", "draft_rfi"), CPB_CASE),
     "prestudy:rfi_document_add": Row(_url("prestudy:rfi_document_add", "rfi"), CPB_CHANGES_PUBLIC),
     "prestudy:rfi_publish": Row(_url("prestudy:rfi_publish", "draft_rfi"), {"anonymous": 302, "cpb": 302, "*": 404},
                                 "post"),

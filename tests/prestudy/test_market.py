@@ -311,3 +311,18 @@ def test_the_answers_and_the_log_read_in_a_fixed_number_of_queries(client, login
         market.rfi_answer(actor=member(organisation, Role.SUPPLIER_REPRESENTATIVE), dialogue=rfi,
                           supplier=organisation, answers=[f"Svar {n}", ""])
     assert [measure(url) for url in pages] == before
+
+
+def test_a_draft_request_changes_and_a_published_one_does_not(login, draft_rfi, cpb_manager):
+    client = login(cpb_manager)
+    url = reverse("prestudy:rfi_edit", args=[draft_rfi.pk])
+    response = client.post(url, {"title": "Ny rubrik", "description": "Ny text", "questions": "En fråga",
+                                 "deadline": "2027-04-20T12:00"})
+    assert response.status_code == 302
+    draft_rfi.refresh_from_db()
+    assert draft_rfi.title == "Ny rubrik" and draft_rfi.question_list == ["En fråga"]
+    market.market_dialogue_publish(actor=cpb_manager, dialogue=draft_rfi)
+    refused = client.post(url, {"title": "Igen", "description": "x", "questions": "y", "deadline": "2027-04-20T12:00"})
+    assert refused.status_code == 422
+    draft_rfi.refresh_from_db()
+    assert draft_rfi.title == "Ny rubrik"

@@ -259,3 +259,20 @@ def test_the_survey_pages_read_in_english(login, sent, cpb_manager, agency_procu
         client.cookies["django_language"] = "en"
         with translation.override("en"):
             assert client.get(reverse(f"prestudy:{name}", args=[sent.pk])).status_code == 200
+
+
+def test_a_draft_survey_changes_and_a_sent_one_does_not(login, draft, cpb_manager, agency, other_agency, clock):
+    client = login(cpb_manager)
+    url = reverse("prestudy:survey_edit", args=[draft.pk])
+    assert client.get(url).context["form"].initial["deadline"] == DEADLINE
+    response = client.post(url, {"title": "Ny rubrik", "introduction": "Ny text", "deadline": "2027-04-20T12:00",
+                                 "sector": "", "agencies": [str(other_agency.pk)]})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == "Ny rubrik" and list(draft.recipients.all()) == [other_agency]
+    assert AuditEvent.objects.filter(verb="survey.updated").exists()
+    surveys.survey_send(actor=cpb_manager, survey=draft)
+    with pytest.raises(SurveyError) as refused:
+        surveys.survey_update(actor=cpb_manager, survey=draft, title="Igen", introduction="x", deadline=DEADLINE,
+                              agencies=[agency])
+    assert refused.value.code == "survey_sent"

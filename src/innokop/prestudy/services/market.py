@@ -67,11 +67,7 @@ def _require_open_prestudy(prestudy: PreStudy) -> None:
 # --- requests for information ----------------------------------------------------------------------------------
 
 
-def market_dialogue_create(*, actor, prestudy: PreStudy, title: str, description: str, questions: str,
-                           deadline: datetime) -> MarketDialogue:
-    """A draft request for information; documents are added to it, then it is published."""
-    _require_manager(actor, prestudy)
-    _require_open_prestudy(prestudy)
+def _clean_dialogue(*, title: str, description: str, questions: str, deadline: datetime) -> None:
     problems = []
     if not title.strip():
         problems.append(Problem("title", _("Give the request a title.")))
@@ -83,6 +79,14 @@ def market_dialogue_create(*, actor, prestudy: PreStudy, title: str, description
         problems.append(Problem("deadline", _("The last time to answer is in the future.")))
     if problems:
         raise MarketError(problems[0].message, code="invalid_dialogue", problems=problems)
+
+
+def market_dialogue_create(*, actor, prestudy: PreStudy, title: str, description: str, questions: str,
+                           deadline: datetime) -> MarketDialogue:
+    """A draft request for information; documents are added to it, then it is published."""
+    _require_manager(actor, prestudy)
+    _require_open_prestudy(prestudy)
+    _clean_dialogue(title=title, description=description, questions=questions, deadline=deadline)
     with transaction.atomic():
         dialogue = MarketDialogue.objects.create(prestudy=prestudy, title=title.strip(), description=description.strip(),
                                                  questions=questions.strip(), deadline=deadline, created_by=actor,
@@ -90,6 +94,26 @@ def market_dialogue_create(*, actor, prestudy: PreStudy, title: str, description
         audit_log(actor=actor, verb="market_dialogue.created", obj=dialogue, organisation=prestudy.owner,
                   payload={"prestudy": prestudy.reference, "title": dialogue.title, "deadline": deadline.isoformat(),
                            "questions": dialogue.question_list})
+    return dialogue
+
+
+def market_dialogue_update(*, actor, dialogue: MarketDialogue, title: str, description: str, questions: str,
+                           deadline: datetime) -> MarketDialogue:
+    """Changes a draft request. A published one keeps its questions and deadline: every supplier answers the same
+    request."""
+    _require_manager(actor, dialogue.prestudy)
+    _clean_dialogue(title=title, description=description, questions=questions, deadline=deadline)
+    with transaction.atomic():
+        locked = MarketDialogue.objects.select_for_update().get(pk=dialogue.pk)
+        if locked.status != DialogueStatus.DRAFT:
+            raise MarketError(_("The request is published: it no longer changes, so every supplier answers the same "
+                                "request."), code="already_published", status=409)
+        locked.title, locked.description = title.strip(), description.strip()
+        locked.questions, locked.deadline = questions.strip(), deadline
+        locked.save(update_fields=["title", "description", "questions", "deadline"])
+        audit_log(actor=actor, verb="market_dialogue.updated", obj=locked, organisation=locked.prestudy.owner,
+                  payload={"title": locked.title, "deadline": deadline.isoformat(), "questions": locked.question_list})
+    dialogue.refresh_from_db()
     return dialogue
 
 

@@ -73,12 +73,8 @@ def _require_open_prestudy(prestudy: PreStudy) -> None:
                           status=409)
 
 
-def survey_create(*, actor, prestudy: PreStudy, title: str, introduction: str, deadline: datetime,
-                  agencies=(), sector: str | None = None) -> Survey:
-    """A draft survey: questions are added to it, then it is sent. `sector` ("all" or a `Sector` value) asks every
-    agency of it; otherwise the `agencies` chosen."""
-    _require_manager(actor, prestudy)
-    _require_open_prestudy(prestudy)
+def _clean_survey(*, title: str, introduction: str, deadline: datetime, agencies, sector: str | None) -> list:
+    """The chosen agencies, or the refusal naming every field that is wrong."""
     problems = []
     if not title.strip():
         problems.append(Problem("title", _("Give the survey a title.")))
@@ -93,6 +89,17 @@ def survey_create(*, actor, prestudy: PreStudy, title: str, introduction: str, d
         problems.append(Problem("agencies", _("Choose the agencies to ask, or a sector.")))
     if problems:
         raise SurveyError(problems[0].message, code="invalid_survey", problems=problems)
+    return chosen
+
+
+def survey_create(*, actor, prestudy: PreStudy, title: str, introduction: str, deadline: datetime,
+                  agencies=(), sector: str | None = None) -> Survey:
+    """A draft survey: questions are added to it, then it is sent. `sector` ("all" or a `Sector` value) asks every
+    agency of it; otherwise the `agencies` chosen."""
+    _require_manager(actor, prestudy)
+    _require_open_prestudy(prestudy)
+    chosen = _clean_survey(title=title, introduction=introduction, deadline=deadline, agencies=agencies,
+                           sector=sector)
     with transaction.atomic():
         survey = Survey.objects.create(prestudy=prestudy, title=title.strip(), introduction=introduction.strip(),
                                        deadline=deadline, recipient_rule=recipient_rule(sector), created_by=actor,
@@ -102,6 +109,26 @@ def survey_create(*, actor, prestudy: PreStudy, title: str, introduction: str, d
         audit_log(actor=actor, verb="survey.created", obj=survey, organisation=prestudy.owner,
                   payload={"prestudy": prestudy.reference, "title": survey.title, "deadline": deadline.isoformat(),
                            "rule": survey.recipient_rule, "agencies": sorted(a.pk for a in chosen)})
+    return survey
+
+
+def survey_update(*, actor, survey: Survey, title: str, introduction: str, deadline: datetime, agencies=(),
+                  sector: str | None = None) -> Survey:
+    """Changes a draft survey: its title, introduction, deadline and who is asked."""
+    _require_manager(actor, survey.prestudy)
+    chosen = _clean_survey(title=title, introduction=introduction, deadline=deadline, agencies=agencies,
+                           sector=sector)
+    with transaction.atomic():
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        _require_draft(locked)
+        locked.title, locked.introduction, locked.deadline = title.strip(), introduction.strip(), deadline
+        locked.recipient_rule = recipient_rule(sector)
+        locked.save(update_fields=["title", "introduction", "deadline", "recipient_rule"])
+        locked.recipients.set([] if sector else chosen)
+        audit_log(actor=actor, verb="survey.updated", obj=locked, organisation=locked.prestudy.owner,
+                  payload={"title": locked.title, "deadline": deadline.isoformat(), "rule": locked.recipient_rule,
+                           "agencies": sorted(a.pk for a in chosen)})
+    survey.refresh_from_db()
     return survey
 
 

@@ -57,6 +57,24 @@ def rfi_create(request, pk: int):
                   status=422 if form.errors else 200)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def rfi_edit(request, pk: int):
+    dialogue = get_dialogue_for_actor(request.actor, pk, write=True)
+    form = DialogueForm(posted(request), initial={"title": dialogue.title, "description": dialogue.description,
+                                                  "questions": dialogue.questions, "deadline": dialogue.deadline})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.market_dialogue_update(actor=request.user, dialogue=dialogue, **form.cleaned_data)
+        except REFUSALS as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The request is saved."))
+            return redirect("prestudy:rfi_detail", dialogue.pk)
+    return render(request, "prestudy/rfi_form.html", {"prestudy": dialogue.prestudy, "form": form,
+                                                      "dialogue": dialogue}, status=422 if form.errors else 200)
+
+
 @require_safe
 def rfi_detail(request, pk: int):
     dialogue = get_dialogue_for_actor(request.actor, pk)

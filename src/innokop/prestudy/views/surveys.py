@@ -37,6 +37,29 @@ def survey_create(request, pk: int):
                   status=422 if form.errors else 200)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_edit(request, pk: int):
+    survey = get_survey_for_cpb(request.actor, pk, write=True)
+    sector = survey.recipient_rule.partition(":")[2]
+    form = SurveyForm(posted(request), initial={
+        "title": survey.title, "introduction": survey.introduction, "deadline": survey.deadline, "sector": sector,
+        "agencies": survey.recipients.all()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.survey_update(actor=request.user, survey=survey, title=data["title"],
+                                   introduction=data["introduction"], deadline=data["deadline"],
+                                   agencies=list(data["agencies"]), sector=data["sector"] or None)
+        except REFUSALS as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The survey is saved."))
+            return redirect("prestudy:survey_detail", survey.pk)
+    return render(request, "prestudy/survey_form.html", {"prestudy": survey.prestudy, "form": form, "survey": survey},
+                  status=422 if form.errors else 200)
+
+
 def _rate_chart(results: services.SurveyResults) -> Chart:
     return Chart(title=_("Agencies asked and answers so far"),
                  description=_("For each sector, how many agencies were asked and how many have answered."),
