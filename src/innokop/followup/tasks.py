@@ -22,8 +22,9 @@ def send_contract_expiry_alerts() -> int:
 
 @task()
 def send_followup_reminders() -> int:
-    """Reminders before and after each follow-up request's deadline; safe to run again (each is sent once). Whether a
-    round is overdue is read from the clock, whether or not this has run."""
+    """The requests of scheduled rounds, the reminders before and after each deadline and the buyer's reminders of
+    rounds waiting for assessment; safe to run again (each is sent once). Whether a round is requested or overdue
+    is read from the clock, whether or not this has run."""
     from .services.plans import followup_reminders_send
 
     return followup_reminders_send()
