@@ -326,3 +326,13 @@ def test_a_draft_request_changes_and_a_published_one_does_not(login, draft_rfi, 
     assert refused.status_code == 422
     draft_rfi.refresh_from_db()
     assert draft_rfi.title == "Ny rubrik"
+
+
+def test_the_pre_study_page_lists_what_was_shared_with_some_suppliers(login, prestudy, cpb_manager, supplier_org):
+    market.contact_record(actor=cpb_manager, prestudy=prestudy, supplier=supplier_org, kind="question",
+                          summary="Fråga om volymer.", shared="Volymen är cirka 400 kärl.")
+    market.contact_record(actor=cpb_manager, prestudy=prestudy, supplier=supplier_org, kind="other",
+                          summary="Ett samtal utan något nytt.")
+    page = login(cpb_manager).get(reverse("prestudy:prestudy_detail", args=[prestudy.pk])).content.decode()
+    shared = page.split('id="shared"')[1].split("</ul>")[0]
+    assert "Volymen är cirka 400 kärl." in shared and "Ett samtal utan något nytt." not in shared

@@ -84,7 +84,7 @@ def prestudy_detail(request, pk: int):
                                              answered=Count("answers", distinct=True)),
         "dialogues": prestudy.dialogues.annotate(answered=Count("responses")),
         "market_entries": prestudy.market_entries.select_related("solution", "supplier"),
-        "shared_count": shared_with_some(prestudy).count(),
+        "shared": list(shared_with_some(prestudy)),
         "totals": aggregation.totals(needs, public=False, with_budget=True),
         "moves": [(status, PreStudyStatus(status).label) for status in sorted(moves, key=_order)],
         "can_decide": manages and prestudy.status == PreStudyStatus.CONCLUDED,
