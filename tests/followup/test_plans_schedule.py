@@ -215,3 +215,27 @@ def test_the_framework_manager_states_the_sanctions_on_the_agreement_s_edit_page
     detail = client.get(reverse("agreements:agreement_detail", args=[agreement.pk])).content.decode()
     assert "1 000 kr per påbörjad vecka" in detail
     assert agreement_services.AGREEMENT_FIELDS[-2:] == ("sanctions", "liquidated_damages_terms")
+
+
+def test_after_a_change_of_frequency_only_the_new_schedule_s_coming_days_are_requested_by_themselves(
+        plan, agency_procurer, clock):
+    item = plan.items.get(identifier="K2")
+    clock.set(at(2027, 8, 10, 9))
+    services.plan_item_change(actor=agency_procurer, item=item, reason="Tätare uppföljning efter klagomål.",
+                              frequency="monthly")
+    clock.set(at(2027, 9, 1, 9))
+    services.rounds_open_due([plan])
+    # the quarterly days reached before the change (3 May, 2 August), then the monthly 1 September; not the monthly
+    # days of the past (1 June, 1 July), which stay for the buyer to request
+    assert [r.scheduled_on for r in k2_rounds(plan)] == [date(2027, 5, 3), date(2027, 8, 2), date(2027, 9, 1)]
+    due = [day for i, _s, day in services.due_rounds(plan, date(2027, 9, 1)) if i == item]
+    assert date(2027, 6, 1) in due and date(2027, 7, 1) in due
+
+
+def test_an_item_no_longer_followed_up_is_not_requested_by_itself(plan, agency_procurer, clock):
+    item = plan.items.get(identifier="K2")
+    clock.set(at(2027, 6, 10, 9))
+    services.plan_item_change(actor=agency_procurer, item=item, reason="Ersätts av extern granskning.", active=False)
+    clock.set(at(2027, 9, 1, 9))
+    services.rounds_open_due([plan])
+    assert [r.scheduled_on for r in k2_rounds(plan)] == [date(2027, 5, 3)]

@@ -126,8 +126,8 @@ def scheduled_round_deadline(day: date) -> datetime:
 
 
 def rounds_open_due(plans, now: datetime | None = None) -> int:
-    """Makes the row of every scheduled round whose working day has come, from the day the item is in the plan
-    (earlier days stay for the buyer to request by hand); returns how many were made.
+    """Makes the row of every round the schedule has requested by itself up to today (`automatic_days`); returns
+    how many were made.
 
     Idempotent and safe when two readers race: one round per item, supplier and day (a unique constraint). The
     round counts as requested from the start of its day and its deadline is computed from that day, so the state is
@@ -136,10 +136,41 @@ def rounds_open_due(plans, now: datetime | None = None) -> int:
     today = local_date(now or clock.now())
     made = 0
     for plan in plans:
-        for item, supplier, day in due_rounds(plan, today):
-            if day >= local_date(item.created_at):
-                made += _round_open_scheduled(plan, item, supplier, day)
+        items = [item for item in plan.items.prefetch_related("changes").order_by("id")
+                 if item.active or item.changes.all()]
+        days = {item.pk: automatic_days(item, plan, today) for item in items}
+        if not any(days.values()):
+            continue
+        suppliers = plan_suppliers(plan)
+        made_before = set(FollowUpRound.objects.filter(plan=plan).values_list("item_id", "supplier_id", "scheduled_on"))
+        for item in items:
+            for day in days[item.pk]:
+                for supplier in suppliers:
+                    if (item.pk, supplier.pk, day) not in made_before:
+                        made += _round_open_scheduled(plan, item, supplier, day)
     return made
+
+
+def automatic_days(item: PlanItem, plan: FollowUpPlan, today: date) -> list[date]:
+    """The days up to today on which the item's schedule requested a round by itself: from the day the item was put
+    in the plan, on the schedule of the frequency it had on each day (a change of frequency, or following the item
+    up again, starts a new schedule after the day of the change; the days the old one had reached stay requested).
+    Earlier days, before the item was in the plan, are for the buyer to request if they are needed."""
+    steps = sorted((c for c in item.changes.all() if {"frequency", "active"} & set(c.changes)),
+                   key=lambda c: (c.changed_at, c.pk))
+    frequency = next((c.changes["frequency"][0] for c in steps if "frequency" in c.changes), item.frequency)
+    active = next((c.changes["active"][0] == "True" for c in steps if "active" in c.changes), item.active)
+    periods = [(local_date(item.created_at), frequency, active)]
+    for change in steps:
+        frequency = change.changes["frequency"][1] if "frequency" in change.changes else frequency
+        active = change.changes["active"][1] == "True" if "active" in change.changes else active
+        periods.append((local_date(change.changed_at) + timedelta(days=1), frequency, active))
+    days = set()
+    for n, (since, frequency, active) in enumerate(periods):
+        until = min(periods[n + 1][0] - timedelta(days=1), today) if n + 1 < len(periods) else today
+        if active:
+            days |= {d for d in schedule(frequency, plan.starts_on, plan.ends_on) if since <= d <= until}
+    return sorted(days)
 
 
 def _round_open_scheduled(plan: FollowUpPlan, item: PlanItem, supplier: Organisation, day: date) -> int:
