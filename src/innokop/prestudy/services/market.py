@@ -168,13 +168,14 @@ def market_dialogue_publish(*, actor, dialogue: MarketDialogue) -> MarketDialogu
         locked.move_to(DialogueStatus.PUBLISHED)
         locked.published_at = clock.now()
         locked.save(update_fields=["status", "published_at"])
-        Document.objects.filter(attached_to=locked.document_key, owner_id=locked.prestudy.owner_id).update(
-            is_public=True)
+        made_public = Document.objects.filter(attached_to=locked.document_key,
+                                              owner_id=locked.prestudy.owner_id).update(is_public=True)
         suppliers = matching_suppliers(locked.prestudy)
         _log(prestudy=locked.prestudy, dialogue=locked, kind=ContactKind.RFI_PUBLISHED, actor=actor,
              details={"told": [s.name for s in suppliers]})
         audit_log(actor=actor, verb="market_dialogue.published", obj=locked, organisation=locked.prestudy.owner,
-                  payload={"told": [s.pk for s in suppliers], "deadline": locked.deadline.isoformat()})
+                  payload={"told": [s.pk for s in suppliers], "deadline": locked.deadline.isoformat(),
+                           "documents_made_public": made_public})
         notify(recipients=_members([s.pk for s in suppliers]), kind="prestudy.rfi_published",
                subject=gettext_lazy("Request for information: %(title)s"),
                body=gettext_lazy("%(body)s asks the market about %(title)s, in your field. Any registered supplier "
