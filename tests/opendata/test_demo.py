@@ -16,10 +16,13 @@ from innokop.accounts.models import Organisation, User
 from innokop.agreements.models import FrameworkAgreement
 from innokop.calloffs.models import CallOff, CallOffStatus
 from innokop.core import clock
+from innokop.core.calendar import local_date
 from innokop.opendata import mapping, publishing
 from innokop.opendata.models import BulkFile
 from innokop.opendata.validation import package_errors
 from innokop.prestudy.models import Need
+
+from . import demo_picks as picks
 
 STANDARD_ZIP = Path(__file__).parent / "data" / "standard-1__1__5.zip"
 NOT_PUBLIC = {CallOffStatus.DRAFT, CallOffStatus.SCHEDULED, CallOffStatus.OPEN, CallOffStatus.TENDERING,
@@ -98,27 +101,28 @@ def _every_kind_of_release() -> None:
     from innokop.agreements.services import agreement_terminate
     from innokop.calloffs.models import Clarification, ClarificationKind
     from innokop.core.audit import audit_log
-    from innokop.followup.quarters import Quarter
     from innokop.followup.services import sales
 
-    agreement = FrameworkAgreement.objects.get(reference="IK-2026-003")
-    manager = Membership.objects.filter(organisation=agreement.owner, role=Role.FRAMEWORK_MANAGER).first().user
-    agreement_terminate(actor=manager, agreement=agreement, reason="Inga fler avrop behövs")
-    awarded = CallOff.objects.get(status=CallOffStatus.AWARDED)
+    awarded = picks.awarded()
     Clarification.objects.create(calloff=awarded, kind=ClarificationKind.ADDENDUM, title="Förtydligande om leverans",
                                  published_by=awarded.created_by, published_at=awarded.published_at + timedelta(days=1))
     audit_log(actor=None, verb="calloff.deadline_extended", obj=awarded, organisation=awarded.agency,
               payload={"from": (awarded.tender_deadline - timedelta(days=2)).isoformat(),
                        "to": awarded.tender_deadline.isoformat(), "reason": "Fler frågor", "moved": {}})
-    calloff = CallOff.objects.get(reference="AV-2026-0013")
+    calloff, current = picks.with_sales_report()
     contract = calloff.contract
     representative = Membership.objects.filter(organisation=contract.supplier,
                                                role=Role.SUPPLIER_REPRESENTATIVE).first().user
-    current = calloff.lot.agreement.sales_reports.current().get(supplier=contract.supplier, year=2026, quarter=3)
     rows = [sales.RowInput(amount=row.amount, buyer=row.buyer, lot=row.lot) for row in current.rows.all()]
     rows.append(sales.RowInput(amount=Decimal("99000"), buyer=contract.agency, lot=calloff.lot))
     sales.sales_report_submit(actor=representative, agreement=calloff.lot.agreement, supplier=contract.supplier,
-                              quarter=Quarter(2026, 3), rows=rows, correction_reason="En köpare saknades")
+                              quarter=current.period, rows=rows, correction_reason="En köpare saknades")
+    # Terminated: an agreement in force other than those of the call-offs above.
+    used = {awarded.lot.agreement_id, calloff.lot.agreement_id}
+    agreement = next(a for a in FrameworkAgreement.objects.published().exclude(pk__in=used).order_by("reference")
+                     if a.status(local_date(clock.now())) == "active")
+    manager = Membership.objects.filter(organisation=agreement.owner, role=Role.FRAMEWORK_MANAGER).first().user
+    agreement_terminate(actor=manager, agreement=agreement, reason="Inga fler avrop behövs")
     tags = {tag for release in mapping.all_releases(clock.now()) for tag in release.data["tag"]}
     assert tags == {"planning", "tender", "tenderAmendment", "tenderCancellation", "award", "contract",
                     "implementation", "contractTermination"}
@@ -252,4 +256,4 @@ def test_a_call_off_cancelled_before_its_publication_is_never_published(demo):
     ocids = {release.ocid for release in mapping.all_releases(later)}
     assert mapping.calloff_ocid(draft) not in ocids and mapping.calloff_ocid(scheduled) not in ocids
     # One cancelled after its publication is published, with its cancellation.
-    assert mapping.calloff_ocid(CallOff.objects.get(reference="AV-2026-0010")) in ocids
+    assert mapping.calloff_ocid(picks.cancelled_after_publication()) in ocids

@@ -11,13 +11,13 @@ from django.urls import reverse
 
 from innokop.accounts.identifiers import is_personal_identity_number
 from innokop.accounts.models import Membership, Role
-from innokop.calloffs.models import CallOff
 from innokop.core import clock
 from innokop.core.audit import audit_log
-from innokop.followup.quarters import Quarter
 from innokop.followup.services import sales
 from innokop.opendata import mapping, publishing
 from innokop.opendata.validation import package_errors
+
+from . import demo_picks as picks
 
 SOLE_TRADER = "811218-9876"  # a personal identity number (the month's first digit is 0 or 1)
 
@@ -42,7 +42,7 @@ def test_a_personal_identity_number_is_told_from_an_organisation_number():
 
 
 def test_a_sole_traders_organisation_number_never_appears(demo, client):
-    contract = CallOff.objects.get(reference="AV-2026-0009").contract
+    contract = picks.contracted().contract
     supplier = contract.supplier
     supplier.org_number = SOLE_TRADER
     supplier.save(update_fields=["org_number"])
@@ -64,21 +64,20 @@ def test_a_sole_traders_organisation_number_never_appears(demo, client):
 
 
 def test_reported_sales_are_transactions_and_follow_up_rounds_milestones(demo):
-    calloff = CallOff.objects.get(reference="AV-2026-0013")
+    calloff, current = picks.with_sales_report()
     contract = calloff.contract
     ocid = mapping.calloff_ocid(calloff)
-    assert "implementation" not in json.dumps(_record(ocid)["compiledRelease"].get("contracts", []))
+    assert "transactions" not in json.dumps(_record(ocid)["compiledRelease"].get("contracts", []))
     representative = Membership.objects.filter(organisation=contract.supplier,
                                                role=Role.SUPPLIER_REPRESENTATIVE).first().user
     agreement = calloff.lot.agreement
-    current = agreement.sales_reports.current().get(supplier=contract.supplier, year=2026, quarter=3)
     rows = [sales.RowInput(amount=row.amount, buyer=row.buyer, lot=row.lot) for row in current.rows.all()]
     rows.append(sales.RowInput(amount=Decimal("123456.50"), buyer=contract.agency, lot=calloff.lot))
     report = sales.sales_report_submit(actor=representative, agreement=agreement, supplier=contract.supplier,
-                                       quarter=Quarter(2026, 3), rows=rows, correction_reason="A buyer was missing")
+                                       quarter=current.period, rows=rows, correction_reason="A buyer was missing")
     compiled = _record(ocid)["compiledRelease"]
     transactions = compiled["contracts"][0]["implementation"]["transactions"]
-    assert transactions == [{"id": "2026Q3", "date": mapping.when(report.submitted_at),
+    assert transactions == [{"id": f"{current.year}Q{current.quarter}", "date": mapping.when(report.submitted_at),
                              "value": {"amount": 123456.5, "currency": "SEK"},
                              "payer": mapping.reference(contract.agency),
                              "payee": mapping.reference(contract.supplier)}]
@@ -86,7 +85,7 @@ def test_reported_sales_are_transactions_and_follow_up_rounds_milestones(demo):
     assert package_errors(publishing.record_package(releases, uri="/x", published=clock.now())) == []
     assert package_errors(publishing.release_package(releases, uri="/x", published=clock.now())) == []
     # The contract with a follow-up plan has its rounds as milestones: the schedule, never the answers.
-    with_plan = CallOff.objects.get(reference="AV-2026-0009")
+    with_plan = picks.with_plan()
     milestones = _record(mapping.calloff_ocid(with_plan))["compiledRelease"]["contracts"][0]["implementation"][
         "milestones"]
     rounds = list(with_plan.contract.followup_plan.rounds.all())
@@ -95,7 +94,7 @@ def test_reported_sales_are_transactions_and_follow_up_rounds_milestones(demo):
 
 
 def test_an_extended_tender_deadline_is_a_tender_amendment_read_from_the_audit_trail(demo):
-    calloff = CallOff.objects.get(reference="AV-2026-0009")
+    calloff = picks.contracted()
     first, later = calloff.tender_deadline - timedelta(days=3), calloff.tender_deadline
     # The shape `calloffs.services.dialogue.deadline_extend` writes: the deadline before and after.
     audit_log(actor=None, verb="calloff.deadline_extended", obj=calloff, organisation=calloff.agency,
@@ -136,7 +135,7 @@ def test_the_incremental_feed_pages_with_a_cursor_and_misses_nothing(demo, clien
     assert [r["id"] for page in pages for r in page["releases"]] == [r.id for r in releases]
     # A release about an earlier event that became public later is found by whoever asks "since" after the event:
     # the awarded call-off's tender is dated at its publication and public from the decision.
-    awarded = CallOff.objects.get(reference="AV-2026-0008")
+    awarded = picks.awarded()
     tender = next(r for r in releases if r.id == f"{mapping.calloff_ocid(awarded)}-tender")
     since = tender.public_from - timedelta(seconds=1)
     assert mapping.when(awarded.published_at) < mapping.when(since)
@@ -151,8 +150,8 @@ def test_a_cursor_it_did_not_give_and_an_unknown_process_are_refused(demo, clien
     response = client.get(reverse("api:ocds_releases") + "?cursor=bm9uc2Vuc2U")
     assert response.status_code == 422 and response.json()["problems"][0]["field"] == "query.cursor"
     assert client.get(reverse("api:ocds_releases") + "?sort=date").status_code == 422
-    draft = CallOff.objects.get(reference="AV-2026-0001")
+    draft = picks.draft()
     assert client.get(reverse("api:ocds_record", args=[mapping.calloff_ocid(draft)])).status_code == 404
-    contracted = CallOff.objects.get(reference="AV-2026-0009")
+    contracted = picks.contracted()
     record = client.get(reverse("api:ocds_record", args=[mapping.calloff_ocid(contracted)])).json()
     assert [r["ocid"] for r in record["records"]] == [mapping.calloff_ocid(contracted)]
