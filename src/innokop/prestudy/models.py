@@ -576,3 +576,171 @@ class MarketEntry(models.Model):
 
     class Meta:
         ordering = ["prestudy", "kind", "title"]
+
+
+# --- public documents and secrecy (allmän handling): requests, the part-by-part review, the redacted copy --------
+
+
+class DocumentRequestStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    UNDER_REVIEW = "under_review", _("Secrecy under review")
+    RELEASED = "released", _("Released")
+    PARTLY_RELEASED = "partly_released", _("Partly released")
+    REFUSED = "refused", _("Refused")
+
+
+DOCUMENT_REQUEST_DECIDED = {DocumentRequestStatus.RELEASED, DocumentRequestStatus.PARTLY_RELEASED,
+                            DocumentRequestStatus.REFUSED}
+
+
+class SecrecyProvision(models.TextChoices):
+    """The provisions of the Public Access to Information and Secrecy Act (OSL) a part may be withheld under."""
+
+    BUSINESS_SECRET = "31:16", _("OSL 31:16 (the supplier's business and operating conditions)")
+    PROCUREMENT = "19:3", _("OSL 19:3 (tenders until the award decision)")
+
+
+class DocumentRequestQuerySet(models.QuerySet):
+    def reviewed_by(self, actor):
+        """The requests the actor reviews: RFI answers for the purchasing body's framework managers, tenders for the
+        call-off's team while they belong to its agency."""
+        if not actor.user.is_authenticated:
+            return self.none()
+        rfi = Q(dialogue__prestudy__owner_id__in=actor.managed_organisation_ids)
+        tender = Q(calloff__team=actor.user, calloff__agency_id__in=actor.organisation_ids)
+        return self.filter(rfi | tender).distinct()
+
+
+class DocumentRequest(StateMachine, models.Model):
+    """A request for a public document (begäran om allmän handling) from anyone, anonymous allowed: an answer to a
+    request for information or a tender in a call-off. Registered with a deadline ("skyndsamt": a few working
+    days, `settings.INNOKOP_DOCUMENT_REQUEST_DAYS`); the reviewers decide part by part and hand out a copy with the
+    withheld parts redacted. The requester's name and e-mail are personal data: the reviewers only see them."""
+
+    # document_request_review (registered → under review), document_request_decide (under review → released,
+    # partly released or refused from the parts), document_request_refuse_sealed (a tender before the award
+    # decision: refused under OSL 19:3 without review).
+    TRANSITIONS = {
+        DocumentRequestStatus.REGISTERED: {DocumentRequestStatus.UNDER_REVIEW, DocumentRequestStatus.REFUSED},
+        DocumentRequestStatus.UNDER_REVIEW: {DocumentRequestStatus.RELEASED, DocumentRequestStatus.PARTLY_RELEASED,
+                                             DocumentRequestStatus.REFUSED},
+        DocumentRequestStatus.RELEASED: set(),
+        DocumentRequestStatus.PARTLY_RELEASED: set(),
+        DocumentRequestStatus.REFUSED: set(),
+    }
+
+    # What the requester names: a published request for information, or a call-off by its reference ...
+    dialogue = models.ForeignKey(MarketDialogue, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="document_requests")
+    calloff = models.ForeignKey("calloffs.CallOff", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="document_requests")
+    # ... and the document of it the reviewers take up when the review starts.
+    rfi_response = models.ForeignKey(RfiResponse, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="document_requests")
+    tender = models.ForeignKey("calloffs.Tender", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="document_requests")
+    description = models.TextField(_("what is asked for"))
+    requester_name = models.CharField(_("name"), max_length=200, blank=True)
+    requester_email = models.EmailField(_("e-mail address"), blank=True)
+    language = models.CharField(max_length=10, default="sv")
+    status = models.CharField(_("status"), max_length=20, choices=DocumentRequestStatus.choices,
+                              default=DocumentRequestStatus.REGISTERED, db_index=True)
+    registered_at = models.DateTimeField()
+    due_on = models.DateField(_("to be decided by"))
+    review_started_at = models.DateTimeField(null=True, blank=True)
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    copy = models.ForeignKey("core.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = DocumentRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-registered_at", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=Q(dialogue__isnull=False, calloff__isnull=True, tender__isnull=True)
+            | Q(dialogue__isnull=True, calloff__isnull=False, rfi_response__isnull=True),
+            name="document_request_one_document")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"AH-{self.pk:04d}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DOCUMENT_REQUEST_DECIDED
+
+    def is_overdue(self, today) -> bool:
+        return not self.is_decided and today > self.due_on
+
+
+class DocumentRequestPart(models.Model):
+    """One part of the requested document, as stored when the review started, and the decision on it: released,
+    or withheld under an OSL provision with reasons. The redacted copy is written from these texts."""
+
+    request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=500)
+    text = models.TextField(blank=True)
+    # The supplier asked for secrecy on this part (named in its request), shown to the reviewers.
+    secrecy_asked = models.BooleanField(default=False)
+    released = models.BooleanField(null=True)
+    provision = models.CharField(_("provision"), max_length=10, choices=SecrecyProvision.choices, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+
+    class Meta:
+        ordering = ["request", "number"]
+        constraints = [models.UniqueConstraint(fields=["request", "number"], name="document_request_part_unique")]
+
+
+class TenderSecrecyRequest(models.Model):
+    """A supplier's request for secrecy on parts of its tender (OSL 31:16): which parts and why. Kept apart from the
+    sealed content, so the review after the award decision reads it; one per tender, changed by the supplier."""
+
+    tender = models.OneToOneField("calloffs.Tender", on_delete=models.CASCADE, related_name="secrecy_request")
+    parts = models.TextField(_("the parts that should be secret"))
+    reasons = models.TextField(_("why their disclosure would harm the supplier"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField()
+
+
+# --- analysis and conclusion: the checklist of preconditions (owned by the analysis part) --------------------------
+
+
+class ProcurementRoute(models.TextChoices):
+    FRAMEWORK_DIALOGUE = "framework_dialogue", _("Framework agreement with call-offs by dialogue")
+    INNOVATION_PARTNERSHIP = "innovation_partnership", _("Innovation partnership")
+    DYNAMIC_PURCHASING = "dynamic_purchasing", _("Dynamic purchasing system")
+    PRE_COMMERCIAL = "pre_commercial", _("Pre-commercial procurement")
+
+
+class Recommendation(models.TextChoices):
+    PROCURE = "procure", _("Start a procurement")
+    NOT_NOW = "not_now", _("Do not procure now")
+
+
+class Assessment(models.Model):
+    """The purchasing body's checklist of preconditions for a procurement, with its recommendation. `facts`
+    keeps what was computed when it was saved (suppliers, SMEs, the estimated value and the threshold row it was
+    compared with), so the report says what the assessment was based on."""
+
+    prestudy = models.OneToOneField(PreStudy, on_delete=models.CASCADE, related_name="assessment")
+    route = models.CharField(_("procurement route"), max_length=30, choices=ProcurementRoute.choices)
+    route_reasons = models.TextField(_("why this route"))
+    competition = models.TextField(_("assessment of the competition"))
+    contract_years = models.PositiveSmallIntegerField(_("years the agreement would run"), default=4,
+                                                      validators=[MinValueValidator(1), MaxValueValidator(10)])
+    value_note = models.TextField(_("comment on the estimated value"), blank=True)
+    risks = models.TextField(_("risks"))
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices)
+    recommendation_text = models.TextField(_("the recommendation and its grounds"))
+    facts = models.JSONField(default=dict, blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.prestudy.reference}: {self.get_recommendation_display()}"

@@ -229,7 +229,10 @@ INNOKOP_RATE_LIMITS = {
     "password_reset": (5, 60 * 60),
     "registration": (5, 60 * 60),
     "api_token": (10, 60 * 60),
+    "document_request": (5, 60 * 60),
 }
+# A request for a public document is decided "skyndsamt" (TF 2:15): this many working days after it is registered.
+INNOKOP_DOCUMENT_REQUEST_DAYS = int(os.environ.get("INNOKOP_DOCUMENT_REQUEST_DAYS", "3"))
 # The outbox keeps confidential e-mail with its links cut; the embedded demo prints it whole on the
 # server's console instead, where only whoever runs the server reads it (core/mail.py).
 INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE = env_bool("INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE", False)
