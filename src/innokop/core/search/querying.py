@@ -418,13 +418,21 @@ class SearchHits(Sequence[Hit]):
         # One statement: the hits counted (part 2), the facet values of the best hits grouped (part 0) and the
         # page's hits ranked (part 1); the same column types in every part, for PostgreSQL. The best hits are
         # a top-N of the ranking as the index yields them, not a sort of every match; counting is cheap.
-        ctes = [f"{total} AS MATERIALIZED (SELECT count(*) AS n FROM ({ids}) AS counted)"]
-        params = [*ids_params]
+        if among and self._vendor != "sqlite":
+            # PostgreSQL rechecks each match against its tsvector, so a count of its own would match twice:
+            # the ranking counts, in a window over every match, as it goes.
+            ctes = [f"{best} AS MATERIALIZED (SELECT s.*, count(*) OVER () AS n FROM ({scored}) AS s"
+                    f" ORDER BY {self._order('s')} LIMIT {int(among)})",
+                    f"{total} AS MATERIALIZED (SELECT COALESCE(max(n), 0) AS n FROM {best})"]
+            params = [*scored_params]
+        else:
+            ctes = [f"{total} AS MATERIALIZED (SELECT count(*) AS n FROM ({ids}) AS counted)"]
+            params = [*ids_params]
+            if among:
+                ctes.append(f"{best} AS MATERIALIZED (SELECT * FROM ({scored}) AS s ORDER BY {self._order('s')}"
+                            f" LIMIT {int(among)})")
+                params += scored_params
         parts = [f"SELECT 2, CAST(NULL AS text), {total}.n, CAST(NULL AS bigint), CAST(NULL AS float) FROM {total}"]
-        if among:
-            ctes.append(f"{best} AS MATERIALIZED (SELECT * FROM ({scored}) AS s ORDER BY {self._order('s')}"
-                        f" LIMIT {int(among)})")
-            params += scored_params
         if among != 0:
             counted, counted_params = (best, []) if among else (f"({ids})", ids_params)
             parts.append(f"SELECT 0, COALESCE(f.keys, ''), count(*), CAST(NULL AS bigint), CAST(NULL AS float)"
