@@ -686,8 +686,6 @@ class DocumentRequestPart(models.Model):
     number = models.PositiveSmallIntegerField()
     heading = models.CharField(max_length=500)
     text = models.TextField(blank=True)
-    # The supplier asked for secrecy on this part (named in its request), shown to the reviewers.
-    secrecy_asked = models.BooleanField(default=False)
     released = models.BooleanField(null=True)
     provision = models.CharField(_("provision"), max_length=10, choices=SecrecyProvision.choices, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)

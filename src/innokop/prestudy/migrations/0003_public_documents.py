@@ -49,7 +49,6 @@ class Migration(migrations.Migration):
                 ('number', models.PositiveSmallIntegerField()),
                 ('heading', models.CharField(max_length=500)),
                 ('text', models.TextField(blank=True)),
-                ('secrecy_asked', models.BooleanField(default=False)),
                 ('released', models.BooleanField(null=True)),
                 ('provision', models.CharField(blank=True, choices=[('31:16', "OSL 31:16 (the supplier's business and operating conditions)"), ('19:3', 'OSL 19:3 (tenders until the award decision)')], max_length=10, verbose_name='provision')),
                 ('reasons', models.TextField(blank=True, verbose_name='reasons')),
