@@ -239,3 +239,12 @@ def test_an_item_no_longer_followed_up_is_not_requested_by_itself(plan, agency_p
     clock.set(at(2027, 9, 1, 9))
     services.rounds_open_due([plan])
     assert [r.scheduled_on for r in k2_rounds(plan)] == [date(2027, 5, 3)]
+
+
+def test_the_agreement_api_names_the_sanctions_it_provides(setup, client):
+    body = client.get(f"/api/agreements/{setup.agreement.pk}").json()
+    assert body["sanctions"] == ["remark", "price_reduction", "liquidated_damages", "termination"]
+    assert body["liquidated_damages_terms"] == "5 000 kronor per påbörjad vecka"
+    setup.agreement.sanctions = []
+    setup.agreement.save()
+    assert client.get(f"/api/agreements/{setup.agreement.pk}").json()["sanctions"] == ["remark"]

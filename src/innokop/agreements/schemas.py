@@ -84,5 +84,14 @@ class AgreementOut(AgreementSummaryOut):
                                                                 "latest (they may outlive the agreement).")
     max_contract_months: int | None = Field(None, description="The longest call-off contract, in months.")
     entitled_categories: list[str]
+    sanctions: list[str] = Field(description="The sanctions a deviation found in follow-up can be escalated to: "
+                                             "remark, price_reduction, liquidated_damages, termination; a remark "
+                                             "only when the agreement states none.")
+    liquidated_damages_terms: str = Field(description="The amount of the liquidated damages (vite) or the rule "
+                                                      "they are computed by.")
     cpv_codes: list[CpvOut]
     lots: list[LotOut]
+
+    @staticmethod
+    def resolve_sanctions(obj) -> list[str]:
+        return [str(kind) for kind in obj.offered_sanctions]
