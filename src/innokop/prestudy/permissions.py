@@ -14,9 +14,19 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from innokop.accounts.models import Organisation, OrganisationKind, Role
+from innokop.calloffs.models import Tender
 from innokop.core.permissions import get_for_actor
 
-from .models import MarketDialogue, Need, NeedInterest, PreStudy, RfiResponse, Survey, SurveyStatus
+from .models import (
+    DocumentRequest,
+    MarketDialogue,
+    Need,
+    NeedInterest,
+    PreStudy,
+    RfiResponse,
+    Survey,
+    SurveyStatus,
+)
 
 
 def agency_memberships(actor) -> list[Organisation]:
@@ -152,3 +162,25 @@ def get_response_for_actor(actor, pk) -> RfiResponse:
     visible = RfiResponse.objects.visible_to(actor).select_related("dialogue__prestudy__owner", "supplier",
                                                                     "answered_by")
     return get_for_actor(visible, None, pk)
+
+
+# --- public documents and secrecy ------------------------------------------------------------------------------
+
+
+def get_document_request_for_reviewer(actor, pk) -> DocumentRequest:
+    """A request for a public document: its reviewers only (the purchasing body's framework managers for RFI answers,
+    the call-off's team for tenders), who alone see the requester's contact details; 404 for everyone else, the
+    supplier concerned included."""
+    visible = DocumentRequest.objects.reviewed_by(actor).select_related(
+        "dialogue__prestudy__owner", "calloff__agency", "rfi_response__supplier", "tender__supplier", "decided_by",
+        "copy")
+    return get_for_actor(visible, None, pk)
+
+
+def get_own_tender(actor, pk):
+    """A tender the actor's supplier submitted, for its secrecy request: its representatives only; 404 for others."""
+    supplier_ids = [supplier.pk for supplier in represented_suppliers(actor)]
+    visible = Tender.objects.filter(supplier_id__in=supplier_ids).exclude(status="draft").select_related(
+        "calloff", "supplier")
+    return get_for_actor(visible, None, pk)
+

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import market, surveys
+from .views import documents, market, surveys
 
 app_name = "prestudy"
 urlpatterns = [
@@ -34,6 +34,18 @@ urlpatterns = [
     path("market-dialogues/<int:pk>/meetings/<int:slot_pk>/book/", market.meeting_book, name="meeting_book"),
     path("market-dialogues/<int:pk>/meetings/<int:slot_pk>/minutes/", market.meeting_minutes, name="meeting_minutes"),
     path("market-dialogues/answers/<int:pk>/", market.rfi_response, name="rfi_response"),
+    path("public-documents/request/", documents.document_request_new, name="document_request_new"),
+    path("public-documents/requests/<str:token>/", documents.document_request_status, name="document_request_status"),
+    path("public-documents/requests/<str:token>/copy.pdf", documents.document_request_copy,
+         name="document_request_copy"),
+    path("public-documents/", documents.document_request_list, name="document_request_list"),
+    path("public-documents/<int:pk>/", documents.document_request_detail, name="document_request_detail"),
+    path("public-documents/<int:pk>/review/", documents.document_request_review, name="document_request_review"),
+    path("public-documents/<int:pk>/refuse/", documents.document_request_refuse, name="document_request_refuse"),
+    path("public-documents/<int:pk>/parts/<int:part_pk>/", documents.document_request_part,
+         name="document_request_part"),
+    path("public-documents/<int:pk>/decide/", documents.document_request_decide, name="document_request_decide"),
+    path("tenders/<int:pk>/secrecy/", documents.tender_secrecy, name="tender_secrecy"),
     path("needs/", views.need_list, name="need_list"),
     path("needs/mine/", views.my_needs, name="my_needs"),
     path("needs/new/", views.need_create, name="need_create"),
