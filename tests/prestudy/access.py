@@ -36,6 +36,7 @@ def build(world) -> None:
     world.extra.update(prestudy=prestudy, public_need=public, internal_need=internal, interest=interest)
     _build_surveys(world, prestudy)
     _build_market(world, prestudy)
+    _build_public_documents(world)
 
 
 def _build_surveys(world, prestudy) -> None:
@@ -62,6 +63,36 @@ def _build_market(world, prestudy) -> None:
     slot = market.meeting_offer(actor=cpb_user, dialogue=published, starts_at=world.now + timedelta(days=2),
                                 minutes_long=60, place="Teams")
     world.extra.update(draft_rfi=draft, rfi=published, rfi_response=response, slot=slot)
+
+
+def _build_public_documents(world) -> None:
+    """A request for the RFI answer registered, one under review, one decided with its copy; the supplier's tender of
+    tests/calloffs/access_tenders.py for its secrecy request."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from innokop.calloffs.models import Tender
+    from innokop.prestudy.services import documents
+
+    cpb_user, rfi, response = world.users["cpb"], world.extra["rfi"], world.extra["rfi_response"]
+
+    def ask():
+        return documents.document_request_register(actor=AnonymousUser(), dialogue=rfi, description="Svaret")
+
+    registered, reviewing, decided = ask(), ask(), ask()
+    for request in (reviewing, decided):
+        documents.document_request_review(actor=cpb_user, request=request, document_pk=response.pk)
+    for part in decided.parts.all():
+        documents.document_request_part_decide(actor=cpb_user, request=decided, part=part, released=True)
+    documents.document_request_decide(actor=cpb_user, request=decided, reasons="Ingen sekretess.")
+    world.extra.update(document_request=registered, document_request_reviewing=reviewing,
+                       document_request_decided=decided,
+                       own_tender=Tender.objects.get(calloff=world.extra["tender_calloff"]))
+
+
+def _token_url(name: str, key: str):
+    from innokop.prestudy.services.documents import request_token
+
+    return lambda w: reverse(name, args=[request_token(w.extra[key])])
 
 
 def _slot_url(name: str):
@@ -139,4 +170,27 @@ ROWS = {
     "api:rfi_response": Row(_url("api:rfi_response", "rfi_response"),
                             {"anonymous": 401, "supplier": 200, "cpb": 200, "*": 404}),
     "api:prestudy_detail": Row(_url("api:prestudy_detail", "prestudy"), {"anonymous": 401, "cpb": 200, "*": 404}),
+    # Public documents: anyone asks (the form) and follows the request by its signed link; the reviewers (the
+    # purchasing body for RFI answers) alone see and decide the request, with the requester's contact details.
+    "prestudy:document_request_new": Row(static("prestudy:document_request_new"), OPEN),
+    "prestudy:document_request_status": Row(_token_url("prestudy:document_request_status", "document_request"), OPEN),
+    "prestudy:document_request_copy": Row(_token_url("prestudy:document_request_copy", "document_request_decided"),
+                                          OPEN),
+    "prestudy:document_request_list": Row(static("prestudy:document_request_list"), {"anonymous": 302, "*": 200}),
+    "prestudy:document_request_detail": Row(_url("prestudy:document_request_detail", "document_request"), CPB_CASE),
+    "prestudy:document_request_review": Row(_url("prestudy:document_request_review", "document_request"),
+                                            {"anonymous": 302, "cpb": 302, "*": 404}, "post"),
+    # An RFI answer is not a sealed tender: the purchasing body's refusal under 19:3 comes back as a message.
+    "prestudy:document_request_refuse": Row(_url("prestudy:document_request_refuse", "document_request"),
+                                            {"anonymous": 302, "cpb": 302, "*": 404}, "post"),
+    # Posted empty: the purchasing body's form answers 422 with its errors.
+    "prestudy:document_request_part": Row(
+        lambda w: reverse("prestudy:document_request_part", args=[
+            w.extra["document_request_reviewing"].pk, w.extra["document_request_reviewing"].parts.first().pk]),
+        {"anonymous": 302, "cpb": 422, "*": 404}, "post"),
+    "prestudy:document_request_decide": Row(_url("prestudy:document_request_decide", "document_request_reviewing"),
+                                            {"anonymous": 302, "cpb": 422, "*": 404}, "post"),
+    # A supplier's secrecy request on its tender: its representatives only.
+    "prestudy:tender_secrecy": Row(_url("prestudy:tender_secrecy", "own_tender"),
+                                   {"anonymous": 302, "supplier": 200, "*": 404}),
 }
