@@ -748,12 +748,12 @@ def followup_reminders_send(*, now: datetime | None = None) -> int:
 
 def waiting_for_assessment(rounds, now: datetime):
     """Rounds the buyer should assess now: answered five working days ago or more, or unanswered past the
-    deadline (which may be assessed as a deviation)."""
+    deadline (which may be assessed as a deviation); not a commissioned audit still waiting for its report."""
     today = local_date(now)
     return [r for r in rounds
             if (r.status == RoundStatus.ANSWERED
                 and add_working_days(local_date(r.answered_at), ASSESS_WORKING_DAYS) <= today)
-            or r.is_overdue(now)]
+            or (r.is_overdue(now) and not r.is_audit)]  # an audit waits for the buyer's own report
 
 
 def _assessment_reminders_send(now: datetime) -> int:
