@@ -332,6 +332,7 @@ def load(scenario: Scenario) -> None:
     if Need.objects.filter(title=NEEDS[0][2]).exists():
         scenario.count(False)
         _collecting_survey_and_market(scenario, manager, today)
+        _public_documents(scenario, manager, today)
         return
     registered_on = {row[0]: today - timedelta(days=680 if row[0] in CONCLUDED else 30 + index)
                      for index, row in enumerate(NEEDS)}
@@ -340,6 +341,7 @@ def load(scenario: Scenario) -> None:
     _collecting(scenario, needs, manager, cpb, today)
     scenario.count(True)
     _collecting_survey_and_market(scenario, manager, today)
+    _public_documents(scenario, manager, today)
 
 
 # --- the collecting pre-study's survey and market dialogue -------------------------------------------------------
@@ -475,4 +477,43 @@ def _collecting_survey_and_market(scenario: Scenario, manager, today: date) -> N
         return
     _collecting_survey(scenario, prestudy, manager, today)
     _collecting_market(scenario, prestudy, manager, today)
+    scenario.count(True)
+
+
+# --- public documents: a handled request for the answer with a secrecy request, and one pending -------------------
+
+
+def _public_documents(scenario: Scenario, manager, today: date) -> None:
+    """Vårdbryggan's answer (secrecy asked for its prices, OSL 31:16) was asked for by a journalist and handed out
+    with the prices withheld; a second, anonymous request for it is registered and waiting."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import DocumentRequest, MarketDialogue, SecrecyProvision
+    from .services import documents
+
+    dialogue = MarketDialogue.objects.filter(title="Välfärdsteknik för trygghet och vård i hemmet").first()
+    response = dialogue and dialogue.responses.filter(supplier=scenario.objects["org:vardbryggan"]).first()
+    if response is None or DocumentRequest.objects.filter(dialogue=dialogue).exists():
+        scenario.count(False)
+        return
+    with clock.travel_to(at_local(today - timedelta(days=9), 8, 30)):
+        handled = documents.document_request_register(
+            actor=AnonymousUser(), dialogue=dialogue, description="Vårdbryggans svar på förfrågan om välfärdsteknik.",
+            name="Karin Granskare", email="karin.granskare@example.se")
+    with clock.travel_to(at_local(today - timedelta(days=8), 10)):
+        documents.document_request_review(actor=manager, request=handled, document_pk=response.pk)
+        for part in handled.parts.all():
+            secret = part.number == 3  # "Hur prissätts de?": the prices the supplier asked to keep secret
+            documents.document_request_part_decide(
+                actor=manager, request=handled, part=part, released=not secret,
+                provision=SecrecyProvision.BUSINESS_SECRET if secret else "",
+                reasons="Prisuppgifterna är Vårdbryggans affärsförhållanden. Röjs de kan leverantören lida skada i "
+                        "kommande upphandlingar." if secret else "")
+        documents.document_request_decide(
+            actor=manager, request=handled,
+            reasons="Svaret lämnas ut utom uppgifterna om priser, som omfattas av sekretess enligt 31 kap. 16 § OSL: "
+                    "det kan antas att leverantören lider skada om de röjs.")
+    with clock.travel_to(at_local(today - timedelta(days=1), 16)):
+        documents.document_request_register(actor=AnonymousUser(), dialogue=dialogue,
+                                            description="Alla svar från leverantörerna, särskilt Vårdbryggans.")
     scenario.count(True)
