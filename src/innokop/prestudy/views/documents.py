@@ -54,6 +54,8 @@ class PartForm(forms.Form):
                                   choices=[("", "–"), *SecrecyProvision.choices])
     reasons = forms.CharField(label=gettext_lazy("Reasons (when withheld)"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
+    provision.conditionally_required = True
+    reasons.conditionally_required = True
 
 
 class DecisionForm(forms.Form):
