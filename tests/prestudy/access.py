@@ -170,6 +170,14 @@ ROWS = {
     "api:rfi_response": Row(_url("api:rfi_response", "rfi_response"),
                             {"anonymous": 401, "supplier": 200, "cpb": 200, "*": 404}),
     "api:prestudy_detail": Row(_url("api:prestudy_detail", "prestudy"), {"anonymous": 401, "cpb": 200, "*": 404}),
+    # Analysis and conclusion: the purchasing body's (its team reads the dashboard); the pre-study is planning, so
+    # the checklist and "start the procurement" pages say they are not possible yet, and writing the report is
+    # refused with a message (no checklist).
+    "prestudy:prestudy_dashboard": Row(_url("prestudy:prestudy_dashboard", "prestudy"), CPB_CASE),
+    "prestudy:prestudy_checklist": Row(_url("prestudy:prestudy_checklist", "prestudy"), CPB_CASE),
+    "prestudy:report_generate": Row(_url("prestudy:report_generate", "prestudy"),
+                                    {"anonymous": 302, "cpb": 302, "*": 404}, "post"),
+    "prestudy:procurement_start": Row(_url("prestudy:procurement_start", "prestudy"), CPB_CASE),
     # Public documents: anyone asks (the form) and follows the request by its signed link; the reviewers (the
     # purchasing body for RFI answers) alone see and decide the request, with the requester's contact details.
     "prestudy:document_request_new": Row(static("prestudy:document_request_new"), OPEN),
@@ -193,4 +201,7 @@ ROWS = {
     # A supplier's secrecy request on its tender: its representatives only.
     "prestudy:tender_secrecy": Row(_url("prestudy:tender_secrecy", "own_tender"),
                                    {"anonymous": 302, "supplier": 200, "*": 404}),
+    # The matches of a need: its agency and the purchasing body; an internal need stays unknown to others.
+    "api:need_matches": Row(_url("api:need_matches", "internal_need"), {"anonymous": 401, "agency": 200,
+                                                                        "colleague": 200, "cpb": 200, "*": 404}),
 }

@@ -11,12 +11,13 @@ from innokop.core.refusals import Problem
 from innokop.core.schemas import BODY, BY_ID, PUBLIC, SIGNED_IN, Id, refuse_undescribed_parameters, responses
 from innokop.reference.models import CpvCode, NutsRegion
 
-from . import aggregation, services
+from . import aggregation, matching, services
 from .models import MarketDialogue, Need, PreStudy, RfiResponse
 from .permissions import (
     agency_memberships,
     get_dialogue_for_actor,
     get_need_for_actor,
+    get_need_matches_for_actor,
     get_prestudy_for_actor,
     get_response_for_actor,
     may_see_budget,
@@ -25,6 +26,7 @@ from .permissions import (
 )
 from .schemas import (
     MarketDialogueOut,
+    MatchesOut,
     NeedIn,
     NeedOut,
     NeedWrittenOut,
@@ -222,3 +224,28 @@ def rfi_answer(request, dialogue_id: Id, body: RfiAnswerIn):
                                              "answering supplier only")
 def rfi_response(request, response_id: Id):
     return _response_out(get_response_for_actor(request.actor, response_id))
+
+
+# --- analysis: the matches of a need ---------------------------------------------------------------------------
+
+
+@router.get("/needs/{need_id}/matches", response=responses(MatchesOut, SIGNED_IN, BY_ID), url_name="need_matches",
+            summary="The published solutions and suppliers that may meet a need, and similar needs of other "
+                    "agencies, ranked with their reasons: the need's agency and the purchasing body (403 for others "
+                    "who see the need, 404 when it is not visible)")
+def need_matches(request, need_id: Id):
+    need = get_need_matches_for_actor(request.actor, need_id)
+    found = matching.matches_for(request.actor, need)
+    return {
+        "need_id": need.pk,
+        "solutions": [{"solution_id": item.solution.pk, "title": item.solution.title,
+                       "supplier_id": item.solution.supplier_id, "supplier_name": item.solution.supplier.name,
+                       "trl": item.solution.trl, "score": item.score, "reasons": item.reasons}
+                      for item in found.solutions],
+        "suppliers": [{"supplier_id": item.supplier.pk, "name": item.supplier.name, "is_sme": item.supplier.is_sme,
+                       "score": item.score, "solution_ids": [solution.pk for solution in item.solutions],
+                       "reasons": item.reasons} for item in found.suppliers],
+        "similar_needs": [{"need_id": item.need.pk, "reference": item.need.reference, "title": item.need.title,
+                           "agency_name": item.need.agency.name, "is_public": item.need.is_public,
+                           "score": item.score, "reasons": item.reasons} for item in found.needs],
+    }

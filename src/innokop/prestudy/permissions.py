@@ -184,3 +184,18 @@ def get_own_tender(actor, pk):
         "calloff", "supplier")
     return get_for_actor(visible, None, pk)
 
+
+# --- analysis: the matches of a need ---------------------------------------------------------------------------
+
+
+def may_see_matches(actor, need: Need) -> bool:
+    """The matches of a need (and the similar needs of other agencies): its own agency and the purchasing body."""
+    return need.agency_id in actor.organisation_ids or actor.is_framework_manager
+
+
+def get_need_matches_for_actor(actor, pk) -> Need:
+    """A need's matches: 404 when the need is invisible, 403 for others who see it."""
+    need = get_need_for_actor(actor, pk)
+    if not may_see_matches(actor, need):
+        raise PermissionDenied(_("The matches of a need are for its agency and the purchasing body."))
+    return need

@@ -160,3 +160,42 @@ class RfiResponseOut(Schema):
     secrecy_reasons: str
     created_at: datetime
     updated_at: datetime
+
+
+# --- analysis: the matches of a need ---------------------------------------------------------------------------
+
+
+class MatchedSolutionOut(Schema):
+    solution_id: int
+    title: str
+    supplier_id: int
+    supplier_name: str
+    trl: int | None
+    score: float = Field(description="Higher is a better match; comparable within one answer only")
+    reasons: list[str] = Field(description="Why it matches, computed from the data, in the caller's language")
+
+
+class MatchedSupplierOut(Schema):
+    supplier_id: int
+    name: str
+    is_sme: bool
+    score: float
+    solution_ids: list[int]
+    reasons: list[str]
+
+
+class SimilarNeedOut(Schema):
+    need_id: int
+    reference: str
+    title: str
+    agency_name: str
+    is_public: bool
+    score: float
+    reasons: list[str]
+
+
+class MatchesOut(Schema):
+    need_id: int
+    solutions: list[MatchedSolutionOut]
+    suppliers: list[MatchedSupplierOut]
+    similar_needs: list[SimilarNeedOut]

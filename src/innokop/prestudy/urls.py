@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import documents, market, surveys
+from .views import analysis, documents, market, surveys
 
 app_name = "prestudy"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     path("prestudies/<int:pk>/edit/", views.prestudy_edit, name="prestudy_edit"),
     path("prestudies/<int:pk>/move/<slug:status>/", views.prestudy_advance, name="prestudy_advance"),
     path("prestudies/<int:pk>/decide/", views.prestudy_decide, name="prestudy_decide"),
+    path("prestudies/<int:pk>/dashboard/", analysis.prestudy_dashboard, name="prestudy_dashboard"),
+    path("prestudies/<int:pk>/checklist/", analysis.prestudy_checklist, name="prestudy_checklist"),
+    path("prestudies/<int:pk>/report/", analysis.report_generate, name="report_generate"),
+    path("prestudies/<int:pk>/start-procurement/", analysis.procurement_start, name="procurement_start"),
     path("prestudies/<int:pk>/surveys/new/", surveys.survey_create, name="survey_create"),
     path("surveys/<int:pk>/", surveys.survey_detail, name="survey_detail"),
     path("surveys/<int:pk>/edit/", surveys.survey_edit, name="survey_edit"),

@@ -88,22 +88,25 @@ def assessment_save(*, actor, prestudy: PreStudy, given: AssessmentInput) -> Ass
 # --- the report ------------------------------------------------------------------------------------------------
 
 
-def report_key(prestudy: PreStudy) -> str:
-    return f"prestudy.prestudy:{prestudy.pk}"
+def report_key(prestudy: PreStudy, part: str = "") -> str:
+    """The documents' `attached_to`: one key per part ("report", "requirements"), whatever the language of the
+    title, so a new run adds a version to the same document."""
+    return f"prestudy.prestudy:{prestudy.pk}:{part}"
 
 
 def report_documents(prestudy: PreStudy):
     """The report and the requirements, as versioned documents of the pre-study (its purchasing body's)."""
-    return (Document.objects.filter(attached_to=report_key(prestudy), owner_id=prestudy.owner_id)
+    return (Document.objects.filter(attached_to__startswith=report_key(prestudy), owner_id=prestudy.owner_id)
             .prefetch_related("versions").order_by("created_at"))
 
 
-def _store(actor, prestudy: PreStudy, title: str, name: str, data: bytes, comment: str) -> Document:
+def _store(actor, prestudy: PreStudy, part: str, title: str, name: str, data: bytes, comment: str) -> Document:
     uploaded = SimpleUploadedFile(name, data)
-    existing = report_documents(prestudy).filter(title=title).first()
+    key = report_key(prestudy, part)
+    existing = Document.objects.filter(attached_to=key, owner_id=prestudy.owner_id).first()
     if existing is None:
-        return document_create(actor=actor, owner=prestudy.owner, title=title, uploaded=uploaded,
-                               attached_to=report_key(prestudy), comment=comment)
+        return document_create(actor=actor, owner=prestudy.owner, title=title, uploaded=uploaded, attached_to=key,
+                               comment=comment)
     document_add_version(actor=actor, document=existing, uploaded=uploaded, comment=comment)
     return existing
 
@@ -121,8 +124,8 @@ def report_generate(*, actor, prestudy: PreStudy) -> list[Document]:
     stamp = clock.now().date().isoformat()
     with transaction.atomic():
         documents = [
-            _store(actor, prestudy, _("Pre-study report"), f"forstudierapport-{prestudy.reference}.docx", docx, stamp),
-            _store(actor, prestudy, _("Drafted requirements"), f"krav-{prestudy.reference}.xlsx", xlsx, stamp),
+            _store(actor, prestudy, "report", _("Pre-study report"), f"forstudierapport-{prestudy.reference}.docx", docx, stamp),
+            _store(actor, prestudy, "requirements", _("Drafted requirements"), f"krav-{prestudy.reference}.xlsx", xlsx, stamp),
         ]
         audit_log(actor=actor, verb="prestudy.report_generated", obj=prestudy, organisation=prestudy.owner,
                   payload={"documents": [str(document.pk) for document in documents]})

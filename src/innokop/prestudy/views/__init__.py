@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from innokop.core.forms import add_service_errors, posted, service_button
 from innokop.core.refusals import REFUSALS
 
-from .. import aggregation, services
+from .. import aggregation, matching, services
 from ..forms import AdvanceForm, DecideForm, JoinForm, LinkForm, NeedForm, PreStudyForm
-from ..models import Need, NeedInterest, PreStudy, PreStudyStatus
+from ..models import Assessment, Need, NeedInterest, PreStudy, PreStudyStatus
 from ..permissions import (
     agency_memberships,
     get_interest_for_actor,
@@ -25,9 +25,11 @@ from ..permissions import (
     joining_agencies,
     managing_cpb,
     may_see_budget,
+    may_see_matches,
     may_see_prestudy_of,
 )
 from ..services.market import shared_with_some
+from ..services.procurement import report_documents
 from ..wording import naming_warnings
 
 # --- pre-studies (the purchasing body) -------------------------------------------------------------------------
@@ -88,6 +90,8 @@ def prestudy_detail(request, pk: int):
         "totals": aggregation.totals(needs, public=False, with_budget=True),
         "moves": [(status, PreStudyStatus(status).label) for status in sorted(moves, key=_order)],
         "can_decide": manages and prestudy.status == PreStudyStatus.CONCLUDED,
+        "assessment": Assessment.objects.filter(prestudy=prestudy).first(),
+        "report_documents": report_documents(prestudy),
         "steps": prestudy.steps.select_related("actor"), "team": prestudy.team.all()})
 
 
@@ -229,7 +233,8 @@ def need_detail(request, pk: int):
         "may_link": actor.is_framework_manager and not (need.prestudy and need.prestudy.is_decided),
         "shows_prestudy": bool(need.prestudy_id) and may_see_prestudy_of(actor, need),
         "prestudy_visible": need.prestudy_id and PreStudy.objects.visible_to(actor).filter(
-            pk=need.prestudy_id).exists()})
+            pk=need.prestudy_id).exists(),
+        "matches": matching.matches_for(actor, need) if may_see_matches(actor, need) else None})
 
 
 @login_required
