@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import translation
 
 from innokop.calloffs.services import award
 from innokop.core.calendar import STOCKHOLM
@@ -29,6 +30,13 @@ from ..calloffs.conftest import agreement, lot, published  # noqa: F401  (fixtur
 from .test_public_documents import pdf_text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The parts' headings are written in the active language: these tests read English."""
+    with translation.override("en"):
+        yield
 
 SENT = datetime(2027, 3, 16, 10, 0, tzinfo=STOCKHOLM)
 
