@@ -201,6 +201,9 @@ ROWS = {
     # A supplier's secrecy request on its tender: its representatives only.
     "prestudy:tender_secrecy": Row(_url("prestudy:tender_secrecy", "own_tender"),
                                    {"anonymous": 302, "supplier": 200, "*": 404}),
+    # Naming the call-off that answers a need: the agencies whose need it is (no agreement yet: the page says so).
+    "prestudy:need_calloffs": Row(_url("prestudy:need_calloffs", "public_need"),
+                                  {"anonymous": 302, "agency": 200, "colleague": 200, "*": 403}),
     # The matches of a need: its agency and the purchasing body; an internal need stays unknown to others.
     "api:need_matches": Row(_url("api:need_matches", "internal_need"), {"anonymous": 401, "agency": 200,
                                                                         "colleague": 200, "cpb": 200, "*": 404}),

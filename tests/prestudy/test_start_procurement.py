@@ -82,3 +82,44 @@ def test_the_page_starts_it_and_the_agreement_links_back_to_the_pre_study(conclu
     agreement_page = client.get(done["Location"]).content.decode()
     assert reverse("prestudy:prestudy_detail", args=[concluded.pk]) in agreement_page
     assert reverse("prestudy:need_detail", args=[need.pk]) in agreement_page
+
+
+def _calloff(agreement, agency, user, reference):
+    from innokop.calloffs.models import CallOff, CallOffKind
+
+    return CallOff.objects.create(agency=agency, lot=agreement.lots.get(number=1), reference=reference,
+                                  created_by=user, method=CallOffKind.RENEWED_COMPETITION, title="Sensorer i kärl")
+
+
+def test_a_need_shows_it_was_met_when_its_named_call_off_is_contracted(concluded, need, cpb_manager, client, login,
+                                                                       agency, agency_procurer, other_agency,
+                                                                       other_agency_procurer, supplier):
+    from innokop.calloffs.models import CallOff
+
+    agreement = procurement.procurement_start(actor=cpb_manager, prestudy=concluded, reasons="R", **PERIOD)
+    need.refresh_from_db()
+    own = _calloff(agreement, agency, agency_procurer, "AV-1")
+    others = _calloff(agreement, other_agency, other_agency_procurer, "AV-2")
+    # Only an agency whose need it is names its own call-offs from that agreement.
+    with pytest.raises(procurement.PreStudyError) as refused:
+        procurement.need_calloff_name(actor=agency_procurer, need=need, calloff=others)
+    assert refused.value.status == 403
+    login(agency_procurer)
+    url = reverse("prestudy:need_calloffs", args=[need.pk])
+    assert client.post(url, {"calloff": others.pk}).status_code == 422
+    assert client.post(url, {"calloff": own.pk}).status_code == 302
+    with pytest.raises(procurement.PreStudyError) as refused:
+        procurement.need_calloff_name(actor=agency_procurer, need=need, calloff=own)
+    assert refused.value.code == "already_named"
+    assert AuditEvent.objects.filter(verb="need.calloff_named").count() == 1
+    page = client.get(reverse("prestudy:need_detail", args=[need.pk])).content.decode()
+    assert 'id="met"' in page and "AV-1" in page and "govuk-tag--green" not in page
+    CallOff.objects.filter(pk=own.pk).update(status="contracted")  # as the call-off's own flow leaves it
+    page = client.get(reverse("prestudy:need_detail", args=[need.pk])).content.decode()
+    assert "govuk-tag--green" in page and reverse("calloffs:calloff_detail", args=[own.pk]) in page
+    # The joining agency names its own call-off too; a supplier does not see the link to the agency's call-off.
+    procurement.need_calloff_name(actor=other_agency_procurer, need=need, calloff=others)
+    login(supplier)
+    page = client.get(reverse("prestudy:need_detail", args=[need.pk])).content.decode()
+    assert "AV-1" in page and reverse("calloffs:calloff_detail", args=[own.pk]) not in page
+    assert client.get(url).status_code == 403

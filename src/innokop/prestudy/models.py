@@ -742,3 +742,21 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prestudy.reference}: {self.get_recommendation_display()}"
+
+
+class NeedCallOff(models.Model):
+    """A call-off an agency names as answering a need (kept here, as `prestudy` sits above `calloffs`): the need
+    shows it was met once the call-off's contract is signed."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="calloff_links")
+    calloff = models.ForeignKey("calloffs.CallOff", on_delete=models.CASCADE, related_name="+")
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    named_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["need", "named_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["need", "calloff"], name="need_calloff_once")]
+
+    @property
+    def is_met(self) -> bool:
+        return self.calloff.status == "contracted"

@@ -199,3 +199,14 @@ def get_need_matches_for_actor(actor, pk) -> Need:
     if not may_see_matches(actor, need):
         raise PermissionDenied(_("The matches of a need are for its agency and the purchasing body."))
     return need
+
+
+def get_need_for_its_agencies(actor, pk) -> Need:
+    """A need for the agencies whose need it is (it registered or joined it): they name the call-offs that answer
+    it. 404 when the need is invisible, 403 for others who see it."""
+    need = get_need_for_actor(actor, pk)
+    agencies = {need.agency_id} | set(need.interests.filter(withdrawn_at__isnull=True).values_list("agency_id",
+                                                                                                  flat=True))
+    if not agencies & {agency.pk for agency in agency_memberships(actor)}:
+        raise PermissionDenied(_("Only an agency whose need it is names the call-offs that answer it."))
+    return need

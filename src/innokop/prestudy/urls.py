@@ -58,5 +58,6 @@ urlpatterns = [
     path("needs/<int:pk>/join/", views.need_join, name="need_join"),
     path("needs/<int:pk>/link/", views.need_link, name="need_link"),
     path("needs/<int:pk>/unlink/", views.need_unlink, name="need_unlink"),
+    path("needs/<int:pk>/calloffs/", analysis.need_calloffs, name="need_calloffs"),
     path("needs/interests/<int:pk>/withdraw/", views.interest_withdraw, name="interest_withdraw"),
 ]

@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("calloffs", "0006_decision_in_the_readers_language"),
         ("prestudy", "0003_public_documents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -39,5 +40,22 @@ class Migration(migrations.Migration):
                 ("prestudy", models.OneToOneField(on_delete=django.db.models.deletion.CASCADE,
                                                   related_name="assessment", to="prestudy.prestudy")),
             ],
+        ),
+        migrations.CreateModel(
+            name="NeedCallOff",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("named_at", models.DateTimeField()),
+                ("calloff", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+",
+                                              to="calloffs.calloff")),
+                ("named_by", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+",
+                                               to=settings.AUTH_USER_MODEL)),
+                ("need", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="calloff_links",
+                                           to="prestudy.need")),
+            ],
+            options={
+                "ordering": ["need", "named_at", "id"],
+                "constraints": [models.UniqueConstraint(fields=("need", "calloff"), name="need_calloff_once")],
+            },
         ),
     ]

@@ -9,10 +9,11 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from innokop.accounts.models import Sector
+from innokop.accounts.permissions import actor_for
 from innokop.agreements import services as agreement_services
 from innokop.agreements.models import CallOffMethod, EvaluationModel
 from innokop.core import clock
@@ -23,7 +24,8 @@ from innokop.core.refusals import Problem
 from innokop.reference.models import CpvCode
 
 from .. import analysis, report
-from ..models import Assessment, Need, PreStudy, PreStudyStatus, ProcurementRoute, Recommendation
+from ..models import Assessment, Need, NeedCallOff, PreStudy, PreStudyStatus, ProcurementRoute, Recommendation
+from ..permissions import agency_memberships
 from . import PreStudyError, _require_manager, prestudy_decide
 
 # The purchasing body's standard list of entitled buyers: every central government agency (the agreement's
@@ -211,3 +213,35 @@ def procurement_start(*, actor, prestudy: PreStudy, reasons: str, start_date: da
         raise PreStudyError(" ".join(error.messages), code="agreement_invalid") from None
     prestudy.refresh_from_db()
     return agreement
+
+
+# --- the need met ----------------------------------------------------------------------------------------------
+
+
+def need_agencies(need: Need) -> set[int]:
+    """The agencies whose need it is: the one that registered it and those that joined it (not withdrawn)."""
+    return {need.agency_id} | set(need.interests.active().values_list("agency_id", flat=True))
+
+
+def need_calloff_name(*, actor, need: Need, calloff) -> NeedCallOff:
+    """An agency whose need it is names one of its call-offs from the agreement the need's pre-study led to as
+    answering the need; once that call-off's contract is signed the need shows it was met."""
+    who = actor_for(actor)
+    own = {agency.pk for agency in agency_memberships(who)}
+    if calloff.agency_id not in own or calloff.agency_id not in need_agencies(need):
+        raise PreStudyError(_("Only an agency whose need it is names one of its own call-offs for it."),
+                            code="not_need_agency", status=403)
+    if need.prestudy is None or need.prestudy.agreement_id is None or \
+            calloff.lot.agreement_id != need.prestudy.agreement_id:
+        raise PreStudyError(_("Only a call-off from the agreement the need's pre-study led to answers the need."),
+                            code="other_agreement", problems=[Problem("calloff", _("Choose a call-off from that "
+                                                                                   "agreement."))])
+    try:
+        with transaction.atomic():
+            link = NeedCallOff.objects.create(need=need, calloff=calloff, named_by=actor, named_at=clock.now())
+            audit_log(actor=actor, verb="need.calloff_named", obj=need, organisation=calloff.agency,
+                      payload={"calloff": calloff.reference, "agreement": calloff.lot.agreement_id})
+    except IntegrityError:
+        raise PreStudyError(_("The call-off is already named for this need."), code="already_named",
+                            status=409) from None
+    return link

@@ -29,7 +29,7 @@ from ..permissions import (
     may_see_prestudy_of,
 )
 from ..services.market import shared_with_some
-from ..services.procurement import report_documents
+from ..services.procurement import need_agencies, report_documents
 from ..wording import naming_warnings
 
 # --- pre-studies (the purchasing body) -------------------------------------------------------------------------
@@ -234,7 +234,18 @@ def need_detail(request, pk: int):
         "shows_prestudy": bool(need.prestudy_id) and may_see_prestudy_of(actor, need),
         "prestudy_visible": need.prestudy_id and PreStudy.objects.visible_to(actor).filter(
             pk=need.prestudy_id).exists(),
-        "matches": matching.matches_for(actor, need) if may_see_matches(actor, need) else None})
+        "matches": matching.matches_for(actor, need) if may_see_matches(actor, need) else None,
+        **_need_met(actor, need)})
+
+
+def _need_met(actor, need: Need) -> dict:
+    """The call-offs named as answering the need (the need is met once one is contracted), and whether the actor's
+    agency may name one: an agency whose need it is, once the need's pre-study led to an agreement."""
+    own = {agency.pk for agency in agency_memberships(actor)}
+    links = list(need.calloff_links.select_related("calloff__agency"))
+    return {"calloff_links": links, "actor_organisations": actor.organisation_ids,
+            "may_name_calloff": bool(own & need_agencies(need)) and bool(need.prestudy_id and
+                                                                         need.prestudy.agreement_id)}
 
 
 @login_required

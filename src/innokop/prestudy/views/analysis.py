@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from innokop.calloffs.models import CallOff
 from innokop.core import clock
 from innokop.core.forms import add_service_errors, posted, service_button
 from innokop.core.refusals import REFUSALS
 
 from .. import analysis
 from ..models import Assessment, PreStudy, PreStudyStatus, ProcurementRoute, Recommendation
-from ..permissions import get_prestudy_for_actor
+from ..permissions import agency_memberships, get_need_for_its_agencies, get_prestudy_for_actor
 from ..services import procurement
 
 
@@ -128,4 +129,43 @@ def procurement_start(request, pk: int):
     return render(request, "prestudy/analysis/start.html", {
         "prestudy": prestudy, "form": form, "possible": prestudy.status == PreStudyStatus.CONCLUDED,
         "lots": procurement.proposed_lots(needs), "requirements": analysis.drafted_requirements(needs)},
+        status=422 if form.errors else 200)
+
+
+# --- the need met ----------------------------------------------------------------------------------------------
+
+
+class NeedCallOffForm(forms.Form):
+    calloff = forms.ModelChoiceField(label=gettext_lazy("The call-off that answers the need"),
+                                     queryset=CallOff.objects.none(), widget=forms.RadioSelect,
+                                     help_text=gettext_lazy("Your agency's call-offs from the framework agreement "
+                                                            "the need's pre-study led to."))
+
+    def __init__(self, *args, calloffs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["calloff"].queryset = calloffs
+        self.fields["calloff"].label_from_instance = lambda calloff: f"{calloff.reference} {calloff.title} " \
+                                                                     f"({calloff.get_status_display()})"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_calloffs(request, pk: int):
+    need = get_need_for_its_agencies(request.actor, pk)
+    own = [agency.pk for agency in agency_memberships(request.actor)]
+    agreement_id = need.prestudy.agreement_id if need.prestudy else None
+    calloffs = (CallOff.objects.filter(agency_id__in=own, lot__agreement_id=agreement_id).exclude(status="cancelled")
+                .exclude(pk__in=need.calloff_links.values("calloff_id")).order_by("reference"))
+    form = NeedCallOffForm(posted(request), calloffs=calloffs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            procurement.need_calloff_name(actor=request.user, need=need, calloff=form.cleaned_data["calloff"])
+        except REFUSALS as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The call-off is named for the need. The need shows it was met once the "
+                                        "contract is signed."))
+            return redirect("prestudy:need_detail", need.pk)
+    return render(request, "prestudy/analysis/need_calloffs.html", {
+        "need": need, "form": form, "possible": agreement_id is not None and calloffs.exists()},
         status=422 if form.errors else 200)
