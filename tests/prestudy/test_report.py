@@ -66,3 +66,18 @@ def test_the_report_is_written_from_the_pre_study_page_and_downloaded(analysed, 
     document = procurement.report_documents(analysed).first()
     download = client.get(reverse("core:document_download", args=[document.pk, 1]))
     assert download.status_code == 200
+
+
+def test_the_demo_s_concluded_pre_study_has_its_checklist_report_and_agreement(django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from innokop.prestudy.models import PreStudy, PreStudyStatus
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", quiet_logins=True)
+    concluded = PreStudy.objects.get(status=PreStudyStatus.PROCUREMENT_STARTED)
+    assert concluded.assessment.recommendation == "procure" and concluded.assessment.facts["needs"] >= 5
+    assert concluded.assessment.facts["thresholds"]
+    documents = list(procurement.report_documents(concluded))
+    assert len(documents) == 2 and {d.current.safe_name.rsplit(".", 1)[1] for d in documents} == {"docx", "xlsx"}
+    assert concluded.agreement.reference == "IK-2026-002"

@@ -24,7 +24,7 @@ from innokop.reference.models import CpvCode, NutsRegion
 
 from . import services
 from .models import Need, PreStudy, PreStudyStatus
-from .services import market, surveys
+from .services import market, procurement, surveys
 
 MORE_AGENCIES = [
     ("Region Norrskogen", "232102", "norrskogen", Sector.REGION, "Tiina"),
@@ -295,6 +295,7 @@ def _concluded(scenario: Scenario, needs: dict[str, Need], manager, cpb, today: 
     for offset, status in steps:
         with clock.travel_to(at_local(start + timedelta(days=offset), 10)):
             services.prestudy_advance(actor=manager, prestudy=prestudy, to_status=status)
+    _analysis(prestudy, manager, start + timedelta(days=215))
     with clock.travel_to(at_local(start + timedelta(days=225), 10)):
         services.prestudy_decide(
             actor=manager, prestudy=prestudy, outcome=PreStudyStatus.PROCUREMENT_STARTED,
@@ -517,3 +518,27 @@ def _public_documents(scenario: Scenario, manager, today: date) -> None:
         documents.document_request_register(actor=AnonymousUser(), dialogue=dialogue,
                                             description="Alla svar från leverantörerna, särskilt Vårdbryggans.")
     scenario.count(True)
+
+
+# --- the concluded pre-study's checklist and report (the analysis part) ------------------------------------------
+
+
+def _analysis(prestudy, manager, on: date) -> None:
+    """The checklist of preconditions, saved with the facts computed then, and the report written from it (a DOCX
+    and the drafted requirements as XLSX, stored as documents of the pre-study)."""
+    with clock.travel_to(at_local(on, 14)):
+        procurement.assessment_save(actor=manager, prestudy=prestudy, given=procurement.AssessmentInput(
+            route="framework_dialogue",
+            route_reasons="Behoven skiljer sig mellan kommunerna och lösningarna utvecklas snabbt: ett ramavtal med "
+                          "förnyad konkurrensutsättning och dialog vid avrop låter varje myndighet precisera sitt "
+                          "behov när den avropar.",
+            competition="Flera leverantörer har mogna lösningar, och en stor del är små och medelstora företag. "
+                        "Anbudsområden per område gör det möjligt för dem att lämna anbud.",
+            risks="Ny teknik med kort historik i drift; beroende av mobilnät för sensorerna; få leverantörer av "
+                  "återbrukade möbler i norra Sverige.",
+            recommendation="procure",
+            recommendation_text="Upphandla ett ramavtal med tre anbudsområden: sensorer för avfall, cirkulära möbler "
+                                "och energieffektivisering i lokaler.",
+            contract_years=4))
+    with clock.travel_to(at_local(on + timedelta(days=2), 10)):
+        procurement.report_generate(actor=manager, prestudy=prestudy)
