@@ -235,3 +235,14 @@ def test_the_reviewer_pages_part_by_part(login, registered, answer, cpb_manager,
     assert "jansson" not in status.content.decode()  # the public page does not show the requester's details
     with translation.override("en"):
         assert "kammarrätten" in " ".join(redaction.appeal_both_languages())
+
+
+def test_the_dashboard_lists_the_requests_to_decide_and_marks_the_overdue(registered, login, cpb_manager, supplier,
+                                                                          clock):
+    url = reverse("core:dashboard")
+    page = login(cpb_manager).get(url).content.decode()
+    assert registered.reference in page and "govuk-tag--red" not in page.split(registered.reference, 1)[1][:300]
+    clock.set(datetime(2027, 3, 19, 9, 0, tzinfo=timezone.utc))  # the deadline, 18 March, has passed
+    page = login(cpb_manager).get(url).content.decode()
+    assert "govuk-tag--red" in page.split(registered.reference, 1)[1][:300]
+    assert registered.reference not in login(supplier).get(url).content.decode()

@@ -1,7 +1,17 @@
 from innokop.core import clock
+from innokop.core.calendar import local_date
 from innokop.core.dashboard import Panel
 
-from .models import MarketDialogue, Need, NeedInterest, PreStudy, Survey, SurveyStatus
+from .models import (
+    DOCUMENT_REQUEST_DECIDED,
+    DocumentRequest,
+    MarketDialogue,
+    Need,
+    NeedInterest,
+    PreStudy,
+    Survey,
+    SurveyStatus,
+)
 from .permissions import agency_memberships, represented_suppliers
 
 
@@ -26,4 +36,15 @@ def panels(request) -> list[Panel]:
         found.append(Panel("prestudy/dashboard/prestudies.html", {
             "prestudies": list(PreStudy.objects.managed_by(actor).filter(status__in=[
                 "planning", "collecting", "analysing", "concluded"])[:10])}))
+    _public_documents(actor, found)
     return found
+
+
+def _public_documents(actor, found: list[Panel]) -> None:
+    """The reviewers' requests for public documents still to decide, with the overdue ones marked."""
+    waiting = list(DocumentRequest.objects.reviewed_by(actor).exclude(status__in=DOCUMENT_REQUEST_DECIDED)
+                   .order_by("due_on", "pk")[:10])
+    if waiting:
+        today = local_date(clock.now())
+        found.append(Panel("prestudy/dashboard/public_documents.html", {
+            "requests": [(item, item.is_overdue(today)) for item in waiting]}))
