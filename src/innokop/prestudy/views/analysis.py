@@ -1,7 +1,7 @@
 """Pages of the analysis and conclusion (the purchasing body): the dashboard, the checklist of preconditions,
 the report and "start the procurement"."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -115,7 +115,8 @@ def procurement_start(request, pk: int):
     prestudy = get_prestudy_for_actor(request.actor, pk, write=True)
     today = clock.now().date()
     years = getattr(getattr(prestudy, "assessment", None), "contract_years", analysis.DEFAULT_YEARS)
-    form = StartForm(posted(request), initial={"start_date": today, "end_date": _add_years(today, years)})
+    form = StartForm(posted(request), initial={"start_date": today,
+                                                     "end_date": _add_years(today, years) - timedelta(days=1)})
     if request.method == "POST" and form.is_valid():
         try:
             agreement = procurement.procurement_start(actor=request.user, prestudy=prestudy, **form.cleaned_data)
