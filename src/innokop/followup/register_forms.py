@@ -23,8 +23,8 @@ class DetailsForm(forms.Form):
     registration_number = forms.CharField(label=_("Registration number (diarienummer)"), max_length=60,
                                           required=False, help_text=_("Your agency's own number for the contract"))
     kind = forms.ChoiceField(label=_("The contract is for"), choices=ContractKind.choices, widget=forms.RadioSelect,
-                             help_text=_("Changes of low value may be up to 10 % of the original value for goods and "
-                                         "services, 15 % for works (LOU 17 kap. 9 §)."))
+                             help_text=_("Changes of low value may be up to 10 per cent of the original value for goods "
+                                         "and services, 15 per cent for works (LOU 17 kap. 9 §)."))
 
 
 class OptionForm(forms.Form):
