@@ -412,6 +412,8 @@ class SearchHits(Sequence[Hit]):
             groups = _facet_groups(*_matching(self._plan, self._scope, self._vendor, "e.id"))
             self.counted(sum(n for _values, n in groups))
             return groups
+        if among == 0 and page is not None and self._vendor != "sqlite" and self._counted_page(*page):
+            return []
         ids, ids_params = _matching(self._plan, self._scope, self._vendor, "e.id")
         scored, scored_params = _matching(self._plan, self._scope, self._vendor, "e.id, e.kind, e.object_id", scored=True)
         total, best = f"{MATCHES}_total", f"{MATCHES}_best"
@@ -466,6 +468,25 @@ class SearchHits(Sequence[Hit]):
             self._kept = (offset, limit, [Hit(kind=kind, object_id=pk, score=score) for pk, kind, score in hits])
         self.counted(total)
         return groups
+
+    def _counted_page(self, offset: int, limit: int) -> bool:
+        """PostgreSQL: the page and, in a window over every match, the count, matching once (a count of its
+        own would recheck every match's tsvector again). False when the page is empty past the first:
+        then the count must come first, to find the last page."""
+        if offset < 0 or limit <= 0:
+            raise ValueError("page is (offset, limit), offset 0 or more, limit 1 or more")
+        scored, params = _matching(self._plan, self._scope, self._vendor, "e.kind, e.object_id", scored=True)
+        sql = (f"SELECT p.kind, p.object_id, p.score, count(*) OVER () FROM ({scored}) AS p"
+               f" ORDER BY {self._order('p')} LIMIT {int(limit)} OFFSET {int(offset)}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not rows and offset:
+            return False
+        self._kept = (offset, limit, [Hit(kind=kind, object_id=int(pk), score=float(score))
+                                      for kind, pk, score, _n in rows])
+        self.counted(int(rows[0][3]) if rows else 0)
+        return True
 
     @staticmethod
     def _last_page(offset: int, limit: int, total: str) -> str:
