@@ -81,3 +81,13 @@ def test_the_demo_s_concluded_pre_study_has_its_checklist_report_and_agreement(d
     documents = list(procurement.report_documents(concluded))
     assert len(documents) == 2 and {d.current.safe_name.rsplit(".", 1)[1] for d in documents} == {"docx", "xlsx"}
     assert concluded.agreement.reference == "IK-2026-002"
+
+
+def test_the_requirements_sheet_is_formula_safe(analysed, need):  # noqa: F811
+    from innokop.prestudy.models import Need
+
+    Need.objects.filter(pk=need.pk).update(desired_effects='=HYPERLINK("http://evil.example")\nFärre tömningar.')
+    sheet = load_workbook(io.BytesIO(report.requirements_xlsx(analysed))).worksheets[0]
+    texts = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert texts[0].startswith("'=HYPERLINK") and texts[1].startswith("Färre tömningar.")
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)

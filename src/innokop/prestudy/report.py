@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from innokop.core import formats
 from innokop.core.charts import Chart, format_value
-from innokop.core.exports import safe_cell, xlsx_sheets_bytes
+from innokop.core.exports import xlsx_sheets_bytes
 
 from . import aggregation, analysis
 from .models import Assessment, PreStudy
@@ -161,7 +161,7 @@ def requirements_xlsx(prestudy: PreStudy) -> bytes:
     """The drafted requirements, one row per desired effect of each need, the basis for the procurement
     documents; a second sheet lists the needs they come from."""
     needs = analysis.prestudy_needs(prestudy)
-    rows = [[item["identifier"], safe_cell(item["text"]), str(item["kind"].label), str(item["category"].label),
+    rows = [[item["identifier"], item["text"], str(item["kind"].label), str(item["category"].label),
              str(item["followup_method"].label), str(item["followup_frequency"].label)]
             for item in analysis.drafted_requirements(needs)]
     need_rows = [[need.reference, need.title, need.agency.name, need.volume, need.volume_unit, need.when]
