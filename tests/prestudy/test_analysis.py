@@ -116,3 +116,32 @@ def test_the_checklist_page_shows_the_computed_facts_and_saves(analysed, client,
     assert saved.status_code == 302
     assert Assessment.objects.get().route == "innovation_partnership"
     assert client.post(url, data | {"risks": ""}).status_code == 422
+
+
+def test_the_response_rates_count_the_agencies_asked_and_the_suppliers_told(
+        prestudy, need, agency, agency_procurer, other_agency, cpb_manager, market, clock):  # noqa: F811
+    from datetime import timedelta
+
+    from innokop.accounts.models import Role
+    from innokop.prestudy.services import market as rfi
+    from innokop.prestudy.services import surveys
+
+    from ..factories import member
+
+    services.need_link(actor=cpb_manager, need=need, prestudy=prestudy)
+    services.prestudy_advance(actor=cpb_manager, prestudy=prestudy, to_status="collecting")
+    deadline = clock.now() + timedelta(days=10)
+    survey = surveys.survey_create(actor=cpb_manager, prestudy=prestudy, title="Behov", introduction="I",
+                                   deadline=deadline, agencies=[agency, other_agency])
+    question = surveys.survey_question_add(actor=cpb_manager, survey=survey, kind="number", text="Hur många?")
+    surveys.survey_send(actor=cpb_manager, survey=survey)
+    surveys.survey_answer(actor=agency_procurer, survey=survey, agency=agency, values={question.pk: "12"})
+    dialogue = rfi.market_dialogue_create(actor=cpb_manager, prestudy=prestudy, title="Sensorer", description="D",
+                                          questions="Vad finns?", deadline=deadline)
+    rfi.market_dialogue_publish(actor=cpb_manager, dialogue=dialogue)  # the two suppliers in division 90 are told
+    supplier = market["exact"].supplier
+    rfi.rfi_answer(actor=member(supplier, Role.SUPPLIER_REPRESENTATIVE), dialogue=dialogue, supplier=supplier,
+                   answers=["Vi har sensorer."])
+    with translation.override("en"):
+        rates = next(chart for chart in analysis.dashboard(prestudy) if chart.title == "Response rates")
+    assert rates.table()[1] == [["Survey: Behov", 50], ["RFI: Sensorer", 50]]
