@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -209,6 +210,7 @@ def test_a_query_with_more_matches_than_the_bound_counts_facets_among_the_best(c
     monkeypatch.setattr(finder, "FACET_CANDIDATES", 2)
     result = solution_search(Criteria(q="avfall"))
     assert result.facets_among == 2 and len(result.ordered_ids) == 5  # the number of results stays exact
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     best = Solution.objects.filter(pk__in=list(result.ordered_ids)[:2])
     counted = shown(Criteria(q="avfall"))[0]
     among_best = expected_over(best)
@@ -254,6 +256,7 @@ def test_a_long_facet_lists_the_values_with_most_solutions_and_the_ticked_ones(c
     from innokop.catalogue import finder
 
     monkeypatch.setattr(finder, "SHOWN_VALUES", 2)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         page = client.get(reverse("catalogue:solution_list"), {"cpv": "72"}).content.decode()
         api = client.get("/api/solutions", {"cpv": "72"}).json()
