@@ -145,3 +145,12 @@ def test_the_response_rates_count_the_agencies_asked_and_the_suppliers_told(
     with translation.override("en"):
         rates = next(chart for chart in analysis.dashboard(prestudy) if chart.title == "Response rates")
     assert rates.table()[1] == [["Survey: Behov", 50], ["RFI: Sensorer", 50]]
+
+
+def test_the_wrong_method_is_refused(analysed, client, login, cpb_manager, need):
+    login(cpb_manager)
+    assert client.post(reverse("prestudy:prestudy_dashboard", args=[analysed.pk])).status_code == 405
+    assert client.get(reverse("prestudy:report_generate", args=[analysed.pk])).status_code == 405
+    assert client.delete(reverse("prestudy:prestudy_checklist", args=[analysed.pk])).status_code == 405
+    assert client.put(reverse("prestudy:procurement_start", args=[analysed.pk])).status_code == 405
+    assert client.delete(reverse("prestudy:need_calloffs", args=[need.pk])).status_code == 405
