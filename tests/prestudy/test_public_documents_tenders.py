@@ -66,10 +66,10 @@ def test_before_the_award_decision_the_request_is_refused_under_19_3(opened, age
         documents.document_request_refuse_sealed(actor=agency_procurer, request=request)
     request.refresh_from_db()
     assert request.status == DocumentRequestStatus.REFUSED and request.decided_by == agency_procurer
-    assert "19:3" in request.decision_reasons and request.copy is None and not request.parts.exists()
+    assert "19 kap. 3 § OSL" in request.decision_reasons and request.copy is None and not request.parts.exists()
     assert AuditEvent.objects.filter(verb="document_request.refused_sealed").exists()
     [sent] = [m for m in mailoutbox if "a@example.se" in m.to]
-    assert "19:3" in sent.body and "kammarrätten" in sent.body
+    assert "19 kap. 3 § OSL" in sent.body and "kammarrätten" in sent.body
 
 
 def test_after_the_award_decision_the_opened_tender_is_reviewed_part_by_part(awarded, agency_procurer, two_tenders,
