@@ -216,15 +216,12 @@ def solution_search(criteria: Criteria, *, page: object = 1, page_size: int = 20
     # The facets count over the best matches without filters (each facet applies the other facets' filters
     # itself), from the facet values stored beside the index entries.
     shown = ((_page_number(page) - 1) * page_size, page_size)
-    if criteria.has_filters:
-        matches = query.hits(kinds=[SOLUTION])
-        groups = matches.facet_groups(among=FACET_CANDIDATES)
-        hits.facet_groups(page=shown, among=0)  # counts the filtered hits and ranks the page, in one statement
-    else:  # one statement: the matches counted, the best ones' facets grouped, the page ranked
-        matches = hits
-        groups = hits.facet_groups(page=shown, among=FACET_CANDIDATES)
+    # One statement: the matches counted, the best ones' facets grouped (without the filters: each facet
+    # applies the others' itself), the filtered hits counted and the page ranked.
+    groups = hits.facet_groups(page=shown, among=FACET_CANDIDATES, unfiltered=True)
     facets, _total = facets_from_groups(groups, criteria)
-    among = FACET_CANDIDATES if len(matches) > FACET_CANDIDATES else None
+    matches = hits.unfiltered_count if hits.unfiltered_count is not None else len(hits)
+    among = FACET_CANDIDATES if matches > FACET_CANDIDATES else None
     return SearchResult(HitIds(hits), facets, query, lambda ids: query.snippets(SOLUTION, ids), facets_among=among)
 
 

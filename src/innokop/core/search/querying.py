@@ -2,7 +2,7 @@
 
 import functools
 from collections.abc import Iterable, Iterator, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
@@ -215,6 +215,11 @@ class _Scope:
     params: list[Any]
     kinds: list[str] | None  # None: every kind
     facets: bool = False  # whether the conditions read the entry's facet values, ff (joined)
+    facet_filter: tuple[str, list] = ("", [])  # those conditions alone, the last part of sql and params
+
+    def without_facets(self) -> "_Scope":
+        sql, params = self.facet_filter
+        return _Scope(self.sql[: len(self.sql) - len(sql)], self.params[: len(self.params) - len(params)], self.kinds)
 
 
 def _facet_condition(facets: Iterable[Iterable[str]], vendor: str) -> tuple[str, list[str]]:
@@ -272,11 +277,24 @@ def _scope(kinds: Iterable[str] | None, object_ids: dict[str, ObjectIds] | None,
         params += allowed_params
     facet_sql, facet_params = _facet_condition(facets or [], vendor)
     # A join, not EXISTS: SQLite runs a correlated subquery once per match at several times the cost.
-    return _Scope(sql + facet_sql, params + facet_params, wanted, facets=bool(facet_sql))
+    return _Scope(sql + facet_sql, params + facet_params, wanted, facets=bool(facet_sql),
+                  facet_filter=(facet_sql, facet_params))
 
 
-def _matching(plan: list[_QueryWord], scope: _Scope, vendor: str, columns: str, *, scored: bool = False) -> tuple[str, list]:
-    """SELECT `columns` (over the alias e; with `scored` also the score) of the entries the plan matches."""
+def _matching(plan: list[_QueryWord], scope: _Scope, vendor: str, columns: str, *, scored: bool = False,
+              passes: tuple[str, list] | None = None) -> tuple[str, list]:
+    """SELECT `columns` (over the alias e; with `scored` also the score) of the entries the plan matches.
+    `passes`: a condition on their facet values (alias ff, see _facet_condition), as a column `passes`."""
+    if passes is not None:
+        facet_sql, facet_params = passes
+        columns = f"{columns}, (1 = 1{facet_sql}) AS passes"
+        if scope.facets:
+            raise ValueError("passes reads the facet values itself: the scope must not filter by them")
+        joined = _matching(plan, replace(scope, facets=True), vendor, columns, scored=scored)
+        # The facet values joined, but kept optional: an entry without them does not pass, and still counts.
+        sql = joined[0].replace(f" CROSS JOIN {FACET_TABLE} ff ON", f" LEFT JOIN {FACET_TABLE} ff ON", 1)
+        sql = sql.replace(f" JOIN {FACET_TABLE} ff ON", f" LEFT JOIN {FACET_TABLE} ff ON", 1) if vendor != "sqlite" else sql
+        return sql, [*facet_params, *joined[1]]
     kinds = [f"{KIND_MARK}{kind}" for kind in scope.kinds or []]
     if vendor == "sqlite":
         score = f", -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0, {EXTRA_WEIGHT}, 0.0) AS score" if scored else ""
@@ -316,6 +334,7 @@ class SearchHits(Sequence[Hit]):
         self._plan, self._scope, self._ties = plan, scope, ties
         self._vendor = _vendor()
         self._kept: tuple[int, int, list[Hit]] | None = None  # (offset, limit, hits) ranked by facet_groups
+        self.unfiltered_count: int | None = None  # the hits without the facet filter: facet_groups(unfiltered=True)
 
     @property
     def _empty(self) -> bool:
@@ -389,7 +408,8 @@ class SearchHits(Sequence[Hit]):
             cursor.execute(sql + self._window(limit, offset), params)
             return [Hit(kind=kind, object_id=int(pk), score=float(score)) for kind, pk, score in cursor.fetchall()]
 
-    def facet_groups(self, *, page: tuple[int, int] | None = None, among: int | None = None) -> FacetGroups:
+    def facet_groups(self, *, page: tuple[int, int] | None = None, among: int | None = None,
+                     unfiltered: bool = False) -> FacetGroups:
         """How many hits have each distinct set of facet values (`SearchDocument.facets`), in one query
         that reads only the index: a caller adds these up into counts per value, with whatever logic
         its filters have. Also counts every hit (`len()` asks no more).
@@ -402,7 +422,14 @@ class SearchHits(Sequence[Hit]):
         With `page` = (offset, limit), the same statement also ranks the hits and keeps that slice for
         the slice that asks for it (`hits[offset:offset + limit]`): the index is matched once for the
         counts and the page shown. An offset past the last hit keeps the last page instead, the one a
-        `Paginator.get_page` shows then."""
+        `Paginator.get_page` shows then.
+
+        `unfiltered` (with `page` and `among`, for hits kept to groups of facet values): the groups
+        count the best hits without that filter, while the count and the page are the filtered hits'
+        (a caller's facet counts show what ticking another value would give). Still one match: the
+        scored matches are kept once, each with whether it passes the filter."""
+        if unfiltered and self._scope is not None and self._scope.facets and page is not None and among:
+            return self._groups_unfiltered(page, among)
         if self._empty:
             self.counted(0)
             return []
@@ -467,6 +494,43 @@ class SearchHits(Sequence[Hit]):
                 offset = max(total - 1, 0) // limit * limit
             self._kept = (offset, limit, [Hit(kind=kind, object_id=pk, score=score) for pk, kind, score in hits])
         self.counted(total)
+        return groups
+
+    def _groups_unfiltered(self, page: tuple[int, int], among: int) -> FacetGroups:
+        offset, limit = (int(n) for n in page)
+        if offset < 0 or limit <= 0:
+            raise ValueError("page is (offset, limit), offset 0 or more, limit 1 or more")
+        scope = self._scope.without_facets()
+        scored, params = _matching(self._plan, scope, self._vendor, "e.id, e.kind, e.object_id", scored=True,
+                                   passes=self._scope.facet_filter)
+        every, best, total = MATCHES, f"{MATCHES}_best", f"{MATCHES}_total"
+        sql = (f"WITH {every} AS MATERIALIZED ({scored}),"
+               f" {best} AS MATERIALIZED (SELECT * FROM {every} AS s ORDER BY {self._order('s')} LIMIT {int(among)}),"
+               f" {total} AS MATERIALIZED (SELECT count(*) AS n FROM {every} WHERE passes)"
+               f" SELECT 2, CAST(NULL AS text), {total}.n, CAST(NULL AS bigint), CAST(NULL AS float) FROM {total}"
+               f" UNION ALL SELECT 3, CAST(NULL AS text), count(*), CAST(NULL AS bigint), CAST(NULL AS float)"
+               f" FROM {every}"
+               f" UNION ALL SELECT 0, COALESCE(f.keys, ''), count(*), CAST(NULL AS bigint), CAST(NULL AS float)"
+               f" FROM {best} AS c LEFT JOIN {FACET_TABLE} f ON f.entry_id = c.id GROUP BY COALESCE(f.keys, '')"
+               f" UNION ALL SELECT * FROM (SELECT 1, CAST(p.kind AS text), 0, p.object_id, CAST(p.score AS float)"
+               f" FROM {every} AS p WHERE p.passes ORDER BY {self._order('p')}"
+               f" LIMIT {limit} OFFSET ({self._last_page(offset, limit, total)})) AS shown")
+        groups, hits, count = [], [], 0
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for part, text, n, pk, score in cursor.fetchall():
+                if part == 0:
+                    groups.append((_facet_values(text), int(n)))
+                elif part == 1:
+                    hits.append(Hit(kind=text, object_id=int(pk), score=float(score)))
+                elif part == 2:
+                    count = int(n)
+                else:
+                    self.unfiltered_count = int(n)
+        if offset >= count:
+            offset = max(count - 1, 0) // limit * limit
+        self._kept = (offset, limit, hits)
+        self.counted(count)
         return groups
 
     def _counted_page(self, offset: int, limit: int) -> bool:
