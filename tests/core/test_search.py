@@ -473,3 +473,25 @@ def test_hits_keep_to_groups_of_facet_values():
     assert found([set()]) == found(None) == {1, 2, 3, 4, 5}  # an empty group keeps everything
     with pytest.raises(TypeError):
         found(["sme"])
+
+
+def test_facet_groups_without_the_filter_and_the_filtered_page_in_one_statement():
+    search_index_many([SearchDocument("solution", n, f"Avfall {n}", "avfall " * (n % 5), facets=[f"n:{n % 3}"])
+                       for n in range(1, 15)])
+    filtered = [hit.object_id for hit in SearchQuery("avfall").hits(kinds=["solution"], ties=(3, 5), facets=[{"n:1"}])]
+    every = [hit.object_id for hit in SearchQuery("avfall").hits(kinds=["solution"], ties=(3, 5))]
+    hits = SearchQuery("avfall").hits(kinds=["solution"], ties=(3, 5), facets=[{"n:1"}])
+    with CaptureQueriesContext(connection) as captured:
+        groups = hits.facet_groups(page=(2, 2), among=6, unfiltered=True)
+        assert [hit.object_id for hit in hits[2:4]] == filtered[2:4]
+        assert len(hits) == len(filtered) == 5 and hits.unfiltered_count == 14
+    assert len(captured) == 1
+    # The groups count the six best hits of all, not of the filtered ones.
+    assert sorted((sorted(values), n) for values, n in groups) == sorted(
+        (sorted([f"n:{k}"]), sum(1 for pk in every[:6] if pk % 3 == k)) for k in range(3) if any(pk % 3 == k for pk in every[:6]))
+    # A page past the last keeps the last.
+    hits = SearchQuery("avfall").hits(kinds=["solution"], ties=(3, 5), facets=[{"n:1"}])
+    hits.facet_groups(page=(40, 2), among=6, unfiltered=True)
+    with CaptureQueriesContext(connection) as captured:
+        assert [hit.object_id for hit in hits[4:5]] == filtered[4:5]
+    assert len(captured) == 0
