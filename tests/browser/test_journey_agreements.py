@@ -1,6 +1,5 @@
 """A framework manager creates an agreement with two lots and their suppliers, and publishes it."""
 
-import re
 
 from playwright.sync_api import expect
 
@@ -8,16 +7,8 @@ from innokop.accounts.models import OrganisationKind, Role
 from innokop.reference.indexing import cpv_index
 from innokop.reference.models import CpvCode
 
-from ..conftest import PASSWORD
 from ..factories import OrganisationFactory, member
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/"))
+from .helpers import log_in
 
 
 def _submit(page, form_action: str | None = None) -> None:
@@ -45,7 +36,7 @@ def test_a_framework_manager_creates_and_publishes_an_agreement_with_two_lots(pa
     for name in ("Norrsken Sensorteknik AB", "Grönt Avfall Logistik AB"):
         OrganisationFactory(kind=OrganisationKind.SUPPLIER, name=name, is_sme=True)
 
-    _log_in(page, "anna@cpb.example")
+    log_in(page, "anna@cpb.example")
     page.goto("/agreements/")
     page.get_by_role("link", name="Skapa ett ramavtal").click()
     page.fill("#id_reference", "IK-2027-042")

@@ -17,7 +17,7 @@ from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFact
 from ..calloffs.award_helpers import AFTER_DEADLINE, PUBLISHED_AT, content_for, submit
 from ..calloffs.conftest import prepare, start
 from ..factories import OrganisationFactory, member
-from .test_journey_agreements import _log_in
+from .helpers import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def _published(lot, maria, johan, clock):
 
 def _as(page, email: str) -> None:
     page.context.clear_cookies()
-    _log_in(page, email)
+    log_in(page, email)
 
 
 def _score(page, criterion_pk: int, score: int, reason: str) -> None:

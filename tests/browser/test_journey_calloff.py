@@ -11,7 +11,7 @@ from innokop.calloffs.models import CallOff
 
 from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFactory
 from ..factories import OrganisationFactory, member
-from .test_journey_agreements import _log_in
+from .helpers import log_in
 
 
 def _world():
@@ -35,7 +35,7 @@ def _world():
 
 def test_an_agency_procurer_publishes_a_renewed_competition_in_four_pages(page, checker, transactional_db):
     lot = _world()
-    _log_in(page, "maria@mdss.example")
+    log_in(page, "maria@mdss.example")
     page.goto(f"/lots/{lot.pk}/call-off/")
     pages = 1
     page.fill("#id_title", "AI-stöd för handläggning")

@@ -2,7 +2,6 @@
 it, uses an option, completes the contract and writes a reference case; the purchasing body approves the case
 and it shows on the solution's page."""
 
-import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -17,16 +16,8 @@ from innokop.followup.services import register
 
 from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFactory
 from ..catalogue.factories import SolutionFactory
-from ..conftest import PASSWORD
 from ..factories import OrganisationFactory, member
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/"))
+from .helpers import log_in
 
 
 def test_an_agency_keeps_its_contract_register_and_closes_the_loop_with_a_reference_case(
@@ -54,7 +45,7 @@ def test_an_agency_keeps_its_contract_register_and_closes_the_loop_with_a_refere
                                   extension_months=6, created_by=maria,
                                   created_at=datetime(2026, 1, 20, 10, tzinfo=timezone.utc))
 
-    _log_in(page, "maria@mdss.example")
+    log_in(page, "maria@mdss.example")
     page.goto(reverse("followup:contract_register") + "?state=expiring")
     expect(page.locator("#register")).to_contain_text("AV-2026-0007")
     checker.check(page, "register-list")
@@ -93,7 +84,7 @@ def test_an_agency_keeps_its_contract_register_and_closes_the_loop_with_a_refere
     expect(page.locator("main .govuk-tag--yellow")).to_be_visible()  # waiting for the purchasing body
     page.context.clear_cookies()
 
-    _log_in(page, "anna@cpb.example")
+    log_in(page, "anna@cpb.example")
     page.goto(reverse("catalogue:review_solution", args=[solution.pk]))
     expect(page.locator("main")).to_contain_text("Tillgängliga Mina sidor")
     page.locator("form.ik-review-action:has(input[value=approve_changes]) button").click()

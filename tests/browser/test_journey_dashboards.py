@@ -2,7 +2,6 @@
 (axe-checked), and downloads every table as one XLSX workbook."""
 
 import io
-import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -16,16 +15,8 @@ from innokop.followup.quarters import Quarter
 from innokop.followup.services import sales as services
 
 from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFactory
-from ..conftest import PASSWORD
 from ..factories import OrganisationFactory, member
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/"))
+from .helpers import log_in
 
 
 def _at(year: int, month: int, day: int) -> datetime:
@@ -65,7 +56,7 @@ def test_a_framework_manager_reads_the_agreement_dashboard_and_downloads_its_tab
                                      zero=True)
     clock.set(_at(2026, 11, 20))
 
-    _log_in(page, "anna@cpb.example")
+    log_in(page, "anna@cpb.example")
     page.goto(f"/agreements/{agreement.pk}/")
     page.locator(f"a[href='/dashboards/agreements/{agreement.pk}/']").click()
     expect(page.locator("h1")).to_be_visible()

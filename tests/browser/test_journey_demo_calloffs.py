@@ -11,22 +11,15 @@ from playwright.sync_api import expect
 from innokop.calloffs.models import CallOff, RecordExport
 from innokop.core import clock
 from innokop.core.demo import DEMO_PASSWORD, load_demo
+from tests.browser.helpers import log_in
 
 STATES = ["open", "tendering", "awaiting_opening", "opened", "evaluated", "awarded", "contracted", "cancelled",
           "offered", "accepted"]
 
 
-def _log_in(page, email: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/"))
-
-
 def test_every_demo_call_off_reads_well_for_the_agency_and_the_supplier(page, checker, migration_data):
     scenario = load_demo()
-    _log_in(page, "maria.upphandlare@mdss.example")
+    log_in(page, "maria.upphandlare@mdss.example", DEMO_PASSWORD)
     for state in STATES:
         calloff = scenario.objects[f"calloff:{state}"]
         page.goto(f"/call-offs/{calloff.pk}/")
@@ -54,20 +47,20 @@ def test_every_demo_call_off_reads_well_for_the_agency_and_the_supplier(page, ch
 
     # A supplier that tendered reads its invitations: its booked meeting, its sealed tender, the decision.
     page.context.clear_cookies()
-    _log_in(page, "nils@klartext.example")
+    log_in(page, "nils@klartext.example", DEMO_PASSWORD)
     for state in ("open", "tendering", "awarded", "contracted", "cancelled"):
         calloff = scenario.objects[f"calloff:{state}"]
         page.goto(f"/call-offs/{calloff.pk}/")
         expect(page.locator("h1")).to_have_text(calloff.title)
         checker.check(page, f"demo-supplier-{state.replace('_', '-')}")
     page.context.clear_cookies()
-    _log_in(page, "tiina@tillganglig.example")
+    log_in(page, "tiina@tillganglig.example", DEMO_PASSWORD)
     page.goto(f"/call-offs/{scenario.objects['calloff:accepted'].pk}/")
     checker.check(page, "demo-supplier-ranking-accepted")
 
     # The purchasing body's summary: no drafts, nothing about tenders.
     page.context.clear_cookies()
-    _log_in(page, "anna.ramstrom@inkopscentralen.example")
+    log_in(page, "anna.ramstrom@inkopscentralen.example", DEMO_PASSWORD)
     agreement = scenario.objects["calloff:open"].lot.agreement
     page.goto(f"/agreements/{agreement.pk}/")
     page.get_by_role("link", name=re.compile("Avrop från avtalet|Call-offs from this agreement")).click()

@@ -20,7 +20,7 @@ from innokop.core.calendar import at_local, local_date
 from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFactory
 from ..calloffs.conftest import prepare
 from ..factories import OrganisationFactory, member
-from .test_journey_agreements import _log_in
+from .helpers import log_in
 
 ADDENDUM = "Krav K2 gäller även säkerhetskopior."
 MINUTES = "Vi gick igenom integrationen med ärendesystemet. Inga frågor kvarstår."
@@ -51,7 +51,7 @@ def _world():
 
 def _switch(page, email: str) -> None:
     page.context.clear_cookies()
-    _log_in(page, email)
+    log_in(page, email)
 
 
 def test_the_agency_clarifies_and_offers_meetings_and_a_supplier_books_and_reads_the_minutes(
@@ -62,7 +62,7 @@ def test_the_agency_clarifies_and_offers_meetings_and_a_supplier_books_and_reads
     calloff = services.calloff_publish(actor=procurer, calloff=prepare(procurer, calloff))
     detail = f"/call-offs/{calloff.pk}/"
 
-    _log_in(page, "maria@mdss.example")
+    log_in(page, "maria@mdss.example")
     page.goto(detail)
     page.locator(f"a[href='{detail}clarifications/new/']").click()
     page.locator("input[name=kind][value=addendum]").check()
@@ -120,7 +120,7 @@ def test_a_call_off_in_ranking_order_is_offered_and_accepted(page, checker, cloc
     services.calloff_update_step(actor=procurer, calloff=calloff, step="timetable", data=timetable)
     detail = f"/call-offs/{calloff.pk}/"
 
-    _log_in(page, "maria@mdss.example")
+    log_in(page, "maria@mdss.example")
     page.goto(f"{detail}check/")
     expect(page.locator("#id_answer_by")).to_have_value("2027-03-22T12:00")
     page.locator("main form button[type=submit]").click()

@@ -1,7 +1,6 @@
 """An agency makes the follow-up plan of its contract, runs a round, records a deviation; the supplier answers and
 proposes a corrective action; the agency verifies it and closes the deviation. The plan shows a KPI chart."""
 
-import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -20,17 +19,8 @@ from innokop.followup.models import DeviationStatus, FollowUpRound
 from innokop.followup.services import plans as services
 
 from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFactory
-from ..conftest import PASSWORD
 from ..factories import OrganisationFactory, member
-
-
-def _log_in(page, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/"))
+from .helpers import log_in
 
 
 def _contract(agency, supplier, procurer, cpb, manager) -> Contract:
@@ -63,7 +53,7 @@ def test_an_agency_follows_up_a_deviation_to_its_closing(page, checker, clock, t
     seller = member(supplier, Role.SUPPLIER_REPRESENTATIVE, email="sara@klartext.example", full_name="Sara Säljare")
     contract = _contract(agency, supplier, procurer, cpb, manager)
 
-    _log_in(page, "maria@agency.example")
+    log_in(page, "maria@agency.example")
     page.goto("/follow-up/")
     checker.check(page, "followup-home")
     page.locator(f"form[action$='/contracts/{contract.pk}/plan/'] button").click()
@@ -95,7 +85,7 @@ def test_an_agency_follows_up_a_deviation_to_its_closing(page, checker, clock, t
     expect(page.locator("#round-state")).to_be_visible()
     followup_round = FollowUpRound.objects.get(item__identifier="K2")
 
-    _log_in(page, "sara@klartext.example")
+    log_in(page, "sara@klartext.example")
     page.goto("/follow-up/")
     page.locator(f"a[href$='/rounds/{followup_round.pk}/']").click()
     page.locator(f"a[href$='/rounds/{followup_round.pk}/answer/']").click()
@@ -106,14 +96,14 @@ def test_an_agency_follows_up_a_deviation_to_its_closing(page, checker, clock, t
     page.locator("main form button[type=submit]").click()
     expect(page.locator("#history")).to_contain_text("Granskningen från juni")
 
-    _log_in(page, "maria@agency.example")
+    log_in(page, "maria@agency.example")
     page.goto(f"/follow-up/rounds/{followup_round.pk}/assess/")
     page.locator("input[value=deviation]").check()
     page.fill("#id_reason", "Två formulär uppfyller inte WCAG 3.3.1 (felmeddelanden).")
     page.locator("main form button[type=submit]").click()
     expect(page.locator("#deviation-state")).to_be_visible()
 
-    _log_in(page, "sara@klartext.example")
+    log_in(page, "sara@klartext.example")
     page.goto(f"/follow-up/rounds/{followup_round.pk}/")
     page.locator(f"a[href$='/rounds/{followup_round.pk}/action/']").click()
     page.fill("#id_action", "Felmeddelanden läggs till i båda formulären och granskas igen.")
@@ -122,7 +112,7 @@ def test_an_agency_follows_up_a_deviation_to_its_closing(page, checker, clock, t
     page.locator("main form button[type=submit]").click()
     expect(page.locator("#history")).to_contain_text("Felmeddelanden läggs till")
 
-    _log_in(page, "maria@agency.example")
+    log_in(page, "maria@agency.example")
     page.goto(f"/follow-up/rounds/{followup_round.pk}/")
     checker.check(page, "followup-round-history")
     page.locator(f"a[href$='/rounds/{followup_round.pk}/verify/']").click()

@@ -11,16 +11,8 @@ from innokop.prestudy import services
 from innokop.prestudy.models import Need, NeedInterest, PreStudyStatus
 from innokop.reference.models import CpvCode
 
-from ..conftest import PASSWORD
 from ..factories import OrganisationFactory, member
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/"))
+from .helpers import log_in
 
 
 def test_an_agency_registers_a_need_another_joins_and_the_purchasing_body_takes_it_up(
@@ -39,7 +31,7 @@ def test_an_agency_registers_a_need_another_joins_and_the_purchasing_body_takes_
         needs_until=date(2027, 5, 31), concludes_on=date(2027, 9, 30),
         cpv_codes=list(CpvCode.objects.filter(code="90500000")), team=[manager]))
 
-    _log_in(page, "lina@sjostad.example")
+    log_in(page, "lina@sjostad.example")
     page.goto("/needs/new/")
     checker.check(page, "prestudy-need-form")
     page.fill("#id_title", "Färre överfulla återvinningsstationer")
@@ -67,7 +59,7 @@ def test_an_agency_registers_a_need_another_joins_and_the_purchasing_body_takes_
     checker.check(page, "prestudy-need")
     page.context.clear_cookies()
 
-    _log_in(page, "amira@bergvik.example")
+    log_in(page, "amira@bergvik.example")
     page.goto(f"/needs/{need.pk}/")
     expect(page.locator("#budget")).to_have_count(0)
     page.locator(f"a[href='/needs/{need.pk}/join/']").click()
@@ -79,7 +71,7 @@ def test_an_agency_registers_a_need_another_joins_and_the_purchasing_body_takes_
     checker.check(page, "prestudy-need-joined")
     page.context.clear_cookies()
 
-    _log_in(page, "anna@cpb.example")
+    log_in(page, "anna@cpb.example")
     page.goto(f"/needs/{need.pk}/")
     page.locator(f"a[href='/needs/{need.pk}/link/']").click()
     page.select_option("#id_prestudy", str(prestudy.pk))

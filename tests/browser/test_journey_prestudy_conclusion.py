@@ -17,16 +17,8 @@ from innokop.prestudy import report, services
 from innokop.prestudy.models import PreStudy, PreStudyStatus
 from innokop.reference.models import CpvCode, NutsRegion
 
-from ..conftest import PASSWORD
 from ..factories import OrganisationFactory, member
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/"))
+from .helpers import log_in
 
 
 def _solution(manager, name, title, summary, cpv, trl, sme, regions=()):
@@ -77,7 +69,7 @@ def test_the_purchasing_body_reads_the_matches_concludes_writes_the_report_and_s
     clock.set(datetime(2027, 9, 1, 9, 0, tzinfo=timezone.utc))
     prestudy, need = _world()
 
-    _log_in(page, "anna@cpb.example")
+    log_in(page, "anna@cpb.example")
     page.goto(f"/needs/{need.pk}/")
     expect(page.locator("#matching-solutions tbody tr").first).to_contain_text("Fyllnadssensorer")
     expect(page.locator("#matching-solutions")).to_contain_text("90500000")

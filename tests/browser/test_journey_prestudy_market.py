@@ -2,7 +2,6 @@
 information and a supplier answers it, asking for secrecy on its prices; the purchasing body reads the answer and
 the equal-treatment log."""
 
-import re
 from datetime import date, datetime, timezone
 
 from playwright.sync_api import expect
@@ -12,16 +11,8 @@ from innokop.prestudy import services
 from innokop.prestudy.models import PreStudyStatus, RfiResponse, SurveyAnswer
 from innokop.reference.models import CpvCode
 
-from ..conftest import PASSWORD
 from ..factories import OrganisationFactory, member
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/"))
+from .helpers import log_in
 
 
 def _submit(page) -> None:
@@ -42,7 +33,7 @@ def test_the_purchasing_body_surveys_the_agencies_and_asks_the_market(page, chec
         cpv_codes=list(CpvCode.objects.filter(code="85300000")), team=[manager]))
     services.prestudy_advance(actor=manager, prestudy=prestudy, to_status=PreStudyStatus.COLLECTING)
 
-    _log_in(page, "anna@cpb.example")
+    log_in(page, "anna@cpb.example")
     page.goto(f"/prestudies/{prestudy.pk}/surveys/new/")
     page.fill("#id_title", "Behov av välfärdsteknik")
     page.fill("#id_introduction", "Vi vill veta vilka behov ni har av trygghet i hemmet.")
@@ -68,7 +59,7 @@ def test_the_purchasing_body_surveys_the_agencies_and_asks_the_market(page, chec
     checker.check(page, "prestudy-survey-sent")
     page.context.clear_cookies()
 
-    _log_in(page, "lina@sjostad.example")
+    log_in(page, "lina@sjostad.example")
     page.locator("a[href*='/answer/']").first.click()
     page.check("input[value='Hög']")
     page.locator("main input[type=text], main input[type=number]").last.fill("1450")
@@ -78,7 +69,7 @@ def test_the_purchasing_body_surveys_the_agencies_and_asks_the_market(page, chec
     assert SurveyAnswer.objects.get().items.count() == 2
     page.context.clear_cookies()
 
-    _log_in(page, "anna@cpb.example")
+    log_in(page, "anna@cpb.example")
     page.goto(f"/surveys/{SurveyAnswer.objects.get().survey_id}/")
     expect(page.locator("#results")).to_be_visible()
     expect(page.locator("main")).to_contain_text("1 450")  # the sum of the numbers given
@@ -100,7 +91,7 @@ def test_the_purchasing_body_surveys_the_agencies_and_asks_the_market(page, chec
     page.goto(rfi_url)  # the public page, read without logging in
     expect(page.locator("h1")).to_have_text("Välfärdsteknik för trygghet i hemmet")
     checker.check(page, "prestudy-rfi-public")
-    _log_in(page, "sofia@vardbryggan.example")
+    log_in(page, "sofia@vardbryggan.example")
     page.goto(rfi_url)
     page.locator("#answer-rfi").click()
     page.fill("#id_answer_1", "Digital nattillsyn och trygghetslarm över mobilnätet.")
@@ -114,7 +105,7 @@ def test_the_purchasing_body_surveys_the_agencies_and_asks_the_market(page, chec
     response = RfiResponse.objects.get()
     page.context.clear_cookies()
 
-    _log_in(page, "anna@cpb.example")
+    log_in(page, "anna@cpb.example")
     page.goto(f"/market-dialogues/{response.dialogue_id}/answers/")
     expect(page.locator("#responses")).to_contain_text("Vårdbryggan Digital AB")
     checker.check(page, "prestudy-rfi-answers")

@@ -13,17 +13,9 @@ from innokop.prestudy.models import DocumentRequest, DocumentRequestStatus, PreS
 from innokop.prestudy.services import market
 from innokop.reference.models import CpvCode
 
-from ..conftest import PASSWORD
 from ..factories import OrganisationFactory, member
 from ..prestudy.test_public_documents import pdf_text
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/"))
+from .helpers import log_in
 
 
 def test_an_anonymous_request_is_reviewed_part_by_part_and_a_redacted_copy_handed_out(
@@ -63,7 +55,7 @@ def test_an_anonymous_request_is_reviewed_part_by_part_and_a_redacted_copy_hande
     request = DocumentRequest.objects.get()
 
     # The purchasing body reviews part by part.
-    _log_in(page, "anna@cpb.example")
+    log_in(page, "anna@cpb.example")
     page.goto(f"/market-dialogues/{dialogue.pk}/answers/")
     page.locator("a[href='/public-documents/']").click()
     page.locator(f"a[href='/public-documents/{request.pk}/']").click()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from innokop.calloffs import services
 
 from ..calloffs.conftest import prepare
-from .test_journey_agreements import _log_in
+from .helpers import log_in
 from .test_journey_dialogue import _switch, _world
 
 QUESTION = "Får lösningen använda en språkmodell som körs utanför EU?"
@@ -22,7 +22,7 @@ def test_a_supplier_asks_and_every_invited_supplier_reads_the_answer(page, check
     detail = f"/call-offs/{calloff.pk}/"
     ask = f"main form[action='{detail}questions/']"
 
-    _log_in(page, "sara@klartext.example")
+    log_in(page, "sara@klartext.example")
     page.goto(detail)
     page.locator(f"{ask} textarea[name=text]").fill(QUESTION)
     page.locator(f"{ask} button[type=submit]").click()

@@ -13,16 +13,8 @@ from innokop.accounts.models import OrganisationKind, Role
 from innokop.followup.services import sales as services
 
 from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFactory
-from ..conftest import PASSWORD
 from ..factories import OrganisationFactory, member
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/"))
+from .helpers import log_in
 
 
 def _log_out(page) -> None:
@@ -45,7 +37,7 @@ def test_a_supplier_uploads_a_sales_report_and_the_purchasing_body_downloads_the
     LotSupplierFactory(lot=LotFactory(agreement=agreement, number=2, title="Tömning"), supplier=fjallvind)
     services.fee_rate_add(actor=manager, agreement=agreement, rate=Decimal("0.70"), valid_from=date(2026, 1, 1))
 
-    _log_in(page, "sara@norrsken.example")
+    log_in(page, "sara@norrsken.example")
     page.goto("/sales-reports/")
     checker.check(page, "sales-my-reports")
     page.locator("a[href$='/2026/q1/']").first.click()
@@ -69,7 +61,7 @@ def test_a_supplier_uploads_a_sales_report_and_the_purchasing_body_downloads_the
     checker.check(page, "sales-confirmation")
     _log_out(page)
 
-    _log_in(page, "anna@cpb.example")
+    log_in(page, "anna@cpb.example")
     page.goto("/sales-reports/overdue/")
     expect(page.locator("main table")).to_contain_text("Fjällvind Analys AB")
     checker.check(page, "sales-overdue")

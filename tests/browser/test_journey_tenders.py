@@ -15,7 +15,7 @@ from innokop.calloffs.services import tenders
 from ..agreements.factories import AgreementFactory, LotFactory, LotSupplierFactory
 from ..calloffs.conftest import prepare, start
 from ..factories import OrganisationFactory, member
-from .test_journey_agreements import _log_in
+from .helpers import log_in
 
 
 def _world():
@@ -74,7 +74,7 @@ def _check_and_submit(page, calloff) -> str:
 def test_two_suppliers_submit_and_one_replaces_its_tender(page, checker, transactional_db):
     calloff = _world()
 
-    _log_in(page, "sara@klartext.example")
+    log_in(page, "sara@klartext.example")
     _build_tender(page, calloff, total="950 000", hourly="1 100", answer="Vi förklarar varje beslut i klartext.")
     checker.check(page, "tender-form")
     first = _check_and_submit(page, calloff)
@@ -88,7 +88,7 @@ def test_two_suppliers_submit_and_one_replaces_its_tender(page, checker, transac
     assert replacement != first
     _log_out(page)
 
-    _log_in(page, "bo@fjallvind.example")
+    log_in(page, "bo@fjallvind.example")
     page.goto(f"/call-offs/{calloff.pk}/")
     expect(page.locator("#tender")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Klartext AI AB")  # never another supplier's tender
@@ -102,7 +102,7 @@ def test_two_suppliers_submit_and_one_replaces_its_tender(page, checker, transac
     assert current["Klartext AI AB"].number == 2 and current["Klartext AI AB"].sha256 == replacement
     assert tenders.current_submission(current["Fjällvind Analys AB"].tender).number == 1
 
-    _log_in(page, "maria@mdss.example")
+    log_in(page, "maria@mdss.example")
     page.goto(f"/call-offs/{calloff.pk}/")
     sealed = page.locator("#tenders + .govuk-inset-text")
     expect(sealed).to_be_visible()
