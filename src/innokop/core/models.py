@@ -253,3 +253,18 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class DailyRun(models.Model):
+    """One period in which the apps' daily jobs were queued (core/daily.py). The period's start is unique, so
+    when several nodes find the jobs due at once only the first one queues them."""
+
+    period_start = models.DateTimeField(unique=True)
+    started_at = models.DateTimeField()
+    jobs = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-period_start"]
+
+    def __str__(self) -> str:
+        return f"{self.period_start:%Y-%m-%d %H:%M}"

@@ -28,3 +28,6 @@ def send_followup_reminders() -> int:
     from .services.plans import followup_reminders_send
 
     return followup_reminders_send()
+
+
+DAILY = [send_sales_report_reminders, send_followup_reminders, send_contract_expiry_alerts]  # core/daily.py

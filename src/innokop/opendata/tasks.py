@@ -19,3 +19,15 @@ def build_bulk_file(bulk_id: int) -> None:
     except Exception as error:  # the page must say it failed rather than spin for ever
         BulkFile.objects.filter(pk=bulk.pk).update(failed=f"{type(error).__name__}: {error}", finished_at=clock.now())
         raise
+
+
+@task()
+def request_bulk_rebuild() -> int:
+    """Asks for a new bulk download every day (as `innokop ocds_bulk` does), so that it keeps up with what is
+    published; returns the id of the file being built."""
+    from .services import bulk_rebuild_request
+
+    return bulk_rebuild_request(actor=None).pk
+
+
+DAILY = [request_bulk_rebuild]  # core/daily.py

@@ -11,3 +11,6 @@ def send_survey_reminders() -> int:
     from .services.surveys import survey_reminders_send
 
     return survey_reminders_send()
+
+
+DAILY = [send_survey_reminders]  # core/daily.py

@@ -233,6 +233,9 @@ INNOKOP_RATE_LIMITS = {
 }
 # A request for a public document is decided "skyndsamt" (TF 2:15): this many working days after it is registered.
 INNOKOP_DOCUMENT_REQUEST_DAYS = int(os.environ.get("INNOKOP_DOCUMENT_REQUEST_DAYS", "3"))
+# `innokop serve` runs every app's daily jobs (reminders, alerts, the OCDS bulk file) at start and then every
+# this many hours, one node per period (core/daily.py); 0 leaves them to cron running `innokop daily`.
+INNOKOP_DAILY_HOURS = int(os.environ.get("INNOKOP_DAILY_HOURS", "24"))
 # The outbox keeps confidential e-mail with its links cut; the embedded demo prints it whole on the
 # server's console instead, where only whoever runs the server reads it (core/mail.py).
 INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE = env_bool("INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE", False)
