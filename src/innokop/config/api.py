@@ -27,6 +27,7 @@ from innokop.core.refusals import Refused, refusal_body
 from innokop.followup.api import router as followup_router
 from innokop.followup.api_plans import router as followup_plans_router
 from innokop.followup.api_register import router as followup_register_router
+from innokop.network.api import router as network_router
 from innokop.opendata.api import router as opendata_router
 from innokop.prestudy.api import router as prestudy_router
 
@@ -85,6 +86,7 @@ api.add_router("/", followup_router)
 api.add_router("/", followup_plans_router)
 api.add_router("/", followup_register_router)
 api.add_router("/", opendata_router)
+api.add_router("/", network_router)
 
 
 def _error(request, status: int, detail: str, code: str, problems: list[dict] | None = None):

@@ -6,6 +6,7 @@ readable to others is tightened. SQLite gives its `-wal` and `-shm` files the da
 so creating the database file 0600 first covers them too.
 """
 
+import base64
 import contextlib
 import os
 import secrets
@@ -65,6 +66,17 @@ def read_or_create_secret(path: Path) -> str:
     if not path.parent.exists():
         private_dir(path.parent)
     private_file(path, secrets.token_urlsafe(50).encode("ascii"))
+    return path.read_text().strip()
+
+
+def read_or_create_network_key(path: Path) -> str:
+    """The network feed's Ed25519 private key (base64 of its 32 bytes) from INNOKOP_NETWORK_SIGNING_KEY, else
+    from `path`, generated there (0600) once."""
+    if os.environ.get("INNOKOP_NETWORK_SIGNING_KEY"):
+        return os.environ["INNOKOP_NETWORK_SIGNING_KEY"]
+    if not path.parent.exists():
+        private_dir(path.parent)
+    private_file(path, base64.b64encode(secrets.token_bytes(32)))
     return path.read_text().strip()
 
 

@@ -6,7 +6,12 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from innokop.config.private_files import private_dir, private_sqlite_database, read_or_create_secret
+from innokop.config.private_files import (
+    private_dir,
+    private_sqlite_database,
+    read_or_create_network_key,
+    read_or_create_secret,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = private_dir(Path(os.environ.get("INNOKOP_VAR_DIR", Path.cwd() / "var")).resolve())
@@ -40,6 +45,7 @@ INSTALLED_APPS = [
     "innokop.prestudy",
     "innokop.followup",
     "innokop.opendata",
+    "innokop.network",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -244,6 +250,12 @@ INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE = env_bool("INNOKOP_CONFIDENTIAL_MAIL_TO_CO
 INNOKOP_OCDS_PREFIX = os.environ.get("INNOKOP_OCDS_PREFIX", "ocds-xxxxxx")
 INNOKOP_OCDS_PUBLISHER = os.environ.get("INNOKOP_OCDS_PUBLISHER", "Innoköp")
 INNOKOP_OCDS_LICENSE = os.environ.get("INNOKOP_OCDS_LICENSE", "https://creativecommons.org/publicdomain/zero/1.0/")
+# The network of sister bodies (network app): this instance's Ed25519 signing key for its feed (base64 of the
+# 32-byte private key), from the environment or generated once into VAR_DIR (0600); feeds are fetched over
+# HTTPS only (plain HTTP to loopback when INNOKOP_NETWORK_ALLOW_LOOPBACK_HTTP, as in tests).
+INNOKOP_NETWORK_SIGNING_KEY = read_or_create_network_key(VAR_DIR / "network_signing_key")
+INNOKOP_NETWORK_ALLOW_LOOPBACK_HTTP = env_bool("INNOKOP_NETWORK_ALLOW_LOOPBACK_HTTP", False)
+INNOKOP_NETWORK_NAME = os.environ.get("INNOKOP_NETWORK_NAME", INNOKOP_OCDS_PUBLISHER)
 
 LOGGING = {
     "version": 1,

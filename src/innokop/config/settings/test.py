@@ -17,3 +17,4 @@ AXES_FAILURE_LIMIT = 3
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+INNOKOP_NETWORK_ALLOW_LOOPBACK_HTTP = True  # the feed-exchange tests fetch from a live server on 127.0.0.1

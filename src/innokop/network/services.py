@@ -1,0 +1,315 @@
+"""Every change in the network app: good-practice cases written, reviewed and published; subscriptions to
+partners' feeds; and the import of a feed, all or nothing. Each service is audited."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import urllib.error
+import urllib.request
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from innokop.accounts.models import Organisation, OrganisationKind
+from innokop.core import clock
+from innokop.core.audit import audit_log
+from innokop.core.refusals import Refused
+
+from . import signing
+from .feed import CASE_PARTS, FORMAT
+from .models import CaseStatus, GoodPracticeCase, ItemKind, NetworkItem, Subscription
+
+log = logging.getLogger(__name__)
+
+FETCH_TIMEOUT_SECONDS = 15
+MAX_FEED_BYTES = 5 * 1024 * 1024
+MAX_TEXT = 20_000
+
+
+class NetworkError(Refused):
+    code = "network_refused"
+
+
+class FeedRefused(NetworkError):
+    """A feed that is not imported: unreachable, unsigned or wrongly signed, or with a malformed item."""
+
+    code = "feed_refused"
+
+    def __init__(self, msgid: str, **params) -> None:
+        self.msgid, self.params = msgid, params
+        super().__init__(_(msgid) % params, code=self.code)
+
+
+# Good-practice cases --------------------------------------------------------------------------------------
+
+def case_create(*, actor, organisation: Organisation, fields: dict) -> GoodPracticeCase:
+    """A draft case written by the purchasing body or an agency (the view checks the author's membership)."""
+    if organisation.kind not in (OrganisationKind.CPB, OrganisationKind.AGENCY):
+        raise NetworkError(_("Only the purchasing body or an agency writes good-practice cases."),
+                           code="case_author")
+    now = clock.now()
+    with transaction.atomic():
+        case = GoodPracticeCase.objects.create(organisation=organisation, created_by=actor, created_at=now,
+                                               updated_at=now, **fields)
+        audit_log(actor=actor, verb="network.case_created", obj=case, organisation=organisation,
+                  payload={"case": case.pk})
+    return case
+
+
+def case_update(*, actor, case: GoodPracticeCase, fields: dict) -> GoodPracticeCase:
+    if case.status != CaseStatus.DRAFT:
+        raise NetworkError(_("Only a draft case can be changed."), code="case_not_draft")
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(case, name, value)
+        case.updated_at = clock.now()
+        case.save()
+        audit_log(actor=actor, verb="network.case_updated", obj=case, organisation=case.organisation,
+                  payload={"case": case.pk, "fields": sorted(fields)})
+    return case
+
+
+def case_submit(*, actor, case: GoodPracticeCase) -> GoodPracticeCase:
+    if case.status != CaseStatus.DRAFT:
+        raise NetworkError(_("The case has already been sent for review."), code="case_not_draft")
+    with transaction.atomic():
+        case.move_to(CaseStatus.IN_REVIEW)
+        case.updated_at = clock.now()
+        case.save(update_fields=["status", "updated_at"])
+        audit_log(actor=actor, verb="network.case_submitted", obj=case, organisation=case.organisation,
+                  payload={"case": case.pk})
+    return case
+
+
+def case_review(*, actor, case: GoodPracticeCase, publish: bool) -> GoodPracticeCase:
+    """The purchasing body publishes the case, or returns it to its author as a draft."""
+    if case.status != CaseStatus.IN_REVIEW:
+        raise NetworkError(_("The case is not waiting for review."), code="case_not_in_review")
+    with transaction.atomic():
+        now = clock.now()
+        case.move_to(CaseStatus.PUBLISHED if publish else CaseStatus.DRAFT)
+        case.updated_at = now
+        if publish:
+            case.published_at = now
+        case.save(update_fields=["status", "updated_at", "published_at"])
+        audit_log(actor=actor, verb="network.case_published" if publish else "network.case_returned", obj=case,
+                  organisation=case.organisation, payload={"case": case.pk})
+    return case
+
+
+# Subscriptions ----------------------------------------------------------------------------------------------
+
+def check_feed_url(url: str) -> None:
+    """HTTPS only; plain HTTP only to a loopback address, and only where the settings allow it (tests)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and settings.INNOKOP_NETWORK_ALLOW_LOOPBACK_HTTP and _is_loopback(parts.hostname):
+        return
+    raise FeedRefused(gettext_noop("The address of a feed must start with https://."))
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def subscribe(*, actor, partner: Organisation, feed_url: str, public_key: str) -> Subscription:
+    """The purchasing body follows a partner body's feed (the view checks that the actor is a framework manager)."""
+    if partner.kind != OrganisationKind.PARTNER:
+        raise NetworkError(_("Only a partner body's feed can be followed."), code="not_partner")
+    try:
+        check_feed_url(feed_url)
+    except FeedRefused as error:
+        raise NetworkError(str(error), code="feed_url") from None
+    try:
+        signing.parse_public_key(public_key)
+    except signing.BadKey:
+        raise NetworkError(_("The public key must be an Ed25519 key in base64 (44 characters)."),
+                           code="public_key") from None
+    if Subscription.objects.filter(feed_url=feed_url).exists():
+        raise NetworkError(_("This feed is already followed."), code="already_subscribed")
+    with transaction.atomic():
+        subscription = Subscription.objects.create(partner=partner, feed_url=feed_url,
+                                                   public_key=public_key.strip(), created_by=actor,
+                                                   created_at=clock.now())
+        audit_log(actor=actor, verb="network.subscribed", obj=subscription,
+                  payload={"partner": partner.pk, "feed_url": feed_url})
+    return subscription
+
+
+def unsubscribe(*, actor, subscription: Subscription) -> None:
+    """Stops following a feed; what was imported from it goes with it."""
+    with transaction.atomic():
+        audit_log(actor=actor, verb="network.unsubscribed", obj=subscription,
+                  payload={"partner": subscription.partner_id, "feed_url": subscription.feed_url,
+                           "items": subscription.items.count()})
+        subscription.delete()
+
+
+# Import -----------------------------------------------------------------------------------------------------
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a feed is read where it was subscribed to, never from where it points
+
+
+def fetch(url: str) -> bytes:
+    """The feed's bytes: HTTPS (loopback HTTP in tests), a timeout, no redirects, at most MAX_FEED_BYTES."""
+    check_feed_url(url)
+    opener = urllib.request.build_opener(_NoRedirects)
+    request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "Innokop-network/1"})
+    try:
+        with opener.open(request, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310 (scheme checked above)
+            if response.status != 200:
+                raise FeedRefused(gettext_noop("The feed answered with status %(status)s."), status=response.status)
+            body = response.read(MAX_FEED_BYTES + 1)
+    except urllib.error.HTTPError as error:
+        raise FeedRefused(gettext_noop("The feed answered with status %(status)s."), status=error.code) from None
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        log.info("network feed %s unreachable: %s", url, error)
+        raise FeedRefused(gettext_noop("The feed could not be reached.")) from None
+    if len(body) > MAX_FEED_BYTES:
+        raise FeedRefused(gettext_noop("The feed is larger than %(limit)s bytes."), limit=MAX_FEED_BYTES)
+    return body
+
+
+def _text(value, *, field: str, item_id: str, limit: int = MAX_TEXT, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
+        raise FeedRefused(gettext_noop("Item %(item)s has no valid %(field)s."), item=item_id, field=field)
+    return value
+
+
+def _clean_item(raw) -> dict:
+    """One item as it is stored, or FeedRefused naming what is wrong with it."""
+    if not isinstance(raw, dict):
+        raise FeedRefused(gettext_noop("The feed holds an item that is not an object."))
+    item_id = raw.get("id")
+    if not isinstance(item_id, str) or not item_id or len(item_id) > 100:
+        raise FeedRefused(gettext_noop("The feed holds an item without a valid id."))
+    kind = raw.get("kind")
+    if kind not in ItemKind.values:
+        raise FeedRefused(gettext_noop("Item %(item)s has no valid %(field)s."), item=item_id, field="kind")
+    updated = parse_datetime(raw["updated_at"]) if isinstance(raw.get("updated_at"), str) else None
+    if updated is None or updated.tzinfo is None:
+        raise FeedRefused(gettext_noop("Item %(item)s has no valid %(field)s."), item=item_id, field="updated_at")
+    url = _text(raw.get("url"), field="url", item_id=item_id, limit=500)
+    if urlsplit(url).scheme not in ("https", "http"):
+        raise FeedRefused(gettext_noop("Item %(item)s has no valid %(field)s."), item=item_id, field="url")
+    content: dict = {"url": url}
+    if kind == ItemKind.CASE:
+        for part in CASE_PARTS:
+            both = raw.get(part)
+            if not isinstance(both, dict):
+                raise FeedRefused(gettext_noop("Item %(item)s has no valid %(field)s."), item=item_id, field=part)
+            limit = 300 if part == "title" else MAX_TEXT
+            content[part] = {language: _text(both.get(language), field=f"{part}.{language}", item_id=item_id,
+                                             limit=limit) for language in ("sv", "en")}
+        content["organisation"] = _text(raw.get("organisation"), field="organisation", item_id=item_id, limit=200)
+        title = content["title"]["sv"]
+    else:
+        title = _text(raw.get("title"), field="title", item_id=item_id, limit=300)
+        content["title"] = title
+        content["summary"] = _text(raw.get("summary"), field="summary", item_id=item_id)
+        if kind == ItemKind.SOLUTION:
+            content["supplier"] = _text(raw.get("supplier"), field="supplier", item_id=item_id, limit=200)
+            trl = raw.get("trl")
+            if trl is not None and (not isinstance(trl, int) or isinstance(trl, bool) or not 1 <= trl <= 9):
+                raise FeedRefused(gettext_noop("Item %(item)s has no valid %(field)s."), item=item_id, field="trl")
+            content["trl"] = trl
+    return {"kind": kind, "remote_id": item_id, "title": title, "content": content, "updated": updated,
+            "digest": signing.digest(content)}
+
+
+def parse_feed(body: bytes, public_key: str) -> list[dict]:
+    """The feed's items, cleaned, once its signature is the partner's; FeedRefused otherwise."""
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise FeedRefused(gettext_noop("The feed is not JSON.")) from None
+    if not isinstance(document, dict) or not isinstance(document.get("payload"), dict) \
+            or not isinstance(document.get("signature"), str):
+        raise FeedRefused(gettext_noop("The feed has no signed payload."))
+    payload = document["payload"]
+    if not signing.verify(payload, document["signature"], public_key):
+        raise FeedRefused(gettext_noop("The feed's signature is not the partner's."))
+    if payload.get("format") != FORMAT or not isinstance(payload.get("items"), list):
+        raise FeedRefused(gettext_noop("The feed is not in the format %(format)s."), format=FORMAT)
+    cleaned = [_clean_item(raw) for raw in payload["items"]]
+    keys = [(item["kind"], item["remote_id"]) for item in cleaned]
+    if len(set(keys)) != len(keys):
+        raise FeedRefused(gettext_noop("The feed holds the same item twice."))
+    return cleaned
+
+
+def import_feed(subscription: Subscription, body: bytes | None = None) -> dict[str, int]:
+    """Fetches (unless `body` is given), verifies and imports the feed in one transaction: new items are added,
+    changed ones updated, those the partner no longer publishes removed. A refused feed changes no item; the
+    refusal is logged, audited and kept on the subscription. Returns the counts."""
+    now = clock.now()
+    try:
+        cleaned = parse_feed(fetch(subscription.feed_url) if body is None else body, subscription.public_key)
+        with transaction.atomic():
+            counts = _store(subscription, cleaned, now)
+            Subscription.objects.filter(pk=subscription.pk).update(last_checked_at=now, last_imported_at=now,
+                                                                   last_error=None)
+            audit_log(actor=None, verb="network.feed_imported", obj=subscription, payload=counts)
+    except FeedRefused as error:
+        log.warning("network feed %s refused: %s", subscription.feed_url, error.msgid % error.params)
+        with transaction.atomic():
+            Subscription.objects.filter(pk=subscription.pk).update(
+                last_checked_at=now, last_error={"msgid": error.msgid, "params": error.params})
+            audit_log(actor=None, verb="network.feed_refused", obj=subscription,
+                      payload={"reason": error.msgid % error.params})
+        subscription.refresh_from_db()
+        raise
+    subscription.refresh_from_db()
+    return counts
+
+
+def _store(subscription: Subscription, cleaned: list[dict], now: datetime) -> dict[str, int]:
+    existing = {(item.kind, item.remote_id): item for item in subscription.items.all()}
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
+    for item in cleaned:
+        key = (item["kind"], item["remote_id"])
+        stored = existing.pop(key, None)
+        if stored is None:
+            NetworkItem.objects.create(subscription=subscription, kind=item["kind"], remote_id=item["remote_id"],
+                                       title=item["title"], content=item["content"], digest=item["digest"],
+                                       remote_updated_at=item["updated"], imported_at=now)
+            counts["added"] += 1
+        elif stored.digest != item["digest"] or stored.remote_updated_at != item["updated"]:
+            stored.title, stored.content, stored.digest = item["title"], item["content"], item["digest"]
+            stored.remote_updated_at, stored.imported_at = item["updated"], now
+            stored.save()
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    if existing:
+        NetworkItem.objects.filter(pk__in=[item.pk for item in existing.values()]).delete()
+        counts["removed"] = len(existing)
+    return counts
+
+
+def import_all() -> dict[int, dict[str, int] | str]:
+    """Every subscription's feed, each on its own: one partner's bad feed does not stop the others."""
+    results: dict[int, dict[str, int] | str] = {}
+    for subscription in Subscription.objects.all():
+        try:
+            results[subscription.pk] = import_feed(subscription)
+        except FeedRefused as error:
+            results[subscription.pk] = error.msgid % error.params
+    return results
