@@ -23,6 +23,8 @@ def _bulk(name: str):
 ROWS = {
     "opendata:home": Row(static("opendata:home"), OPEN),
     "opendata:policy": Row(static("opendata:policy"), OPEN),
+    "opendata:statistics": Row(static("opendata:statistics"), OPEN),
+    "opendata:statistics_csv": Row(lambda w: reverse("opendata:statistics_csv", args=["agreements"]), OPEN),
     # The framework manager is sent on to the progress of the build; everyone else signed in may not start one.
     "opendata:bulk_rebuild": Row(static("opendata:bulk_rebuild"), {"anonymous": 302, "cpb": 302, "*": 403}, "post"),
     "opendata:bulk_status": Row(_bulk("opendata:bulk_status"), OPEN),
