@@ -5,8 +5,8 @@ that parses the feed and encodes the payload again gets exactly the bytes that w
 base64 of their 32 raw bytes."""
 
 import base64
-import hashlib
 import binascii
+import hashlib
 import json
 
 from cryptography.exceptions import InvalidSignature
