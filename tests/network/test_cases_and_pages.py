@@ -127,3 +127,24 @@ def test_the_daily_task_imports_every_feed(subscription, monkeypatch, partner_ke
     monkeypatch.setattr(services, "fetch", lambda url: signed([case_item(1)], partner_key[0]))
     import_partner_feeds.call()
     assert NetworkItem.objects.count() == 1
+
+
+def test_reviewers_and_authors_are_told(agency, agency_procurer, cpb_manager, django_capture_on_commit_callbacks):
+    from innokop.core.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS)
+        services.case_submit(actor=agency_procurer, case=case)
+    assert Notification.objects.get(recipient=cpb_manager).kind == "network.case_submitted"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_review(actor=cpb_manager, case=case, publish=False)
+    assert Notification.objects.get(recipient=agency_procurer).kind == "network.case_returned"
+
+
+def test_a_refused_feed_is_told_once_per_reason(subscription, cpb_manager, django_capture_on_commit_callbacks):
+    from innokop.core.models import Notification
+
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.FeedRefused):
+            services.import_feed(subscription, b"not json")
+    assert Notification.objects.filter(recipient=cpb_manager, kind="network.feed_refused").count() == 1

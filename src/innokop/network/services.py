@@ -13,13 +13,15 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from innokop.accounts.models import Organisation, OrganisationKind
+from innokop.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from innokop.core import clock
 from innokop.core.audit import audit_log
+from innokop.core.notifications import notify
 from innokop.core.refusals import Refused
 
 from . import signing
@@ -45,6 +47,11 @@ class FeedRefused(NetworkError):
     def __init__(self, msgid: str, **params) -> None:
         self.msgid, self.params = msgid, params
         super().__init__(_(msgid) % params, code=self.code)
+
+
+def _framework_managers() -> list[User]:
+    return [m.user for m in Membership.objects.filter(role=Role.FRAMEWORK_MANAGER,
+                                                      organisation__kind=OrganisationKind.CPB).select_related("user")]
 
 
 # Good-practice cases --------------------------------------------------------------------------------------
@@ -85,6 +92,11 @@ def case_submit(*, actor, case: GoodPracticeCase) -> GoodPracticeCase:
         case.save(update_fields=["status", "updated_at"])
         audit_log(actor=actor, verb="network.case_submitted", obj=case, organisation=case.organisation,
                   payload={"case": case.pk})
+        notify(recipients=_framework_managers(), kind="network.case_submitted",
+               subject=gettext_lazy("A good-practice case waits for your review"),
+               body=gettext_lazy("%(organisation)s sent the good-practice case “%(title)s” for review."),
+               params={"organisation": case.organisation.name, "title": case.title_sv},
+               url=reverse("network:case_detail", args=[case.pk]))
     return case
 
 
@@ -101,6 +113,14 @@ def case_review(*, actor, case: GoodPracticeCase, publish: bool) -> GoodPractice
         case.save(update_fields=["status", "updated_at", "published_at"])
         audit_log(actor=actor, verb="network.case_published" if publish else "network.case_returned", obj=case,
                   organisation=case.organisation, payload={"case": case.pk})
+        notify(recipients=[case.created_by], kind="network.case_published" if publish else "network.case_returned",
+               subject=gettext_lazy("Your good-practice case is published") if publish
+               else gettext_lazy("Your good-practice case is returned to you"),
+               body=gettext_lazy("The purchasing body published “%(title)s” on the public pages and in the "
+                                 "feed to the partner bodies.") if publish
+               else gettext_lazy("The purchasing body returned “%(title)s” to you as a draft. Change it "
+                                 "and send it again."),
+               params={"title": case.title_sv}, url=reverse("network:case_detail", args=[case.pk]))
     return case
 
 
@@ -269,11 +289,17 @@ def import_feed(subscription: Subscription, body: bytes | None = None) -> dict[s
             audit_log(actor=None, verb="network.feed_imported", obj=subscription, payload=counts)
     except FeedRefused as error:
         log.warning("network feed %s refused: %s", subscription.feed_url, error.msgid % error.params)
+        reason = {"msgid": error.msgid, "params": error.params}
         with transaction.atomic():
-            Subscription.objects.filter(pk=subscription.pk).update(
-                last_checked_at=now, last_error={"msgid": error.msgid, "params": error.params})
+            Subscription.objects.filter(pk=subscription.pk).update(last_checked_at=now, last_error=reason)
             audit_log(actor=None, verb="network.feed_refused", obj=subscription,
                       payload={"reason": error.msgid % error.params})
+            if subscription.last_error != reason:  # told once per new reason, not every day it persists
+                notify(recipients=[subscription.created_by], kind="network.feed_refused",
+                       subject=gettext_lazy("A partner's feed was refused"),
+                       body=gettext_lazy("The feed of %(partner)s was not imported, and nothing of it was kept. "
+                                         "See the reason on the page of the feeds you follow."),
+                       params={"partner": subscription.partner.name}, url=reverse("network:subscriptions"))
         subscription.refresh_from_db()
         raise
     subscription.refresh_from_db()
