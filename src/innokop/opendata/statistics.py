@@ -38,6 +38,7 @@ ONE_DECIMAL = Decimal("0.1")
 class Contracted:
     """One public, contracted call-off as the statistics count it."""
 
+    reference: str  # the call-off's
     year: int
     agreement_reference: str
     agreement_title: str
@@ -90,7 +91,7 @@ def public_contracted(now: datetime) -> list[Contracted]:
         contract, agreement = calloff.contract, calloff.lot.agreement
         signed = local_date(contract.signed_at)
         found.append(Contracted(
-            year=signed.year, agreement_reference=agreement.reference, agreement_title=agreement.title,
+            reference=calloff.reference, year=signed.year, agreement_reference=agreement.reference, agreement_title=agreement.title,
             value=Decimal(contract.value), sme=contract.supplier.is_sme,
             dialogue=calloff.method == CallOffKind.RENEWED_COMPETITION_DIALOGUE,
             days=(signed - local_date(calloff.published_at)).days,
