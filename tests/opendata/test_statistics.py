@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
+from statistics import median
 
 import pytest
 from django.conf import settings
@@ -48,7 +49,8 @@ def _from_ocds(client: Client) -> dict[tuple[int, str], dict]:
     prefix = mapping.ocid_prefix() + "-"
     with translation.override("sv"):
         dialogue = str(CallOffKind.RENEWED_COMPETITION_DIALOGUE.label)
-    found: dict[tuple[int, str], dict] = defaultdict(lambda: {"count": 0, "value": Decimal(0), "sme": 0, "dialogue": 0})
+    found: dict[tuple[int, str], dict] = defaultdict(lambda: {"count": 0, "value": Decimal(0), "sme": 0, "dialogue": 0,
+                                                              "days": []})
     for record in _every_record(client):
         release = record["compiledRelease"]
         framework = [p for p in release.get("relatedProcesses", []) if "framework" in p["relationship"]]
@@ -65,6 +67,9 @@ def _from_ocds(client: Client) -> dict[tuple[int, str], dict]:
             found[key]["value"] += Decimal(str(contract["value"]["amount"]))
             found[key]["sme"] += scales[award["suppliers"][0]["id"]] == "sme"
             found[key]["dialogue"] += release["tender"].get("procurementMethodDetails") == dialogue
+            tender = next(r for r in record["releases"] if r["id"] == f"{record['ocid']}-tender")  # dated at publication
+            published = datetime.fromisoformat(tender["date"].replace("Z", "+00:00"))
+            found[key]["days"].append((local_date(signed) - local_date(published)).days)
     return dict(found)
 
 
@@ -94,6 +99,7 @@ def test_the_statistics_have_the_same_numbers_as_the_ocds_records_of_the_demo(de
         assert Decimal(row[4]) == group["value"]
         assert row[5] == _share(group["sme"], group["count"])
         assert row[6] == _share(group["dialogue"], group["count"])
+        assert Decimal(row[7]) == Decimal(str(median(group["days"]))).quantize(Decimal("0.1"))
     # The yearly table is the sum of the agreements' rows.
     _header, years = _csv(client, "years")
     yearly = {int(row[0]): row for row in years}
