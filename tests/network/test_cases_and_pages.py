@@ -148,3 +148,19 @@ def test_a_refused_feed_is_told_once_per_reason(subscription, cpb_manager, djang
         with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.FeedRefused):
             services.import_feed(subscription, b"not json")
     assert Notification.objects.filter(recipient=cpb_manager, kind="network.feed_refused").count() == 1
+
+
+def test_a_case_wraps_the_buyers_own_approved_reference_case(agency, other_agency, agency_procurer, supplier_org,
+                                                            supplier):
+    solution = Solution.objects.create(supplier=supplier_org, title="Sensor", summary="s", created_by=supplier)
+    own = solution.reference_cases.create(customer=agency.name, title="t", story="s", year=2026, buyer=agency)
+    other = solution.reference_cases.create(customer="x", title="t", story="s", year=2026, buyer=other_agency)
+    waiting = solution.reference_cases.create(customer=agency.name, title="t", story="s", year=2026, buyer=agency,
+                                              pending=True)
+    for refused in (other, waiting):
+        with pytest.raises(services.NetworkError):
+            services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS | {"reference_case": refused})
+    case = services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS | {"reference_case": own})
+    assert own.good_practice_case == case
+    with pytest.raises(services.NetworkError):
+        services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS | {"reference_case": own})

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from innokop.accounts.models import Organisation, OrganisationKind
+from innokop.catalogue.models import ReferenceCase
 
 CASE_FIELDS = ("title", "need", "route", "solution", "results", "lessons")
 LABELS = {"title": (_("Title in Swedish"), _("Title in English")),
@@ -26,6 +27,12 @@ class CaseForm(forms.Form):
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        # The buyer's own reference case on a solution, approved in the catalogue, that no other case tells yet.
+        self.fields["reference_case"] = forms.ModelChoiceField(
+            label=_("The reference case in the catalogue (optional)"), required=False,
+            help_text=_("A reference case your organisation wrote after the contract, on the solution it bought."),
+            queryset=ReferenceCase.objects.filter(buyer__in=[o.pk for o in organisations], pending=False)
+            .select_related("solution"))
         for part in CASE_FIELDS:
             for language, label in zip(("sv", "en"), LABELS[part], strict=True):
                 if part == "title":

@@ -61,6 +61,7 @@ def case_create(*, actor, organisation: Organisation, fields: dict) -> GoodPract
     if organisation.kind not in (OrganisationKind.CPB, OrganisationKind.AGENCY):
         raise NetworkError(_("Only the purchasing body or an agency writes good-practice cases."),
                            code="case_author")
+    _check_reference_case(organisation, fields.get("reference_case"))
     now = clock.now()
     with transaction.atomic():
         case = GoodPracticeCase.objects.create(organisation=organisation, created_by=actor, created_at=now,
@@ -70,9 +71,24 @@ def case_create(*, actor, organisation: Organisation, fields: dict) -> GoodPract
     return case
 
 
+def _check_reference_case(organisation, reference_case, *, case=None) -> None:
+    """A case wraps a reference case its own organisation wrote as the buyer, and one case tells it."""
+    if reference_case is None:
+        return
+    if reference_case.buyer_id != organisation.pk or reference_case.pending:
+        raise NetworkError(_("Choose a reference case your organisation wrote and the catalogue has approved."),
+                           code="reference_case")
+    taken = GoodPracticeCase.objects.filter(reference_case=reference_case)
+    if case is not None:
+        taken = taken.exclude(pk=case.pk)
+    if taken.exists():
+        raise NetworkError(_("Another good-practice case already tells this reference case."), code="reference_case")
+
+
 def case_update(*, actor, case: GoodPracticeCase, fields: dict) -> GoodPracticeCase:
     if case.status != CaseStatus.DRAFT:
         raise NetworkError(_("Only a draft case can be changed."), code="case_not_draft")
+    _check_reference_case(case.organisation, fields.get("reference_case"), case=case)
     with transaction.atomic():
         for name, value in fields.items():
             setattr(case, name, value)
