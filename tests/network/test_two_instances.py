@@ -1,0 +1,113 @@
+"""Two instances exchange their feeds both ways: instance A is this test's database served by the live server,
+instance B a second Innoköp in a subprocess with its own SQLite database, signing key and web server. Each
+publishes a good-practice case, follows the other's feed by address and public key, and imports it."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from innokop.accounts.models import OrganisationKind
+from innokop.network import services, signing
+from innokop.network.models import NetworkItem
+
+from ..factories import OrganisationFactory
+from .test_cases_and_pages import FIELDS
+
+SETUP_B = """
+import os
+from innokop.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from innokop.network import services, signing
+cpb = Organisation.objects.create(kind=OrganisationKind.CPB, name="Instance B CPB")
+manager = User.objects.create_user("manager@b.example", "x", full_name="Manager B")
+Membership.objects.create(user=manager, organisation=cpb, role=Role.FRAMEWORK_MANAGER)
+fields = {f"{part}_{language}": f"B {part} {language}" for part in
+          ("title", "need", "route", "solution", "results", "lessons") for language in ("sv", "en")}
+case = services.case_create(actor=manager, organisation=cpb, fields=fields)
+services.case_submit(actor=manager, case=case)
+services.case_review(actor=manager, case=case, publish=True)
+partner = Organisation.objects.create(kind=OrganisationKind.PARTNER, name="Instance A", country="SE")
+services.subscribe(actor=manager, partner=partner, feed_url=os.environ["A_FEED"], public_key=os.environ["A_KEY"])
+print(signing.public_key_text())
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _instance_b_env(tmp_path, **extra) -> dict:
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DATABASE_URL", "INNOKOP_NETWORK_SIGNING_KEY", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    return env | {"INNOKOP_VAR_DIR": str(tmp_path / "b"), "DJANGO_SETTINGS_MODULE": "innokop.config.settings.local",
+                  "INNOKOP_DEMO": "0", "INNOKOP_NETWORK_ALLOW_LOOPBACK_HTTP": "1", "INNOKOP_DAILY_HOURS": "0",
+                  "ALLOWED_HOSTS": "127.0.0.1,localhost"} | extra
+
+
+def _innokop(env, *args, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "innokop", *args], env=env, cwd=env["INNOKOP_VAR_DIR"],
+                          capture_output=True, text=True, timeout=180, check=True, **kwargs)
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (a loopback test server)
+        return response.read()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_instances_exchange_their_feeds_both_ways(live_server, tmp_path, agency, agency_procurer, cpb_manager):
+    # Instance A publishes a case.
+    case = services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS)
+    services.case_submit(actor=agency_procurer, case=case)
+    services.case_review(actor=cpb_manager, case=case, publish=True)
+
+    # Instance B: its own database and key, a published case, and A's feed followed.
+    (tmp_path / "b").mkdir()
+    env = _instance_b_env(tmp_path, A_FEED=f"{live_server.url}/network/feed.json", A_KEY=signing.public_key_text())
+    _innokop(env, "migrate", "-v0")
+    b_key = _innokop(env, "shell", "-c", SETUP_B).stdout.strip().splitlines()[-1]
+    assert b_key != signing.public_key_text()
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "innokop", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                              env=env, cwd=env["INNOKOP_VAR_DIR"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        b_url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                _get(f"{b_url}/network/feed.json")
+                break
+            except OSError:
+                time.sleep(0.2)
+
+        # A follows B and imports B's case.
+        partner_b = OrganisationFactory(kind=OrganisationKind.PARTNER, name="Instance B", country="FI",
+                                        org_number="")
+        subscription = services.subscribe(actor=cpb_manager, partner=partner_b,
+                                          feed_url=f"{b_url}/network/feed.json", public_key=b_key)
+        assert services.import_feed(subscription)["added"] == 1
+        assert NetworkItem.objects.get().content["title"] == {"sv": "B title sv", "en": "B title en"}
+
+        # B imports A's case (its command, as the daily task does), and shows it from the network.
+        assert "'added': 1" in _innokop(env, "network_import").stdout
+        items = json.loads(_get(f"{b_url}/api/network/items"))
+        assert [(item["kind"], item["remote_id"], item["partner"]) for item in items] == [
+            ("case", f"case-{case.pk}", "Instance A")]
+        assert items[0]["content"]["title"] == {"sv": "title sv", "en": "title en"}
+
+        # A feed signed by B and checked with A's key is refused at A, and nothing changes.
+        subscription.public_key = signing.public_key_text()
+        subscription.save()
+        with pytest.raises(services.FeedRefused):
+            services.import_feed(subscription)
+        assert NetworkItem.objects.count() == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
