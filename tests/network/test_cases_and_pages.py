@@ -164,3 +164,15 @@ def test_a_case_wraps_the_buyers_own_approved_reference_case(agency, other_agenc
     assert own.good_practice_case == case
     with pytest.raises(services.NetworkError):
         services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS | {"reference_case": own})
+
+
+def test_the_framework_managers_dashboard_shows_cases_waiting_and_refused_feeds(login, agency, agency_procurer,
+                                                                               cpb_manager, subscription):
+    case = services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS)
+    services.case_submit(actor=agency_procurer, case=case)
+    with pytest.raises(services.FeedRefused):
+        services.import_feed(subscription, b"{}")
+    page = login(cpb_manager).get(reverse("core:dashboard")).content.decode()
+    assert 'id="network-waiting"' in page and reverse("network:case_detail", args=[case.pk]) in page
+    assert 'id="network-refused"' in page
+    assert 'id="network-waiting"' not in login(agency_procurer).get(reverse("core:dashboard")).content.decode()
