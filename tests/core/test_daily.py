@@ -16,12 +16,13 @@ from innokop.opendata.models import BulkFile
 
 from ..followup.conftest import at, sales_agreement  # noqa: F401 (a fixture)
 
-FIVE = {
+JOBS = {
     "innokop.followup.tasks.send_sales_report_reminders",
     "innokop.followup.tasks.send_followup_reminders",
     "innokop.followup.tasks.send_contract_expiry_alerts",
     "innokop.prestudy.tasks.send_survey_reminders",
     "innokop.opendata.tasks.request_bulk_rebuild",
+    "innokop.network.tasks.import_partner_feeds",
 }
 
 
@@ -32,7 +33,7 @@ def run_command() -> str:
 
 
 def test_every_apps_daily_jobs_are_found():
-    assert {job.module_path for job in daily.jobs()} == FIVE
+    assert {job.module_path for job in daily.jobs()} == JOBS
 
 
 def test_periods_start_at_midnight_utc_and_follow_the_setting(clock):
@@ -49,10 +50,10 @@ def test_the_command_queues_each_job_once_per_period(db, clock, django_capture_o
     assert daily.is_due()
     with django_capture_on_commit_callbacks(execute=True):
         out = run_command()
-    assert {line.split()[1] for line in out.splitlines() if line.startswith("queued ")} == FIVE
-    assert "5 daily jobs queued" in out
+    assert {line.split()[1] for line in out.splitlines() if line.startswith("queued ")} == JOBS
+    assert f"{len(JOBS)} daily jobs queued" in out
     [done] = DailyRun.objects.all()
-    assert done.period_start == at(2026, 5, 20, 0) and set(done.jobs) == FIVE
+    assert done.period_start == at(2026, 5, 20, 0) and set(done.jobs) == JOBS
     assert BulkFile.objects.count() == 1  # the OCDS job ran (the test backend runs tasks at once)
     assert not daily.is_due()
 
@@ -65,7 +66,7 @@ def test_the_command_queues_each_job_once_per_period(db, clock, django_capture_o
     clock.set(at(2026, 5, 21, 0) + timedelta(minutes=1))  # the next period
     assert daily.is_due()
     with django_capture_on_commit_callbacks(execute=True):
-        assert "5 daily jobs queued" in run_command()
+        assert f"{len(JOBS)} daily jobs queued" in run_command()
     assert DailyRun.objects.count() == 2 and BulkFile.objects.count() == 2
 
 

@@ -78,5 +78,6 @@ def schedule(stop: threading.Event) -> None:
         except Exception:
             log.exception("the daily jobs could not be queued; trying again at the next check")
         finally:
-            connections.close_all()  # this thread's: a connection must not sit open for a period
+            if threading.current_thread() is not threading.main_thread():
+                connections.close_all()  # this thread's own: a connection must not sit open for a period
         stop.wait(seconds_to_next_check(clock.now()))

@@ -403,7 +403,7 @@ def plan_item_change(*, actor, item: PlanItem, reason: str, **changes) -> PlanIt
         raise FollowUpError(_("These cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
                             code="not_editable")
     with transaction.atomic():
-        item = PlanItem.objects.select_for_update().select_related("plan", "responsible").get(pk=item.pk)
+        item = PlanItem.objects.select_for_update(of=("self",)).select_related("plan", "responsible").get(pk=item.pk)
         before = {name: _shown(item, name) for name in changes}
         for name, value in changes.items():
             setattr(item, name, value.strip() if isinstance(value, str) and name in ("text", "unit") else value)
@@ -469,7 +469,7 @@ def round_request(*, actor, item: PlanItem, supplier: Organisation, scheduled_on
 
 
 def _locked_round(followup_round: FollowUpRound) -> FollowUpRound:
-    return (FollowUpRound.objects.select_for_update().select_related("plan", "item", "supplier")
+    return (FollowUpRound.objects.select_for_update(of=("self",)).select_related("plan", "item", "supplier")
             .get(pk=followup_round.pk))
 
 
@@ -600,7 +600,7 @@ def round_assess(*, actor, followup_round: FollowUpRound, met: bool, reason: str
 # --- Deviations -------------------------------------------------------------------------------------------
 
 def _locked_deviation(deviation: Deviation) -> Deviation:
-    return (Deviation.objects.select_for_update().select_related("round__plan", "round__item", "round__supplier")
+    return (Deviation.objects.select_for_update(of=("self",)).select_related("round__plan", "round__item", "round__supplier")
             .get(pk=deviation.pk))
 
 
