@@ -336,3 +336,25 @@ def test_the_pre_study_page_lists_what_was_shared_with_some_suppliers(login, pre
     page = login(cpb_manager).get(reverse("prestudy:prestudy_detail", args=[prestudy.pk])).content.decode()
     shared = page.split('id="shared"')[1].split("</ul>")[0]
     assert "Volymen är cirka 400 kärl." in shared and "Ett samtal utan något nytt." not in shared
+
+
+def test_the_suppliers_that_answered_learn_the_outcome_without_the_internal_reasons(
+        answer, prestudy, cpb_manager, supplier, clock, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from innokop.prestudy import services as prestudy_services
+    from innokop.prestudy.models import PreStudyStatus
+
+    clock.set(DEADLINE + timedelta(days=1))
+    for status in (PreStudyStatus.COLLECTING, PreStudyStatus.ANALYSING, PreStudyStatus.CONCLUDED):
+        if prestudy.can_move_to(status):
+            prestudy_services.prestudy_advance(actor=cpb_manager, prestudy=prestudy, to_status=status)
+            prestudy.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        prestudy_services.prestudy_decide(actor=cpb_manager, prestudy=prestudy,
+                                          outcome=PreStudyStatus.PROCUREMENT_STARTED, reasons="Budgeten räcker till 2028.")
+    notice = Notification.objects.get(recipient=supplier, kind="prestudy.procurement_started.supplier")
+    with translation.override("en"):
+        assert notice.subject == f"Pre-study {prestudy.reference} leads to a procurement"
+        assert "advertised publicly" in notice.body and "Budgeten" not in notice.body
+    assert notice.url == reverse("prestudy:rfi_detail", args=[answer.dialogue_id])

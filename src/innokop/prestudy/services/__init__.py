@@ -21,7 +21,7 @@ from innokop.core.notifications import notify
 from innokop.core.refusals import Problem, Refused
 from innokop.reference.models import CpvCode, NutsRegion
 
-from ..models import DECIDED_STATUSES, Need, NeedInterest, PreStudy, PreStudyStatus, PreStudyStep, Urgency
+from ..models import DECIDED_STATUSES, Need, NeedInterest, PreStudy, PreStudyStatus, PreStudyStep, RfiResponse, Urgency
 from ..permissions import agency_memberships
 
 
@@ -202,6 +202,7 @@ def prestudy_decide(*, actor, prestudy: PreStudy, outcome: str, reasons: str,
         _move(actor, locked, outcome, reasons.strip(), update_fields=["decision_reasons", "decided_at", "decided_by",
                                                                        "agreement"])
         _tell_agencies(locked)
+        _tell_suppliers(locked)
     prestudy.refresh_from_db()
     return prestudy
 
@@ -220,6 +221,27 @@ def _tell_agencies(prestudy: PreStudy) -> None:
     notify(recipients=_members(agencies), kind=f"prestudy.{prestudy.status}", subject=subject, body=body,
            params={"reference": prestudy.reference, "title": prestudy.title, "reasons": prestudy.decision_reasons},
            url=reverse("prestudy:my_needs"))
+
+
+def _tell_suppliers(prestudy: PreStudy) -> None:
+    """The suppliers that answered the pre-study's requests for information learn the outcome, all with the same
+    words and without the purchasing body's internal reasons (equal treatment)."""
+    suppliers = set(RfiResponse.objects.filter(dialogue__prestudy=prestudy).values_list("supplier_id", flat=True))
+    if not suppliers:
+        return
+    if prestudy.status == PreStudyStatus.PROCUREMENT_STARTED:
+        subject = gettext_lazy("Pre-study %(reference)s leads to a procurement")
+        body = gettext_lazy("Thank you for answering the request for information in pre-study %(reference)s "
+                            "(%(title)s). The purchasing body has concluded it and will procure: the procurement is "
+                            "advertised publicly, and every supplier may take part on the same terms.")
+    else:
+        subject = gettext_lazy("Pre-study %(reference)s does not lead to a procurement now")
+        body = gettext_lazy("Thank you for answering the request for information in pre-study %(reference)s "
+                            "(%(title)s). The purchasing body has concluded it and will not procure now.")
+    dialogue = prestudy.dialogues.filter(responses__supplier_id__in=suppliers).first()
+    notify(recipients=_members(suppliers), kind=f"prestudy.{prestudy.status}.supplier", subject=subject, body=body,
+           params={"reference": prestudy.reference, "title": prestudy.title},
+           url=reverse("prestudy:rfi_detail", args=[dialogue.pk]) if dialogue else "")
 
 
 def _members(organisation_ids) -> list:
