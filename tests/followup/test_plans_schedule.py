@@ -14,6 +14,7 @@ from django.urls import reverse
 from innokop.accounts.services import api_token_create
 from innokop.core.models import AuditEvent, Notification
 from innokop.followup.models import EventKind, FollowUpRound, RoundStatus, Sanction
+from innokop.followup.services import plan_reminders
 from innokop.followup.services import plans as services
 
 from .test_plans_setup import at, build, kpi
@@ -100,7 +101,7 @@ def test_the_task_sends_each_scheduled_request_once_and_a_person_s_request_is_no
         by_hand = services.round_request(actor=agency_procurer, item=plan.items.get(identifier="K1"),
                                          supplier=plan.contract.supplier)
         call_command("followup_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        services.followup_reminders_send()
+        plan_reminders.followup_reminders_send()
     requested = Notification.objects.filter(recipient=supplier, kind="followup.round_requested")
     assert requested.count() == 2  # the request by hand (when made) and the scheduled K2 (by the task), once each
     scheduled = k2_rounds(plan).get()
@@ -116,12 +117,12 @@ def test_the_person_responsible_is_reminded_once_of_an_answer_waiting_for_assess
     reminders = Notification.objects.filter(kind="followup.assess_reminder")
     clock.set(at(2027, 5, 10, 9))  # four working days later (Ascension Day on 6 May)
     with django_capture_on_commit_callbacks(execute=True):
-        services.followup_reminders_send()
+        plan_reminders.followup_reminders_send()
     assert not reminders.exists()
     clock.set(at(2027, 5, 11, 9))  # five working days
     with django_capture_on_commit_callbacks(execute=True):
-        services.followup_reminders_send()
-        services.followup_reminders_send()
+        plan_reminders.followup_reminders_send()
+        plan_reminders.followup_reminders_send()
     assert list(reminders.values_list("recipient", flat=True)) == [agency_procurer.pk]  # the item's responsible
     assert answered.events.filter(kind=EventKind.ASSESS_REMINDED).count() == 1
     services.round_assess(actor=agency_procurer, followup_round=answered, met=True, reason="Granskat.")
@@ -132,7 +133,7 @@ def test_an_unanswered_round_past_its_deadline_reminds_the_buyer_that_it_can_be_
     services.rounds_open_due([plan])
     clock.set(at(2027, 5, 26, 9))  # the deadline 25 May has passed
     with django_capture_on_commit_callbacks(execute=True):
-        services.followup_reminders_send()
+        plan_reminders.followup_reminders_send()
     assert Notification.objects.filter(recipient=agency_procurer, kind="followup.assess_reminder").count() == 1
 
 

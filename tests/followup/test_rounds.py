@@ -15,6 +15,7 @@ from django.utils import translation
 from innokop.core.models import AuditEvent, Document, Notification
 from innokop.followup import traffic
 from innokop.followup.models import Deviation, DeviationStatus, EventKind, RoundKind, RoundStatus, Sanction
+from innokop.followup.services import plan_reminders
 from innokop.followup.services import plans as services
 
 from .test_plans_setup import at, build, kpi
@@ -203,12 +204,12 @@ def test_reminders_go_once_before_and_once_after_the_deadline(plan, agency_procu
                                                              django_capture_on_commit_callbacks):
     request(plan, agency_procurer)  # due Tuesday 25 May
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.followup_reminders_send(now=at(2027, 5, 17, 8)) == 0  # six working days left
-        assert services.followup_reminders_send(now=at(2027, 5, 20, 8)) == 1  # three working days left
-        assert services.followup_reminders_send(now=at(2027, 5, 21, 8)) == 0
+        assert plan_reminders.followup_reminders_send(now=at(2027, 5, 17, 8)) == 0  # six working days left
+        assert plan_reminders.followup_reminders_send(now=at(2027, 5, 20, 8)) == 1  # three working days left
+        assert plan_reminders.followup_reminders_send(now=at(2027, 5, 21, 8)) == 0
         clock.set(at(2027, 5, 27, 8))
         call_command("followup_reminders", stdout=open("/dev/null", "w"))
-        assert services.followup_reminders_send(now=at(2027, 5, 28, 8)) == 0
+        assert plan_reminders.followup_reminders_send(now=at(2027, 5, 28, 8)) == 0
     assert notified(supplier, "followup.round_reminded_before") == 1
     assert notified(supplier, "followup.round_reminded_after") == 1
 

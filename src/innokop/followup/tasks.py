@@ -25,7 +25,7 @@ def send_followup_reminders() -> int:
     """The requests of scheduled rounds, the reminders before and after each deadline and the buyer's reminders of
     rounds waiting for assessment; safe to run again (each is sent once). Whether a round is requested or overdue
     is read from the clock, whether or not this has run."""
-    from .services.plans import followup_reminders_send
+    from .services.plan_reminders import followup_reminders_send
 
     return followup_reminders_send()
 

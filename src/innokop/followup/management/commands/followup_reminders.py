@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from innokop.followup.services.plans import followup_reminders_send
+from innokop.followup.services.plan_reminders import followup_reminders_send
 
 
 class Command(BaseCommand):
