@@ -13,9 +13,15 @@ class Actor:
 
     @cached_property
     def memberships(self) -> list[Membership]:
+        """The user's memberships; only the one organisation's when the user acts through a token limited to it
+        (`user.only_organisation_id`, set by the API token middleware and by webhook deliveries)."""
         if not self.user.is_authenticated:
             return []
-        return list(Membership.objects.filter(user=self.user).select_related("organisation"))
+        memberships = Membership.objects.filter(user=self.user).select_related("organisation")
+        only = getattr(self.user, "only_organisation_id", None)
+        if only is not None:
+            memberships = memberships.filter(organisation_id=only)
+        return list(memberships)
 
     @cached_property
     def organisations(self) -> list[Organisation]:
