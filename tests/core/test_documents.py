@@ -142,7 +142,7 @@ def test_upload_page_shows_errors_and_keeps_nothing_bad(login, agency_procurer):
 
 @pytest.mark.django_db
 def test_a_document_attached_to_an_object_is_not_changed_through_the_documents_page(login, agency_procurer, agency):
-    attached = document_create(actor=agency_procurer, owner=agency, title="Bilaga", attached_to="catalogue.solution:1",
+    attached = document_create(actor=agency_procurer, owner=agency, title="Bilaga", attached_to="elsewhere.thing:1",
                                uploaded=SimpleUploadedFile("bilaga.pdf", PDF_BYTES))
     client = login(agency_procurer)
     detail = reverse("core:document_detail", args=[attached.pk])

@@ -91,3 +91,21 @@ def test_the_requirements_sheet_is_formula_safe(analysed, need):  # noqa: F811
     texts = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert texts[0].startswith("'=HYPERLINK") and texts[1].startswith("Färre tömningar.")
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_the_report_is_read_only_by_those_who_see_the_pre_study(analysed, client, login, cpb, cpb_manager):  # noqa: F811
+    """The report carries the needs' budgets: another person of the purchasing body who is neither a framework
+    manager nor on the pre-study's team does not read it through the documents' own pages."""
+    from tests.conftest import member
+
+    from innokop.accounts.models import Role
+
+    procurement.assessment_save(actor=cpb_manager, prestudy=analysed, given=checklist())
+    procurement.report_generate(actor=cpb_manager, prestudy=analysed)
+    document = procurement.report_documents(analysed).first()
+    colleague = member(cpb, Role.PROCURER, email="kollega@cpb.se")
+    login(colleague)
+    assert client.get(reverse("core:document_download", args=[document.pk, 1])).status_code == 404
+    assert client.get(reverse("core:document_detail", args=[document.pk])).status_code == 404
+    analysed.team.add(colleague)
+    assert client.get(reverse("core:document_download", args=[document.pk, 1])).status_code == 200

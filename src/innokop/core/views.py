@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -105,6 +106,33 @@ def documents_visible_to(request):
     return Document.objects.filter(Q(is_public=True) | Q(owner_id__in=request.actor.organisation_ids))
 
 
+def attached_object_visible(request, document: Document) -> bool:
+    """A document attached to an object (`attached_to` = "app_label.model:pk[:part]") is read where its object is:
+    belonging to the owning organisation is not enough when the object's model says who sees it (`visible_to`),
+    e.g. a pre-study's report for its framework managers and team only. Public documents are for everyone."""
+    if document.is_public or not document.attached_to:
+        return True
+    label, _separator, rest = document.attached_to.partition(":")
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return True
+    objects = model._default_manager.all()
+    if not hasattr(objects, "visible_to"):
+        return True
+    return objects.visible_to(request.actor).filter(pk=rest.split(":")[0]).exists()
+
+
+def get_document_for_actor(request, pk, *, write: bool = False) -> Document:
+    if request.user.is_authenticated:
+        document = get_for_actor(documents_visible_to(request), documents_writable_by(request), pk, write=write)
+    else:
+        document = get_for_actor(Document.objects.filter(is_public=True), None, pk)
+    if not attached_object_visible(request, document):
+        raise Http404
+    return document
+
+
 def documents_writable_by(request):
     """Only free-standing documents change here; a document attached to an agreement or a solution
     changes through that app's own pages, which review and audit it in its context."""
@@ -141,7 +169,7 @@ def document_list(request):
 @require_http_methods(["GET", "POST"])
 def document_detail(request, pk):
     write = request.method == "POST"
-    document = get_for_actor(documents_visible_to(request), documents_writable_by(request), pk, write=write)
+    document = get_document_for_actor(request, pk, write=write)
     form = DocumentVersionForm(request.POST or None, request.FILES or None)
     if write and form.is_valid():
         try:
@@ -163,11 +191,7 @@ def document_detail(request, pk):
 
 @require_safe
 def document_download(request, pk, number: int):
-    if request.user.is_authenticated:
-        visible = documents_visible_to(request)
-    else:
-        visible = Document.objects.filter(is_public=True)
-    document = get_for_actor(visible, None, pk)
+    document = get_document_for_actor(request, pk)
     version = get_object_or_404(DocumentVersion, document=document, number=number)
     response = FileResponse(
         version.file.open("rb"), as_attachment=True, filename=version.safe_name, content_type=version.content_type
