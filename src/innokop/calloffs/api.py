@@ -1,6 +1,8 @@
+from django.http import HttpResponse
 from ninja import Router
 
 from innokop.core import clock
+from innokop.core.pagination import DEFAULT_LIMIT, Cursor, Limit, cursor_page
 from innokop.core.schemas import BY_ID, SIGNED_IN, Id, responses
 
 from .models import CallOff, CallOffKind, CallOffQuestion
@@ -21,10 +23,11 @@ def _with_state(calloff: CallOff) -> CallOff:
     return calloff
 
 
-@router.get("/calloffs", response=responses(list[CallOffOut], SIGNED_IN),
-            summary="Your call-offs: your agency's own, or the ones your company is invited to")
-def calloff_list(request):
-    calloffs = list(_visible(request))
+@router.get("/calloffs", response=responses(list[CallOffOut], SIGNED_IN, 422),
+            summary="Your call-offs: your agency's own, or the ones your company is invited to, newest first")
+def calloff_list(request, response: HttpResponse, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+    calloffs = cursor_page(request, response, _visible(request), order=("-created_at", "-pk"), cursor=cursor,
+                           limit=limit)
     calloffs_invitations_send_due(calloffs)  # a scheduled publication's invitations, if a task missed them
     return [_with_state(c) for c in calloffs]
 

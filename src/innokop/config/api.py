@@ -71,7 +71,11 @@ api = NinjaAPI(
         "personal API token in an `Authorization: Bearer` header, or with a browser session.\n\n"
         "Every error answers `{\"detail\", \"code\", \"problems\"}` (the schema `ErrorOut`): `detail` for "
         "people, `code` for programs, `problems` field by field. Each operation lists the statuses it can "
-        "answer."
+        "answer.\n\n"
+        "Lists page with a cursor: the body is the page's list; `limit` (1 to 500, default 100) sets its size. "
+        "When more follow, the response has an `X-Next-Cursor` header and a `Link: <...>; rel=\"next\"` header "
+        "with the next page's address; pass the cursor back as `cursor` with the same other parameters. A "
+        "cursor is opaque: one the API did not give answers 422."
     ),
     auth=[PersonalToken(), BrowserSession()],
     urls_namespace="api",
