@@ -125,25 +125,6 @@ class PreStudyStep(models.Model):
     class Meta:
         ordering = ["prestudy", "at", "id"]
 
-    def describe(self) -> str:
-        """The entry in the reader's language: the platform's own entries are worded from their facts."""
-        details = self.details or {}
-        starts = formats.when(datetime.fromisoformat(details["starts"])) if details.get("starts") else ""
-        names = ", ".join(details.get("told", [])) or "–"
-        if self.kind == ContactKind.RFI_PUBLISHED:
-            return gettext("Published on its public page; the suppliers with matching CPV codes were told: "
-                           "%(names)s.") % {"names": names}
-        if self.kind == ContactKind.ANSWER:
-            text = gettext("Answer changed.") if details.get("changed") else gettext("Answer received.")
-            return text + (" " + gettext("The supplier asks for secrecy on parts of it.") if details.get("secrecy")
-                           else "")
-        if self.kind == ContactKind.MEETING_OFFERED:
-            return gettext("A meeting time, %(starts)s, offered to every supplier that had answered: %(names)s.") % {
-                "starts": starts, "names": names}
-        if self.kind == ContactKind.MEETING_BOOKED:
-            return gettext("Meeting booked for %(starts)s.") % {"starts": starts}
-        return self.summary
-
 
 class Urgency(models.TextChoices):
     LOW = "low", _("Low: within a few years")

@@ -58,44 +58,18 @@ class Dashboard:
 
 @login_required
 @require_safe
-def agreement_dashboard(request, pk: int):
-    agreement = get_agreement_for_dashboard(request.actor, pk)
-    return _page(request, agreement_numbers(agreement), "followup:agreement_dashboard_xlsx", agreement.pk)
+def dashboard(request, kind: str, pk: int):
+    """`kind` is "agreement", "supplier" or "agency" (set by the URL): see `DASHBOARDS` at the end."""
+    find, numbers, _name = DASHBOARDS[kind]
+    return _page(request, numbers(find(request.actor, pk)), f"followup:{kind}_dashboard_xlsx", pk)
 
 
 @login_required
 @require_safe
-def agreement_dashboard_xlsx(request, pk: int):
-    agreement = get_agreement_for_dashboard(request.actor, pk)
-    return _xlsx(agreement_numbers(agreement), f"dashboard-{agreement.reference}")
-
-
-@login_required
-@require_safe
-def supplier_dashboard(request, pk: int):
-    supplier = get_supplier_for_dashboard(request.actor, pk)
-    return _page(request, supplier_numbers(supplier), "followup:supplier_dashboard_xlsx", supplier.pk)
-
-
-@login_required
-@require_safe
-def supplier_dashboard_xlsx(request, pk: int):
-    supplier = get_supplier_for_dashboard(request.actor, pk)
-    return _xlsx(supplier_numbers(supplier), f"dashboard-{supplier.name}")
-
-
-@login_required
-@require_safe
-def agency_dashboard(request, pk: int):
-    agency = get_agency_for_dashboard(request.actor, pk)
-    return _page(request, agency_numbers(agency), "followup:agency_dashboard_xlsx", agency.pk)
-
-
-@login_required
-@require_safe
-def agency_dashboard_xlsx(request, pk: int):
-    agency = get_agency_for_dashboard(request.actor, pk)
-    return _xlsx(agency_numbers(agency), f"dashboard-{agency.name}")
+def dashboard_xlsx(request, kind: str, pk: int):
+    find, numbers, name = DASHBOARDS[kind]
+    shown = find(request.actor, pk)
+    return _xlsx(numbers(shown), f"dashboard-{name(shown)}")
 
 
 def _page(request, dashboard: Dashboard, download: str, pk: int):
@@ -290,3 +264,11 @@ def _compliance(dashboard: Dashboard, pairs, today: date) -> None:
         unit="%",
         category_label=_("Quarter"),
     ))
+
+
+# Each dashboard: who may see which object (404 otherwise), what it counts, and the name of its download.
+DASHBOARDS = {
+    "agreement": (get_agreement_for_dashboard, agreement_numbers, lambda agreement: agreement.reference),
+    "supplier": (get_supplier_for_dashboard, supplier_numbers, lambda supplier: supplier.name),
+    "agency": (get_agency_for_dashboard, agency_numbers, lambda agency: agency.name),
+}
