@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("innokop.followup.urls")),
     path("", include("innokop.opendata.urls")),
     path("", include("innokop.network.urls")),
+    path("", include("innokop.webhooks.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

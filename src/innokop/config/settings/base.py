@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "innokop.followup",
     "innokop.opendata",
     "innokop.network",
+    "innokop.webhooks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -256,6 +257,8 @@ INNOKOP_OCDS_LICENSE = os.environ.get("INNOKOP_OCDS_LICENSE", "https://creativec
 INNOKOP_NETWORK_SIGNING_KEY = read_or_create_network_key(VAR_DIR / "network_signing_key")
 INNOKOP_NETWORK_ALLOW_LOOPBACK_HTTP = env_bool("INNOKOP_NETWORK_ALLOW_LOOPBACK_HTTP", False)
 INNOKOP_NETWORK_NAME = os.environ.get("INNOKOP_NETWORK_NAME", INNOKOP_OCDS_PUBLISHER)
+# Webhook deliveries go to public HTTPS addresses only; loopback (and plain HTTP to it) only in tests and DEBUG.
+INNOKOP_WEBHOOKS_ALLOW_LOOPBACK = DEBUG and env_bool("INNOKOP_WEBHOOKS_ALLOW_LOOPBACK", True)
 
 LOGGING = {
     "version": 1,

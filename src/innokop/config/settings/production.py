@@ -6,6 +6,7 @@ from .base import *  # noqa: F401,F403
 from .base import env_bool
 
 DEBUG = False
+INNOKOP_WEBHOOKS_ALLOW_LOOPBACK = False  # webhooks reach public HTTPS addresses only
 INNOKOP_DEMO = env_bool("INNOKOP_DEMO", False)
 INNOKOP_REQUIRE_2FA = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -18,3 +18,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 INNOKOP_NETWORK_ALLOW_LOOPBACK_HTTP = True  # the feed-exchange tests fetch from a live server on 127.0.0.1
+INNOKOP_WEBHOOKS_ALLOW_LOOPBACK = True  # the webhook tests deliver to a receiver on 127.0.0.1

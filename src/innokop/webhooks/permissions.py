@@ -1,0 +1,35 @@
+"""Who sees webhooks: the admins of the endpoint's organisation, and nobody else (404 for everyone else: an
+organisation's integrations are not disclosed to its other members either)."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from innokop.accounts.models import Organisation
+from innokop.accounts.permissions import Actor
+from innokop.core.permissions import get_for_actor
+
+from .models import Delivery, Endpoint
+
+
+def administered_organisation_ids(actor: Actor) -> set[int]:
+    return {organisation.pk for organisation in actor.admin_organisations()}
+
+
+def get_organisation_for_admin(actor: Actor, pk: int) -> Organisation:
+    if pk not in administered_organisation_ids(actor):
+        raise Http404
+    return Organisation.objects.get(pk=pk)
+
+
+def visible_endpoints(actor: Actor) -> QuerySet[Endpoint]:
+    return Endpoint.objects.filter(organisation_id__in=administered_organisation_ids(actor))
+
+
+def get_endpoint_for_actor(actor: Actor, pk: int) -> Endpoint:
+    visible = visible_endpoints(actor).select_related("organisation")
+    return get_for_actor(visible, visible, pk)
+
+
+def get_delivery_for_actor(actor: Actor, pk) -> Delivery:
+    visible = Delivery.objects.filter(endpoint__in=visible_endpoints(actor)).select_related("endpoint__organisation")
+    return get_for_actor(visible, visible, pk)

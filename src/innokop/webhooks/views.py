@@ -1,0 +1,83 @@
+"""Webhook pages for an organisation's admins: the endpoints, registering one (its secret shown once), rotating
+the secret, deactivating, a test ping, and the log of deliveries with "send again"."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from innokop.core.forms import add_service_errors, posted, service_button
+from innokop.core.refusals import REFUSALS
+
+from . import services
+from .forms import EndpointForm
+from .models import Endpoint
+from .permissions import get_delivery_for_actor, get_endpoint_for_actor, get_organisation_for_admin
+
+LOG_LENGTH = 100
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def endpoint_list(request, pk: int):
+    organisation = get_organisation_for_admin(request.actor, pk)
+    form = EndpointForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            endpoint, secret = services.endpoint_register(actor=request.user, organisation=organisation,
+                                                          **form.cleaned_data)
+        except REFUSALS as error:
+            add_service_errors(form, error)
+        else:
+            return _detail(request, endpoint, new_secret=secret)
+    endpoints = Endpoint.objects.filter(organisation=organisation)
+    return render(request, "webhooks/endpoint_list.html",
+                  {"organisation": organisation, "endpoints": endpoints, "form": form})
+
+
+def _detail(request, endpoint: Endpoint, *, new_secret: str | None = None, status: int = 200):
+    deliveries = endpoint.deliveries.all()[:LOG_LENGTH]
+    return render(request, "webhooks/endpoint_detail.html",
+                  {"endpoint": endpoint, "organisation": endpoint.organisation, "deliveries": deliveries,
+                   "new_secret": new_secret}, status=status)
+
+
+@login_required
+@require_safe
+def endpoint_detail(request, pk: int):
+    return _detail(request, get_endpoint_for_actor(request.actor, pk))
+
+
+@login_required
+@require_POST
+def endpoint_rotate(request, pk: int):
+    endpoint = get_endpoint_for_actor(request.actor, pk)
+    secret = services.endpoint_rotate_secret(actor=request.user, endpoint=endpoint)
+    return _detail(request, endpoint, new_secret=secret)
+
+
+@login_required
+@require_POST
+def endpoint_deactivate(request, pk: int):
+    endpoint = get_endpoint_for_actor(request.actor, pk)
+    service_button(request, services.endpoint_deactivate, _("The webhook is deactivated: nothing more is sent to it."),
+                   endpoint=endpoint)
+    return redirect("webhooks:endpoint", pk=endpoint.pk)
+
+
+@login_required
+@require_POST
+def endpoint_ping(request, pk: int):
+    endpoint = get_endpoint_for_actor(request.actor, pk)
+    service_button(request, services.endpoint_ping, _("A test ping has been sent: see the log below."),
+                   endpoint=endpoint)
+    return redirect("webhooks:endpoint", pk=endpoint.pk)
+
+
+@login_required
+@require_POST
+def delivery_resend(request, pk):
+    delivery = get_delivery_for_actor(request.actor, pk)
+    service_button(request, services.delivery_resend, _("The delivery is sent again: see its status below."),
+                   delivery=delivery)
+    return redirect("webhooks:endpoint", pk=delivery.endpoint_id)

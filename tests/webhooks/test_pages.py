@@ -1,0 +1,129 @@
+"""The webhook pages: an organisation's admins register, see the secret once, rotate, ping, deactivate, resend."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from innokop.accounts.models import Role
+from innokop.core.models import AuditEvent
+from innokop.webhooks import services, signing
+from innokop.webhooks.addresses import AddressRefused
+from innokop.webhooks.models import Delivery, DeliveryStatus, Endpoint
+
+from ..factories import member
+
+pytestmark = pytest.mark.django_db
+
+
+def _register_page(login, supplier, supplier_org, url, events=("calloff.published",)):
+    return login(supplier).post(reverse("webhooks:endpoints", args=[supplier_org.pk]),
+                                {"url": url, "events": list(events)})
+
+
+def test_an_admin_registers_a_webhook_and_sees_its_secret_once(login, supplier, supplier_org, receiver):
+    response = _register_page(login, supplier, supplier_org, receiver.url)
+    endpoint = Endpoint.objects.get()
+    assert response.status_code == 200
+    assert endpoint.secret.startswith("whsec_") and endpoint.secret in response.content.decode()
+    assert endpoint.events == ["calloff.published"] and endpoint.created_by == supplier
+    event = AuditEvent.objects.get(verb="webhook.registered")
+    assert event.organisation == supplier_org and endpoint.secret not in str(event.payload)
+    for page in (reverse("webhooks:endpoint", args=[endpoint.pk]), reverse("webhooks:endpoints", args=[supplier_org.pk])):
+        assert endpoint.secret not in login(supplier).get(page).content.decode()
+
+
+def test_an_address_that_is_not_https_is_refused_on_the_page(login, supplier, supplier_org):
+    response = _register_page(login, supplier, supplier_org, "http://example.org/hook")
+    assert response.status_code == 200 and not Endpoint.objects.exists()
+    assert "https://" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["http://example.org/hook", "ftp://example.org/hook", "https://10.1.2.3/hook",
+                                 "https://192.168.0.5/hook", "https://169.254.169.254/latest", "https://[::1]/hook",
+                                 "https://127.0.0.1/hook", "http://127.0.0.1:8000/hook", "https://localhost/hook",
+                                 "https://user:pw@example.org/hook"])
+def test_addresses_that_are_not_public_https_are_refused(supplier, supplier_org, url):
+    with override_settings(INNOKOP_WEBHOOKS_ALLOW_LOOPBACK=False), pytest.raises(AddressRefused):
+        services.endpoint_register(actor=supplier, organisation=supplier_org, url=url, events=["calloff.published"])
+    assert not Endpoint.objects.exists()
+
+
+def test_a_name_that_resolves_to_a_private_address_is_not_delivered_to(supplier, supplier_org, monkeypatch):
+    endpoint, _secret = services.endpoint_register(actor=supplier, organisation=supplier_org,
+                                                   url="https://hooks.example.org/in", events=["calloff.published"])
+    monkeypatch.setattr("socket.getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.7", 443))])
+    with override_settings(INNOKOP_WEBHOOKS_ALLOW_LOOPBACK=False):
+        delivery = services.endpoint_ping(actor=supplier, endpoint=endpoint)
+        services.delivery_attempt(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED and delivery.last_status_code is None
+    assert "private" in delivery.last_error
+
+
+def test_the_ping_button_sends_a_signed_ping(login, supplier, supplier_org, register, receiver,
+                                             django_capture_on_commit_callbacks):
+    endpoint, secret = register(supplier, supplier_org)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(supplier).post(reverse("webhooks:endpoint_ping", args=[endpoint.pk]))
+    assert response.status_code == 302
+    [received] = receiver.received
+    assert received.json["event"] == "ping" and received.json["data"]["organisation"]["id"] == supplier_org.pk
+    assert signing.verify(secret, received.headers["x-innokop-timestamp"], received.body,
+                          received.headers["x-innokop-signature"])
+    assert Delivery.objects.get().status == DeliveryStatus.DELIVERED
+    page = login(supplier).get(reverse("webhooks:endpoint", args=[endpoint.pk])).content.decode()
+    assert "HTTP 200" in page
+    assert AuditEvent.objects.filter(verb="webhook.ping_sent").exists()
+
+
+def test_send_again_delivers_the_same_body_once_more(login, supplier, supplier_org, register, receiver,
+                                                     django_capture_on_commit_callbacks):
+    endpoint, _secret = register(supplier, supplier_org)
+    receiver.answers = [500]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.endpoint_ping(actor=supplier, endpoint=endpoint)
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED
+    with django_capture_on_commit_callbacks(execute=True):
+        login(supplier).post(reverse("webhooks:delivery_resend", args=[delivery.pk]))
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 1)
+    assert receiver.received[0].body == receiver.received[1].body
+    assert AuditEvent.objects.filter(verb="webhook.delivery_resent").exists()
+
+
+def test_rotating_shows_a_new_secret_and_signs_with_it(login, supplier, supplier_org, register):
+    endpoint, old = register(supplier, supplier_org)
+    response = login(supplier).post(reverse("webhooks:endpoint_rotate", args=[endpoint.pk]))
+    endpoint.refresh_from_db()
+    assert endpoint.secret != old and endpoint.secret in response.content.decode()
+    assert AuditEvent.objects.filter(verb="webhook.secret_rotated", object_id=str(endpoint.pk)).exists()
+
+
+def test_deactivating_stops_the_webhook(login, supplier, supplier_org, register):
+    endpoint, _secret = register(supplier, supplier_org)
+    login(supplier).post(reverse("webhooks:endpoint_deactivate", args=[endpoint.pk]))
+    endpoint.refresh_from_db()
+    assert not endpoint.active and endpoint.deactivated_at
+    assert AuditEvent.objects.filter(verb="webhook.deactivated").exists()
+    assert services.subscribers("calloff.published") == []
+
+
+def test_only_the_organisations_admins_see_its_webhooks(client, login, supplier, supplier_org, register, supplier_b):
+    endpoint, _secret = register(supplier, supplier_org)
+    colleague = member(supplier_org, Role.SUPPLIER_REPRESENTATIVE)
+    for user in (colleague, supplier_b):
+        client = login(user)
+        assert client.get(reverse("webhooks:endpoints", args=[supplier_org.pk])).status_code == 404
+        assert client.get(reverse("webhooks:endpoint", args=[endpoint.pk])).status_code == 404
+        assert client.post(reverse("webhooks:endpoint_rotate", args=[endpoint.pk])).status_code == 404
+    endpoint.refresh_from_db()
+    assert endpoint.active
+
+
+def test_the_organisation_page_links_its_admins_to_the_webhooks(login, supplier, supplier_org):
+    url = reverse("webhooks:endpoints", args=[supplier_org.pk])
+    assert url in login(supplier).get(reverse("accounts:organisation_detail", args=[supplier_org.pk])).content.decode()
+    colleague = member(supplier_org, Role.SUPPLIER_REPRESENTATIVE)
+    assert url not in login(colleague).get(
+        reverse("accounts:organisation_detail", args=[supplier_org.pk])).content.decode()
