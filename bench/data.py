@@ -617,7 +617,7 @@ class Generator:
                 tender_deadline=t.get("deadline"), opening_at=t["deadline"] + HOUR if t.get("deadline") else None,
                 decision_on=(t["deadline"] + 20 * DAY).date() if t.get("deadline") else None,
                 contract_start=t["contract_start"], contract_end=t["contract_start"] + timedelta(days=730),
-                tie_rules=["lowest_price"] if not ranking else [],
+                tie_rules=["lower_price"] if not ranking else [],
                 data_key=sealing.wrap_key(data_key, self.kek) if data_key else "",
                 published_at=t.get("published"), invitations_sent_at=t.get("published") if state != "scheduled" else None,
                 cancelled_at=t.get("cancelled"), cancel_reason=corpus.sentence(rnd) if state == "cancelled" else "",

@@ -1,0 +1,79 @@
+"""OCDS export rate (bench/run.py --sections ocds): releases per second against plain JSON of the same rows.
+
+The bulk export (opendata.services.bulk_build) collects every public release (opendata.mapping.all_releases),
+compiles the records (ocdsmerge), validates both packages against the schema and zips them. Each step is timed
+on the bench data and printed as releases per second, beside the floor: the rows the releases are built from
+(the published agreements, their lots and admissions; the published call-offs with their agency, lot,
+contract, decision, opening, clarifications and register record) read with `.values()` and written with
+json.dumps, which is what any export of the same rows must pay.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from common import heading
+
+
+def plain_rows(now) -> list[dict]:
+    """The same rows all_releases reads, as plain dictionaries."""
+    from innokop.agreements.models import FrameworkAgreement, Lot, LotSupplier
+    from innokop.calloffs.models import AwardDecision, CallOff, Contract, OpeningRecord
+
+    calloffs = CallOff.objects.filter(published_at__lte=now)
+    agreements = FrameworkAgreement.objects.filter(published_at__lte=now)
+    rows = list(agreements.values())
+    rows += list(Lot.objects.filter(agreement__in=agreements).values())
+    rows += list(LotSupplier.objects.filter(lot__agreement__in=agreements).values())
+    rows += list(calloffs.values())
+    rows += list(Contract.objects.filter(calloff__in=calloffs).values())
+    rows += list(AwardDecision.objects.filter(calloff__in=calloffs).values())
+    rows += list(OpeningRecord.objects.filter(calloff__in=calloffs).values())
+    return rows
+
+
+def timed(function):
+    started = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - started
+
+
+def run() -> dict:
+    from innokop.core import clock
+    from innokop.opendata import mapping, publishing
+    from innokop.opendata.validation import package_errors
+
+    heading("OCDS export rate (the bulk export's steps, on the bench data)")
+    now = clock.now()
+    # A process's first package resolves the URLconf and loads the schema and its extensions: once per process,
+    # reported apart from the rates.
+    _, warm = timed(lambda: (package_errors(publishing.release_package([], uri="/bench", published=now)),
+                             publishing.merger()))
+    rows, plain_read = timed(lambda: plain_rows(now))
+    plain_text, plain_dump = timed(lambda: json.dumps(rows, default=str, ensure_ascii=False))
+    releases, build = timed(lambda: mapping.all_releases(now))
+    package, package_time = timed(lambda: publishing.release_package(releases, uri="/bench", published=now))
+    text, dump = timed(lambda: json.dumps(package, ensure_ascii=False))
+    records, merge = timed(lambda: publishing.record_package(releases, uri="/bench", published=now))
+    errors, validate = timed(lambda: package_errors(package))
+    n = len(releases)
+    if not n:
+        print("No public releases in the data.")
+        return {}
+    print(f"{n} releases of {len(records['records'])} processes; {len(rows)} plain rows; a process's first "
+          f"package (URLconf, schema, extensions) took {warm:.1f} s once, before these")
+    print(f"{'step':<52} {'seconds':>8} {'releases/s':>11} {'× floor time':>12}")
+    floor = plain_read + plain_dump
+    steps = [("floor: rows read (.values()) and json.dumps", floor),
+             ("releases built (all_releases: queries and mapping)", build),
+             ("release package serialised (json.dumps)", package_time + dump),
+             ("releases built and serialised", build + package_time + dump),
+             ("records compiled (ocdsmerge)", merge),
+             ("release package validated (schema)", validate)]
+    for name, seconds in steps:
+        print(f"{name:<52} {seconds:8.2f} {n / max(seconds, 1e-9):11.0f} {seconds / max(floor, 1e-9):12.1f}")
+    print(f"(plain JSON {len(plain_text) // 1024} KB, release package {len(text) // 1024} KB; "
+          f"validation errors: {len(errors)})")
+    return {"releases": n, "build": build, "serialise": package_time + dump, "merge": merge, "validate": validate,
+            "floor": floor}
