@@ -10,7 +10,7 @@ import pytest
 from innokop.webhooks import services
 
 from ..agreements.conftest import agreement, published  # noqa: F401  (fixtures)
-from ..calloffs.conftest import draft, english, lot, ready  # noqa: F401  (fixtures)
+from ..calloffs.conftest import draft, lot, ready  # noqa: F401  (fixtures)
 
 ALL_EVENTS = ["calloff.published", "calloff.question_answered", "calloff.clarification_published",
               "calloff.award_decision_sent", "followup_round.requested"]

@@ -49,15 +49,16 @@ def test_a_delivery_is_signed_and_the_receiver_verifies_it(register, receiver, s
 
 
 def test_the_delivery_carries_what_the_organisations_token_reads(register, receiver, supplier, supplier_org, publish,
-                                                                client, agency_procurer, django_capture_on_commit_callbacks):
+                                                                client, agency, agency_procurer,
+                                                                django_capture_on_commit_callbacks):
     register(supplier, supplier_org)
     calloff = publish()
-    _token, raw = api_token_create(actor=supplier, name="integration")
+    _token, raw = api_token_create(actor=supplier, name="integration", organisation=supplier_org)
     answer = client.get(f"/api/calloffs/{calloff.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert answer.status_code == 200
     assert receiver.received[0].json["data"] == answer.json()
     # What the supplier reads is not what the agency reads: the delivery is the organisation's own view.
-    _token, agency_raw = api_token_create(actor=agency_procurer, name="agency")
+    _token, agency_raw = api_token_create(actor=agency_procurer, name="agency", organisation=agency)
     assert client.get(f"/api/calloffs/{calloff.pk}", HTTP_AUTHORIZATION=f"Bearer {agency_raw}").json() != answer.json()
 
     question = calloffs.question_ask(actor=supplier, calloff=calloff, text="Får vi använda molntjänster?")
