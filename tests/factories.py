@@ -47,3 +47,20 @@ def member(organisation: Organisation, *roles: str, **user_fields) -> User:
     for role in roles:
         Membership.objects.create(user=user, organisation=organisation, role=role)
     return user
+
+
+def api_token(user: User, *, scope: str = "read_write", organisation: Organisation | None = None) -> str:
+    """A raw API token for `user` in `organisation` (their first by default), read and write by default.
+
+    A buyer's token that writes needs a confirmed two-factor device: one is made when the user has none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from innokop.accounts.models import BUYER_KINDS
+    from innokop.accounts.services import api_token_create
+
+    if organisation is None:
+        organisation = Membership.objects.filter(user=user).order_by("pk").first().organisation
+    if scope == "read_write" and organisation.kind in BUYER_KINDS and not TOTPDevice.objects.filter(
+            user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    return api_token_create(actor=user, name="t", organisation=organisation, scope=scope)[1]

@@ -31,12 +31,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from innokop.accounts.services import api_token_create
 from innokop.catalogue import services as catalogue_services
 
 from .agreements.conftest import agreement, published  # noqa: F401  (fixtures)
 from .calloffs.conftest import draft, lot, open_calloff, ready  # noqa: F401  (fixtures)
 from .catalogue.conftest import VALUES
+from .factories import api_token
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           negative_data_rejection]
@@ -68,7 +68,7 @@ def caller(persona, world, supplier, agency_procurer) -> dict:
     user = {"anonymous": None, "supplier": supplier, "agency": agency_procurer}[persona]
     if user is None:
         return {}
-    return {"Authorization": f"Bearer {api_token_create(actor=user, name='schemathesis')[1]}"}
+    return {"Authorization": f"Bearer {api_token(user)}"}
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def test_an_ill_typed_search_parameter_is_refused(client, query):
 @pytest.mark.django_db
 def test_a_json_body_over_the_limit_answers_413_with_the_error_schema(client, supplier, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    token = api_token_create(actor=supplier, name="t")[1]
+    token = api_token(supplier)
     response = client.post("/api/solutions", {"title": "x" * 2000, "summary": "y"}, content_type="application/json",
                            HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 413
@@ -165,7 +165,7 @@ def test_a_session_write_needs_the_csrf_token_and_says_so(supplier):
 
 @pytest.mark.django_db
 def test_a_problem_names_the_field_as_the_document_does(client, supplier):
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=supplier, name='t')[1]}"}
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token(supplier)}"}
     listed = client.post("/api/notifications/read", [1], content_type="application/json", **headers)
     assert [p["field"] for p in listed.json()["problems"]] == ["body"]
     wrong = client.post("/api/notifications/read", {"ids": [1, "2"], "all": True}, content_type="application/json",
@@ -197,5 +197,5 @@ def test_a_rate_limit_answers_429_with_the_error_schema_and_when_to_try_again(rf
 def test_a_number_in_a_body_is_a_json_number(client, supplier, field, value):
     body = {"agreement_id": 1, "supplier_id": 1, "year": 2026, "quarter": 1, "zero": True} | {field: value}
     response = client.post("/api/sales-reports", body, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {api_token_create(actor=supplier, name='t')[1]}")
+                           HTTP_AUTHORIZATION=f"Bearer {api_token(supplier)}")
     assert response.status_code == 422 and response.json()["problems"][0]["field"] == f"body.{field}"

@@ -9,14 +9,15 @@ from innokop.core.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def _create_token(client) -> str:
-    page = client.post(reverse("accounts:api_tokens"), {"name": "Vårt e-upphandlingssystem"}).content.decode()
+def _create_token(client, organisation, scope="read_write") -> str:
+    page = client.post(reverse("accounts:api_tokens"), {"name": "Vårt e-upphandlingssystem",
+                                                        "organisation": organisation.pk, "scope": scope}).content.decode()
     start = page.index('id="new-token">') + len('id="new-token">')
     return page[start:page.index("<", start)].strip()
 
 
-def test_a_token_is_shown_once_stored_hashed_and_works_for_the_api(client, login, supplier):
-    raw = _create_token(login(supplier))
+def test_a_token_is_shown_once_stored_hashed_and_works_for_the_api(client, login, supplier, supplier_org):
+    raw = _create_token(login(supplier), supplier_org)
     token = ApiToken.objects.get(user=supplier)
     assert token.token_hash == hashlib.sha256(raw.encode()).hexdigest()
     assert raw not in login(supplier).get(reverse("accounts:api_tokens")).content.decode()
@@ -33,8 +34,8 @@ def test_a_token_is_shown_once_stored_hashed_and_works_for_the_api(client, login
     assert AuditEvent.objects.filter(verb="api_token.created").exists()
 
 
-def test_a_revoked_or_wrong_token_is_refused(client, login, supplier, supplier_b):
-    raw = _create_token(login(supplier))
+def test_a_revoked_or_wrong_token_is_refused(client, login, supplier, supplier_b, supplier_org):
+    raw = _create_token(login(supplier), supplier_org)
     token = ApiToken.objects.get(user=supplier)
     assert login(supplier_b).post(reverse("accounts:api_token_revoke", args=[token.pk])).status_code == 404
     login(supplier).post(reverse("accounts:api_token_revoke", args=[token.pk]))

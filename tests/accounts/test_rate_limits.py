@@ -54,10 +54,11 @@ def test_registrations_are_limited(client, clock, settings, django_capture_on_co
     assert client.get(REGISTER).status_code == 200  # reading the page is not counted
 
 
-def test_api_tokens_are_limited_per_user(login, supplier, clock, settings):
+def test_api_tokens_are_limited_per_user(login, supplier, supplier_org, clock, settings):
     count, seconds = _limit(settings, "api_token")
     client = login(supplier)
     for number in range(count):
-        assert client.post(reverse("accounts:api_tokens"), {"name": f"System {number}"}).status_code == 200
+        assert client.post(reverse("accounts:api_tokens"), {"name": f"System {number}", "scope": "read",
+                                                            "organisation": supplier_org.pk}).status_code == 200
     _assert_limited(client.post(reverse("accounts:api_tokens"), {"name": "En till"}), seconds)
     assert ApiToken.objects.filter(user=supplier).count() == count

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from innokop.accounts.services import api_token_create
 from innokop.calloffs.models import CallOff, Tender, TenderSubmission
 from innokop.calloffs.services import tenders
 from innokop.core.models import AuditEvent
 
+from ..factories import api_token
 from .test_tenders_fixtures import (  # noqa: F401  (fixtures)
     PHRASE,
     calloff,
@@ -31,7 +31,7 @@ PDF = b"%PDF-1.4\n% referenser\n"
 
 
 def bearer(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='Anbudssystem')[1]}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
 
 
 def _json(content) -> dict:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from innokop.accounts.services import api_token_create
 from innokop.catalogue.models import Solution, SolutionStatus
 
+from ..factories import api_token
 from .conftest import VALUES
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def token(supplier):
-    return api_token_create(actor=supplier, name="Integration")[1]
+    return api_token(supplier)
 
 
 def bearer(raw: str) -> dict:
@@ -78,7 +78,7 @@ def test_another_supplier_gets_403_on_a_published_solution_and_404_on_a_draft(cl
     from innokop.catalogue import services
 
     draft = services.solution_create(actor=supplier, supplier=supplier_org, title="Utkast", summary="x")
-    headers = bearer(api_token_create(actor=supplier_b, name="B")[1])
+    headers = bearer(api_token(supplier_b))
     assert client.put(f"/api/solutions/{published.pk}", {"title": "Kapad"}, content_type="application/json",
                       **headers).status_code == 403
     assert client.put(f"/api/solutions/{draft.pk}", {"title": "Kapad"}, content_type="application/json",

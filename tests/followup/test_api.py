@@ -1,14 +1,14 @@
 from decimal import Decimal
 
-from innokop.accounts.services import api_token_create
 from innokop.followup.models import SalesReport
 from innokop.followup.quarters import Quarter
 
+from ..factories import api_token
 from .conftest import report
 
 
 def _headers(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
 
 
 def test_a_supplier_lists_its_quarters_submits_and_corrects(client, sales_agreement, supplier, supplier_org, agency):

@@ -3,15 +3,15 @@ the agency reads what it follows up; each answers as the pages do (404 invisible
 
 import pytest
 
-from innokop.accounts.services import api_token_create
 from innokop.followup.models import DeviationStatus, RoundStatus
 from innokop.followup.services import plans as services
 
+from ..factories import api_token
 from .test_plans_setup import at, build
 
 
 def _headers(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
 
 
 @pytest.fixture

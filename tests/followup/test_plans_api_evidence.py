@@ -5,16 +5,16 @@ is refused."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from innokop.accounts.services import api_token_create
 from innokop.core.models import AuditEvent, Document
 from innokop.followup.models import FollowUpRound, RoundStatus
 from innokop.followup.services import plans as services
 
+from ..factories import api_token
 from .test_plans_setup import at, build
 
 
 def _headers(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
 
 
 @pytest.fixture

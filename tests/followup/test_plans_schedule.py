@@ -11,12 +11,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from innokop.accounts.services import api_token_create
 from innokop.core.models import AuditEvent, Notification
 from innokop.followup.models import EventKind, FollowUpRound, RoundStatus, Sanction
 from innokop.followup.services import plan_reminders
 from innokop.followup.services import plans as services
 
+from ..factories import api_token
 from .test_plans_setup import at, build, kpi
 
 
@@ -61,7 +61,7 @@ def test_a_scheduled_round_is_requested_on_its_day_and_overdue_from_its_own_dead
 def test_the_supplier_sees_and_answers_a_scheduled_round_on_the_page_and_in_the_api(plan, supplier, login, clock):
     clock.set(at(2027, 8, 2, 9))
     client = login(supplier)
-    token = api_token_create(actor=supplier, name="t")[1]
+    token = api_token(supplier)
     listed = client.get("/api/follow-up/rounds", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert [(r["item_identifier"], r["scheduled_on"], r["status"]) for r in listed] == [
         ("K2", "2027-08-02", "requested"), ("K2", "2027-05-03", "requested")]

@@ -8,12 +8,12 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from innokop.accounts.services import api_token_create
 from innokop.followup.models import ChangeReason, ContractChange
 from innokop.followup.models.register import seed_change_limits
 from innokop.followup.services import register as services
 from innokop.reference.thresholds import seed_thresholds
 
+from ..factories import api_token
 from .conftest import contract
 
 
@@ -121,7 +121,7 @@ def test_the_contract_page_links_to_the_register(client, contracts, agency_procu
 
 
 def _headers(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
 
 
 def test_the_api_answers_as_the_pages_do(client, contracts, agency_procurer, supplier, supplier_b, cpb_manager):

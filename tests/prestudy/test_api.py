@@ -1,9 +1,10 @@
 """The API answers as the pages do: public needs for anyone without the budget, an agency writes its own with a
 token, the purchasing body reads its pre-studies."""
 
-from innokop.accounts.services import api_token_create
 from innokop.prestudy import services
 from innokop.prestudy.models import Need
+
+from ..factories import api_token
 
 BODY = {"title": "Snabbare handläggning av bygglov", "problem": "Handläggningen tar för lång tid.",
         "current_situation": "Manuell granskning av varje ansökan.", "desired_effects": "Beslut inom fyra veckor.",
@@ -13,7 +14,7 @@ BODY = {"title": "Snabbare handläggning av bygglov", "problem": "Handläggninge
 
 
 def _headers(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
 
 
 def test_an_agency_writes_its_need_with_a_token_and_gets_the_warnings(client, agency_procurer, agency, supplier_org):

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from innokop.accounts.models import OrganisationKind, Role
-from innokop.accounts.services import api_token_create
 from innokop.catalogue.models import Solution, SolutionStatus
 from innokop.core.models import AuditEvent, Document, Notification
 from innokop.prestudy.models import ContactKind, ContactLogEntry, DialogueStatus, MarketEntry, RfiResponse
@@ -19,7 +18,7 @@ from innokop.prestudy.services import PreStudyError, market
 from innokop.prestudy.services.market import MarketError
 from innokop.reference.models import CpvCode
 
-from ..factories import OrganisationFactory, member
+from ..factories import OrganisationFactory, api_token, member
 
 DEADLINE = datetime(2027, 4, 15, 10, 0, tzinfo=timezone.utc)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -45,7 +44,7 @@ def answer(rfi, supplier, supplier_org):
 
 
 def _headers(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
 
 
 def test_publishing_tells_the_suppliers_whose_cpv_codes_match_and_logs_it(

@@ -8,12 +8,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from innokop.accounts.models import OrganisationKind, Role
-from innokop.accounts.services import api_token_create
 from innokop.catalogue import services as catalogue
 from innokop.prestudy import matching, services
 from innokop.reference.models import CpvCode, NutsRegion
 
-from ..factories import OrganisationFactory, member
+from ..factories import OrganisationFactory, api_token, member
 from .conftest import need_input
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +134,7 @@ def test_the_need_page_shows_the_matches_to_its_agency_and_the_purchasing_body_o
 
 
 def _headers(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='t')[1]}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
 
 
 def test_the_api_answers_the_matches_with_reasons_and_documented_errors(client, need, internal_need, market,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from innokop.core.mail import CONFIDENTIAL_HEADER
 
 from .identifiers import normalise_org_number, normalise_vat_number
-from .models import ROLES_BY_KIND, OrganisationKind, Role, User
+from .models import ROLES_BY_KIND, ApiTokenScope, Organisation, OrganisationKind, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +148,19 @@ class ProfileForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("What the token is for"), max_length=100, help_text=_("For example: our e-procurement system."))
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=None,
+        help_text=_("The token acts for you in this organisation only."))
+    scope = forms.ChoiceField(
+        label=_("What the token may do"), choices=ApiTokenScope.choices, initial=ApiTokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("A token that writes for an agency or a central purchasing body needs two-factor authentication."))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        if organisations:
+            self.fields["organisation"].initial = organisations[0].pk
 
 
 class OtpTokenForm(forms.Form):

@@ -170,11 +170,24 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
 
 
+class ApiTokenScope(models.TextChoices):
+    READ = "read", _("Only read")
+    READ_WRITE = "read_write", _("Read and write")
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only its SHA-256 is stored; the token itself is shown once."""
+    """A personal API token. Only its SHA-256 is stored; the token itself is shown once.
+
+    It acts for its user in one organisation only (`organisation`), and reads only unless its `scope` is
+    read and write. A token without an organisation (from before organisations were chosen, and revoked by
+    the migration that brought them) is never accepted.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=20, choices=ApiTokenScope.choices, default=ApiTokenScope.READ)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, related_name="api_tokens",
+                                     verbose_name=_("organisation"))
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

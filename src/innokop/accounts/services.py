@@ -16,12 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.notifications import notify
-from innokop.core.refusals import Refused
+from innokop.core.refusals import Problem, Refused
 from innokop.core.tasks import send_email
 
+from . import two_factor
 from .models import (
+    BUYER_KINDS,
     ROLES_BY_KIND,
     ApiToken,
+    ApiTokenScope,
     Invitation,
     Membership,
     Organisation,
@@ -297,11 +300,33 @@ def user_update_profile(*, actor: User, full_name: str, language: str) -> None:
 API_TOKEN_PREFIX = "ik_"
 
 
-def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+def api_token_organisations(user: User) -> list[Organisation]:
+    """The organisations a token of `user` may act for: their own."""
+    return list(Organisation.objects.filter(memberships__user=user).distinct().order_by("name", "pk"))
+
+
+def api_token_create(*, actor: User, name: str, organisation: Organisation,
+                     scope: str = ApiTokenScope.READ) -> tuple[ApiToken, str]:
+    """A token for `actor` in one of their organisations; a buyer's read-and-write token needs two-factor
+    authentication (a confirmed device), whatever the settings require of the buyer's sign-in."""
+    if scope not in ApiTokenScope.values:
+        raise AccountError(_("Choose what the token may do."), problems=[Problem("scope", _("Choose one."))])
+    if not Membership.objects.filter(user=actor, organisation=organisation).exists():
+        raise AccountError(_("A token can only act for an organisation you belong to."),
+                           problems=[Problem("organisation", _("Choose one of your organisations."))])
+    if (scope == ApiTokenScope.READ_WRITE and organisation.kind in BUYER_KINDS
+            and two_factor.confirmed_device(actor) is None):
+        raise AccountError(
+            _("A token that writes for a buyer needs two-factor authentication. Set up two-factor "
+              "authentication under My account first, or create a token that only reads."),
+            code="two_factor_required",
+            problems=[Problem("scope", _("Set up two-factor authentication to create a token that writes."))])
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=actor, name=name, prefix=raw[:10], token_hash=_hash(raw))
-        audit_log(actor=actor, verb="api_token.created", obj=token, payload={"name": name, "prefix": token.prefix})
+        token = ApiToken.objects.create(user=actor, name=name, prefix=raw[:10], token_hash=_hash(raw),
+                                        organisation=organisation, scope=scope)
+        audit_log(actor=actor, verb="api_token.created", obj=token, organisation=organisation,
+                  payload={"name": name, "prefix": token.prefix, "scope": scope})
     return token, raw
 
 
@@ -311,16 +336,19 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     with transaction.atomic():
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
-        audit_log(actor=actor, verb="api_token.revoked", obj=token, payload={"prefix": token.prefix})
+        audit_log(actor=actor, verb="api_token.revoked", obj=token, organisation=token.organisation,
+                  payload={"prefix": token.prefix, "scope": token.scope})
 
 
-def api_token_authenticate(raw: str) -> User | None:
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    """The live token `raw` is, with its user; None for anything else (a token without an organisation too)."""
     if not raw.startswith(API_TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(token_hash=_hash(raw), revoked_at__isnull=True).first()
+    token = (ApiToken.objects.select_related("user")
+             .filter(token_hash=_hash(raw), revoked_at__isnull=True, organisation__isnull=False).first())
     if token is None or not token.user.is_active:
         return None
     now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token

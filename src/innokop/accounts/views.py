@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from innokop.core.audit import audit_log
+from innokop.core.forms import add_service_errors
 from innokop.core.permissions import get_for_actor
 from innokop.core.ratelimit import rate_limit
+from innokop.core.refusals import REFUSALS
 
 from . import services, two_factor
 from .forms import (
@@ -235,13 +237,22 @@ def profile(request):
 @require_http_methods(["GET", "POST"])
 @rate_limit("api_token")
 def api_tokens(request):
-    form = ApiTokenForm(request.POST or None)
+    organisations = services.api_token_organisations(request.user)
+    form = ApiTokenForm(request.POST or None, organisations=organisations)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
-        form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})
+        try:
+            _token, new_token = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"], organisation=form.cleaned_data["organisation"],
+                scope=form.cleaned_data["scope"])
+        except REFUSALS as error:
+            add_service_errors(form, error)
+        else:
+            form = ApiTokenForm(organisations=organisations)
+    tokens = ApiToken.objects.filter(user=request.user).select_related("organisation")
+    return render(request, "accounts/api_tokens.html", {
+        "form": form, "tokens": tokens, "new_token": new_token, "organisations": organisations,
+        "has_two_factor": two_factor.confirmed_device(request.user) is not None})
 
 
 @login_required

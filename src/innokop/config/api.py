@@ -20,6 +20,8 @@ from ninja.utils import check_csrf
 from innokop.accounts.api import router as accounts_router
 from innokop.agreements.api import router as agreements_router
 from innokop.calloffs.api import router as calloffs_router
+from innokop.calloffs.api_evaluation import router as calloffs_evaluation_router
+from innokop.calloffs.api_procedure import router as calloffs_procedure_router
 from innokop.catalogue.api import router as catalogue_router
 from innokop.core.api import router as core_router
 from innokop.core.ratelimit import RateLimited
@@ -69,6 +71,11 @@ api = NinjaAPI(
     description=(
         "Innoköp's API for integrators (e-procurement systems, case management). Authenticate with a "
         "personal API token in an `Authorization: Bearer` header, or with a browser session.\n\n"
+        "A token acts for one of its owner's organisations, chosen when it is created, and has a scope: `read` "
+        "(only reads) or `read_write`. A read token's POST, PUT, PATCH or DELETE answers 403 with the code "
+        "`insufficient_scope`, whatever the operation. A token that writes for a buyer (an agency or a central "
+        "purchasing body) needs its owner to have two-factor authentication, when it is created and each time "
+        "it writes (403 `two_factor_required`).\n\n"
         "Every error answers `{\"detail\", \"code\", \"problems\"}` (the schema `ErrorOut`): `detail` for "
         "people, `code` for programs, `problems` field by field. Each operation lists the statuses it can "
         "answer.\n\n"
@@ -85,6 +92,8 @@ api.add_router("/", accounts_router)
 api.add_router("/", agreements_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", calloffs_router)
+api.add_router("/", calloffs_procedure_router)
+api.add_router("/", calloffs_evaluation_router)
 api.add_router("/", prestudy_router)
 api.add_router("/", followup_router)
 api.add_router("/", followup_plans_router)
