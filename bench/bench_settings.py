@@ -6,3 +6,7 @@ from innokop.config.settings.test import *  # noqa: F401,F403
 ROOT_URLCONF = "bench_urls"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WHITENOISE_AUTOREFRESH = False
+# A refused request (400, 404) is part of what the bench measures: only errors are logged.
+LOGGING = {"version": 1, "disable_existing_loggers": False,
+           "handlers": {"console": {"class": "logging.StreamHandler"}},
+           "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}}}

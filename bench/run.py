@@ -132,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
             print("It needs PostgreSQL: give --crunch-url postgres://postgres@127.0.0.1:5432/bench_crunch (or "
                   "BENCH_CRUNCH_DATABASE_URL); the database is created if missing.")
         else:
+            import crunch
+
+            crunch.ensure_database(args.crunch_url)
             failed |= spawn(args, "crunch", args.crunch_url)
     return 1 if failed else 0
 
