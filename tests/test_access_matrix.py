@@ -178,8 +178,8 @@ MATRIX: dict[str, Row] = {
 
 APP_ROW_MODULES = [importlib.import_module(f"tests.{name}") for name in (
     "agreements.access", "catalogue.access", "calloffs.access", "calloffs.access_tenders", "calloffs.access_award",
-    "calloffs.access_dialogue", "calloffs.access_procedure", "prestudy.access", "followup.access",
-    "opendata.access",
+    "calloffs.access_dialogue", "calloffs.access_procedure", "calloffs.access_evaluation", "prestudy.access",
+    "followup.access", "opendata.access",
     "network.access", "webhooks.access")]
 for _module in APP_ROW_MODULES:
     MATRIX.update(_module.ROWS)

@@ -20,6 +20,7 @@ from ninja.utils import check_csrf
 from innokop.accounts.api import router as accounts_router
 from innokop.agreements.api import router as agreements_router
 from innokop.calloffs.api import router as calloffs_router
+from innokop.calloffs.api_evaluation import router as calloffs_evaluation_router
 from innokop.calloffs.api_procedure import router as calloffs_procedure_router
 from innokop.catalogue.api import router as catalogue_router
 from innokop.core.api import router as core_router
@@ -92,6 +93,7 @@ api.add_router("/", agreements_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", calloffs_router)
 api.add_router("/", calloffs_procedure_router)
+api.add_router("/", calloffs_evaluation_router)
 api.add_router("/", prestudy_router)
 api.add_router("/", followup_router)
 api.add_router("/", followup_plans_router)
