@@ -7,7 +7,7 @@ from innokop.core import clock
 from innokop.webhooks import services
 from innokop.webhooks.models import Delivery, DeliveryStatus
 
-from ..access import Row
+from ..access import Row, static
 
 
 def build(world) -> None:
@@ -36,4 +36,11 @@ ROWS = {
     "webhooks:endpoint_deactivate": Row(_url("webhooks:endpoint_deactivate", "webhook_endpoint"), ADMIN_POSTS, "post"),
     "webhooks:endpoint_ping": Row(_url("webhooks:endpoint_ping", "webhook_endpoint"), ADMIN_POSTS, "post"),
     "webhooks:delivery_resend": Row(_url("webhooks:delivery_resend", "webhook_delivery"), ADMIN_POSTS, "post"),
+}
+
+ROWS |= {
+    # Everyone signed in may list: the list holds the webhooks of the organisations they administer (maybe none).
+    "api:webhooks": Row(static("api:webhooks"), {"anonymous": 401, "*": 200}),
+    "api:webhook_deliveries": Row(_url("api:webhook_deliveries", "webhook_endpoint"),
+                                  {"anonymous": 401, "supplier": 200, "*": 404}),
 }

@@ -32,6 +32,7 @@ from innokop.followup.api_register import router as followup_register_router
 from innokop.network.api import router as network_router
 from innokop.opendata.api import router as opendata_router
 from innokop.prestudy.api import router as prestudy_router
+from innokop.webhooks.api import router as webhooks_router
 
 
 class PersonalToken(HttpBearer):
@@ -100,6 +101,7 @@ api.add_router("/", followup_plans_router)
 api.add_router("/", followup_register_router)
 api.add_router("/", opendata_router)
 api.add_router("/", network_router)
+api.add_router("/", webhooks_router)
 
 
 def _error(request, status: int, detail: str, code: str, problems: list[dict] | None = None):

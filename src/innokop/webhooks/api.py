@@ -1,0 +1,49 @@
+"""Webhooks in the API, for integrators: an organisation's admins list and register endpoints and read the
+delivery log (the pages do the rest: rotate, deactivate, ping, send again)."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, responses
+
+from . import services
+from .permissions import (
+    administered_organisation_ids,
+    get_endpoint_for_actor,
+    get_organisation_for_admin,
+    visible_endpoints,
+)
+from .schemas import DeliveryOut, EndpointCreatedOut, EndpointIn, EndpointOut
+
+router = Router(tags=["webhooks"])
+DELIVERIES_LISTED = 100
+
+
+@router.get("/webhooks", response=responses(list[EndpointOut], SIGNED_IN), url_name="webhooks",
+            summary="The webhooks of the organisations you administer")
+def webhook_list(request):
+    return list(visible_endpoints(request.actor))
+
+
+@router.post("/webhooks", response=responses(EndpointCreatedOut, SIGNED_IN, BY_ID, BODY, status=201),
+             url_name="webhook_register", summary="Register a webhook; the answer holds its secret, this once")
+def webhook_register(request, body: EndpointIn):
+    administered = administered_organisation_ids(request.actor)
+    if body.organisation_id is None and len(administered) != 1:
+        if not administered:
+            raise PermissionDenied(_("Only an organisation's admins manage its webhooks."))
+        raise services.WebhookError(_("Say which organisation the webhook is for."), code="organisation_required")
+    organisation_id = body.organisation_id if body.organisation_id is not None else next(iter(administered))
+    organisation = get_organisation_for_admin(request.actor, organisation_id)
+    endpoint, secret = services.endpoint_register(actor=request.user, organisation=organisation, url=body.url,
+                                                  events=body.events)
+    endpoint.secret = secret
+    return Status(201, endpoint)
+
+
+@router.get("/webhooks/{webhook_id}/deliveries", response=responses(list[DeliveryOut], SIGNED_IN, BY_ID),
+            url_name="webhook_deliveries", summary="A webhook's latest deliveries, newest first, with their status")
+def webhook_deliveries(request, webhook_id: Id):
+    endpoint = get_endpoint_for_actor(request.actor, webhook_id)
+    return list(endpoint.deliveries.all()[:DELIVERIES_LISTED])
