@@ -1,6 +1,6 @@
 """Access-matrix rows for the procedure API (calloffs/api_procedure.py; see tests/test_access_matrix.py).
 
-The call-offs are those of tests/calloffs/access.py: the agency persona is on their team, the colleague reads them
+The call-offs are those of tests/calloffs/access.py (and the meetings those of access_dialogue.py): the agency persona is on their team, the colleague reads them
 and may change nothing (403), the supplier is invited to the open one and sees neither the draft nor the scheduled
 one. An operation with a required body is sent an empty one: every caller who is signed in gets 422 before anything
 is looked up; tests/calloffs/test_api_procedure.py proves who may call each with a whole body.
@@ -18,6 +18,8 @@ INVITED = {"anonymous": 401, "supplier": 200, "agency": 200, "colleague": 200, "
 TEAM_ON_OPEN = {"anonymous": 401, "agency": 400, "colleague": 403, "supplier": 403, "*": 404}
 # The scheduled call-off: the team takes it back to a draft; no supplier sees it yet.
 TEAM_ON_SCHEDULED = {"anonymous": 401, "agency": 200, "colleague": 403, "*": 404}
+# The booking supplier gives its time back; the agency sees the call-off and may not.
+BOOKER_ONLY = {"anonymous": 401, "supplier": 200, "agency": 403, "colleague": 403, "*": 404}
 
 
 def build(world) -> None:
@@ -49,4 +51,11 @@ ROWS = {
                                          json=True),
     "api:dialogue_slots_offer_api": Row(_url("api:dialogue_slots_offer_api", "calloff_open"), BODY_FIRST, "post",
                                         json=True),
+    "api:calloff_cancel_api": Row(_url("api:calloff_cancel_api", "calloff_open"), BODY_FIRST, "post", json=True),
+    "api:deadline_extend_api": Row(_url("api:deadline_extend_api", "calloff_open"), BODY_FIRST, "post", json=True),
+    "api:deadline_keep_api": Row(_url("api:deadline_keep_api", "calloff_open"), BODY_FIRST, "post", json=True),
+    "api:dialogue_minutes_api": Row(_url("api:dialogue_minutes_api", "dialogue_booked", "slot_booked"), BODY_FIRST,
+                                    "put", json=True),
+    "api:dialogue_booking_cancel_api": Row(_url("api:dialogue_booking_cancel_api", "dialogue_booked", "slot_booked"),
+                                           BOOKER_ONLY, "post", json=True),
 }

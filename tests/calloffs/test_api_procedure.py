@@ -384,6 +384,45 @@ def test_no_clarification_after_the_tender_deadline(client, open_calloff, agency
     assert refused.status_code == 400 and refused.json()["code"] == "calloff_refused"
 
 
+def test_after_a_late_clarification_the_agency_keeps_or_extends_the_deadline(client, open_calloff, agency_auth,
+                                                                              supplier, clock,
+                                                                              django_capture_on_commit_callbacks):
+    clock.set(open_calloff.tender_deadline - timedelta(days=2))
+    late = call(client, "post", f"/calloffs/{open_calloff.pk}/clarifications/publish", agency_auth,
+                {"kind": "addendum", "title": "Tillägg 2", "text": "Stavfel rättat."})
+    assert late.status_code == 201 and late.json()["late_change"] is True
+    kept = call(client, "post", f"/calloffs/{open_calloff.pk}/deadline/keep", agency_auth,
+                {"reason": "Bara ett stavfel."})
+    assert kept.status_code == 200, kept.content
+    assert _verbs(open_calloff)[-1] == "calloff.deadline_kept"
+    again = call(client, "post", f"/calloffs/{open_calloff.pk}/deadline/keep", agency_auth, {"reason": "Igen."})
+    assert again.status_code == 400 and again.json()["code"] == "calloff_refused"
+
+    old = open_calloff.tender_deadline
+    shorter = call(client, "post", f"/calloffs/{open_calloff.pk}/deadline/extend", agency_auth,
+                   {"tender_deadline": (old - timedelta(hours=1)).isoformat(), "reason": "Kortare"})
+    assert shorter.status_code == 400 and shorter.json()["problems"][0]["field"] == "tender_deadline"
+    with django_capture_on_commit_callbacks(execute=True):
+        extended = call(client, "post", f"/calloffs/{open_calloff.pk}/deadline/extend", agency_auth,
+                        {"tender_deadline": (old + timedelta(days=7)).isoformat(), "reason": "Mer tid."})
+    assert extended.status_code == 200, extended.content
+    assert datetime.fromisoformat(extended.json()["tender_deadline"]) == old + timedelta(days=7)
+    assert _notified("calloff.deadline_extended") >= {supplier.pk}
+
+
+def test_an_agency_cancels_a_call_off_with_its_reason(client, open_calloff, agency_auth, supplier_auth, supplier,
+                                                      django_capture_on_commit_callbacks):
+    url = f"/calloffs/{open_calloff.pk}/cancel"
+    assert call(client, "post", url, supplier_auth, {"reason": "Nej"}).status_code == 403
+    blank = call(client, "post", url, agency_auth, {"reason": " "})
+    assert blank.status_code == 400 and blank.json()["problems"][0]["field"] == "reason"
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = call(client, "post", url, agency_auth, {"reason": "Behovet har försvunnit."})
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert supplier.pk in _notified("calloff.cancelled")
+    assert call(client, "post", url, agency_auth, {"reason": "Igen"}).json()["code"] == "calloff_refused"
+
+
 # Dialogue meetings
 
 def test_meetings_are_offered_to_every_invited_supplier(client, open_calloff, agency_auth, supplier, supplier_b,
@@ -406,6 +445,33 @@ def test_too_few_or_no_meeting_times_are_refused(client, open_calloff, agency_au
     assert overlapping.status_code == 400
     assert call(client, "post", url, agency_auth, {"slots": [{"starts_at": "i morgon"}]}).status_code == 422
     assert not DialogueSlot.objects.exists()
+
+
+def test_a_supplier_cancels_its_booking_and_the_agency_keeps_the_minutes(
+        client, open_calloff, agency_auth, supplier_auth, supplier, supplier_b, clock,
+        django_capture_on_commit_callbacks):
+    offered = call(client, "post", f"/calloffs/{open_calloff.pk}/meetings/offer", agency_auth,
+                   {"slots": [_meeting(10), _meeting(11)]}).json()
+    first, second = offered[0]["id"], offered[1]["id"]
+    assert call(client, "post", f"/calloffs/{open_calloff.pk}/meetings/{first}/book", supplier_auth).status_code == 200
+    other = call(client, "post", f"/calloffs/{open_calloff.pk}/meetings/{first}/cancel", bearer(supplier_b))
+    assert other.status_code == 400 and other.json()["code"] == "calloff_refused"
+    freed = call(client, "post", f"/calloffs/{open_calloff.pk}/meetings/{first}/cancel", supplier_auth)
+    assert freed.status_code == 200 and freed.json()["booked"] is False
+    assert call(client, "post", f"/calloffs/{open_calloff.pk}/meetings/{second}/book", supplier_auth).status_code == 200
+
+    url = f"/calloffs/{open_calloff.pk}/meetings/{second}/minutes"
+    early = call(client, "put", url, agency_auth, {"minutes": "Vi talade om API:et."})
+    assert early.status_code == 400 and early.json()["code"] == "calloff_refused"  # not held yet
+    clock.set(at_local(TUESDAY, 12))
+    assert call(client, "put", url, supplier_auth, {"minutes": "Egna"}).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = call(client, "put", url, agency_auth, {"minutes": "Vi talade om API:et.", "share": True})
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["minutes"] == "Vi talade om API:et." and saved.json()["minutes_shared_at"] is not None
+    assert _notified("calloff.dialogue_minutes") == {supplier.pk}
+    mine = call(client, "get", f"/calloffs/{open_calloff.pk}/meetings", supplier_auth).json()
+    assert [m["minutes"] for m in mine if m["id"] == second] == ["Vi talade om API:et."]
 
 
 # Browser sessions

@@ -2,9 +2,10 @@
 services.
 
 The agency starts a call-off from a lot, saves the steps of its draft, publishes it (at once, or scheduled for a
-later publication day, which it may take back to a draft), answers the suppliers' questions, publishes
-clarifications and offers dialogue meetings. An invited supplier's representative asks questions; every party
-reads the questions it may see (rule 5: the asker is the agency's to know).
+later publication day, which it may take back to a draft) or cancels it, answers the suppliers' questions,
+publishes clarifications (and after a late one extends the tender deadline or says why not), offers dialogue
+meetings and records their minutes. An invited supplier's representative asks questions and cancels its booking;
+every party reads the questions it may see (rule 5: the asker is the agency's to know).
 
 Access follows the pages (calloffs/permissions.py): a call-off the caller cannot see answers 404; one it sees but
 may not change (a colleague outside the team, an invited supplier) answers 403. Refusals answer 400 (409 for a
@@ -38,10 +39,14 @@ from .schemas_procedure import (
     AnswerIn,
     AskIn,
     CallOffSetupOut,
+    CancelIn,
     ClarificationIn,
     ContractPeriodIn,
+    DeadlineExtendIn,
+    DeadlineKeepIn,
     EvaluationIn,
     FileIn,
+    MinutesIn,
     NeedIn,
     PublishIn,
     SlotsIn,
@@ -163,6 +168,14 @@ def calloff_unschedule_api(request, calloff_id: Id):
     return _setup(services.calloff_unschedule(actor=request.user, calloff=calloff))
 
 
+@router.post("/calloffs/{calloff_id}/cancel", response=responses(CallOffSetupOut, SIGNED_IN, BY_ID, BODY),
+             url_name="calloff_cancel_api",
+             summary="Cancel the call-off before the contract (rule 10); every invited supplier is sent the reason")
+def calloff_cancel_api(request, calloff_id: Id, payload: CancelIn):
+    calloff = get_calloff_for_actor(request.actor, calloff_id, write=True)
+    return _setup(services.calloff_cancel(actor=request.user, calloff=calloff, reason=payload.reason))
+
+
 # Questions and answers (rule 5)
 
 def _question(question: CallOffQuestion, *, with_asker: bool) -> dict:
@@ -245,6 +258,25 @@ def clarification_publish_api(request, calloff_id: Id, payload: ClarificationIn)
         "late_change": dialogue_services.is_late_change(calloff, clarification.published_at)})
 
 
+@router.post("/calloffs/{calloff_id}/deadline/extend", response=responses(CallOffSetupOut, SIGNED_IN, BY_ID, BODY),
+             url_name="deadline_extend_api",
+             summary="Extend the tender deadline (never shorten it); the opening and later steps move with it")
+def deadline_extend_api(request, calloff_id: Id, payload: DeadlineExtendIn):
+    calloff = get_calloff_for_actor(request.actor, calloff_id, write=True)
+    dialogue_services.calloff_extend_deadline(actor=request.user, calloff=calloff,
+                                              tender_deadline=payload.tender_deadline, reason=payload.reason)
+    return _setup(calloff)
+
+
+@router.post("/calloffs/{calloff_id}/deadline/keep", response=responses(CallOffSetupOut, SIGNED_IN, BY_ID, BODY),
+             url_name="deadline_keep_api",
+             summary="Keep the tender deadline after a late clarification, saying why the suppliers have time enough")
+def deadline_keep_api(request, calloff_id: Id, payload: DeadlineKeepIn):
+    calloff = get_calloff_for_actor(request.actor, calloff_id, write=True)
+    dialogue_services.calloff_keep_deadline(actor=request.user, calloff=calloff, reason=payload.reason)
+    return _setup(calloff)
+
+
 @router.post("/calloffs/{calloff_id}/meetings/offer",
              response=responses(list[MeetingOut], SIGNED_IN, BY_ID, BODY, status=201),
              url_name="dialogue_slots_offer_api",
@@ -255,3 +287,24 @@ def dialogue_slots_offer_api(request, calloff_id: Id, payload: SlotsIn):
     created = dialogue_services.dialogue_slots_offer(actor=request.user, calloff=calloff, slots=slots)
     rows = DialogueSlot.objects.filter(pk__in=[s.pk for s in created]).select_related("supplier")
     return Status(201, [_meeting(slot, full=True) for slot in rows.order_by("starts_at")])
+
+
+@router.put("/calloffs/{calloff_id}/meetings/{slot_id}/minutes",
+            response=responses(MeetingOut, SIGNED_IN, BY_ID, BODY), url_name="dialogue_minutes_api",
+            summary="Record the minutes of a held meeting, and share them with its supplier only")
+def dialogue_minutes_api(request, calloff_id: Id, slot_id: Id, payload: MinutesIn):
+    calloff = get_calloff_for_actor(request.actor, calloff_id, write=True)
+    slot = get_object_or_404(calloff.slots.select_related("calloff"), pk=slot_id)
+    slot = dialogue_services.dialogue_minutes_record(actor=request.user, slot=slot, minutes=payload.minutes,
+                                                     share=payload.share)
+    return _meeting(DialogueSlot.objects.select_related("supplier").get(pk=slot.pk), full=True)
+
+
+@router.post("/calloffs/{calloff_id}/meetings/{slot_id}/cancel",
+             response=responses(MeetingOut, SIGNED_IN, BY_ID, 400), url_name="dialogue_booking_cancel_api",
+             summary="Cancel your company's booking before the meeting starts: the time is free for the others")
+def dialogue_booking_cancel_api(request, calloff_id: Id, slot_id: Id):
+    calloff, _supplier = get_representing_supplier(request.actor, calloff_id)
+    slot = get_object_or_404(calloff.slots.select_related("calloff"), pk=slot_id)
+    slot = dialogue_services.dialogue_booking_cancel(actor=request.user, slot=slot)
+    return _meeting(DialogueSlot.objects.select_related("supplier").get(pk=slot.pk), full=False)

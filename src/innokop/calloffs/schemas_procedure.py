@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import StrictInt
+from pydantic import StrictBool, StrictInt
 
 from innokop.core.schemas import InputSchema
 
@@ -147,3 +147,24 @@ class SlotIn(InputSchema):
 
 class SlotsIn(InputSchema):
     slots: list[SlotIn] = Field(..., max_length=50)
+
+
+class CancelIn(InputSchema):
+    reason: str = Field(..., max_length=4000, description="Sent to every invited supplier")
+
+
+class DeadlineExtendIn(InputSchema):
+    tender_deadline: datetime = Field(..., description="Later than the current deadline; without an offset, "
+                                                       "Swedish time")
+    reason: str = Field(..., max_length=2000, description="Sent to every invited supplier with the new deadline")
+
+
+class DeadlineKeepIn(InputSchema):
+    reason: str = Field(..., max_length=2000, description="Why the suppliers have enough time after a late change; "
+                                                          "kept in the procurement record")
+
+
+class MinutesIn(InputSchema):
+    minutes: str = Field(..., max_length=50000)
+    share: StrictBool = Field(False, description="Share them with the supplier of the meeting (once shared, every "
+                                                 "correction is shared too)")
