@@ -297,6 +297,22 @@ def test_the_decision_is_drafted_and_sent_as_innokop_writes_it(client, evaluated
     assert again["code"] == "calloff_refused"
 
 
+def test_a_decision_left_as_innokop_writes_it_in_swedish_is_kept_as_innokops(client, evaluated, agency_procurer,
+                                                                             clock, settings):
+    clock.set(SENT)
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]  # an integration without the language cookie: Swedish
+    auth = bearer(agency_procurer)
+    draft = client.get(f"{base(evaluated)}/decision/draft", **auth).json()
+    with translation.override("sv"):
+        assert {key: draft[key] for key in ("reasons", "advantages")} == award.decision_prefill(evaluated)
+    answer = api(client, "post", f"{base(evaluated)}/decision/send", auth, {"standstill": True} | {
+        key: draft[key] for key in ("reasons", "advantages")})
+    assert answer.status_code == 201, answer.content
+    decision = AwardDecision.objects.get()
+    assert (decision.reasons, decision.advantages) == (draft["reasons"], draft["advantages"])
+    assert decision.reasons_generated and decision.advantages_generated
+
+
 def test_the_teams_own_words_are_sent_as_written(client, evaluated, agency_procurer, clock):
     clock.set(SENT)
     answer = api(client, "post", f"{base(evaluated)}/decision/send", bearer(agency_procurer),

@@ -147,7 +147,9 @@ class DecisionDraftOut(Schema):
     reference: str
     evaluation: str = Field(..., description="Names the completed evaluation the texts are written from: send it "
                                              "back with the decision")
-    reasons: str = Field(..., description="Written out from the evaluation in the request's language")
+    reasons: str = Field(..., description=(
+        "Written out from the evaluation in the request's language: Swedish, unless the language cookie chooses "
+        "English"))
     advantages: str
     winner: str
     standstill_ends: date | None = Field(..., description="When a standstill sent now would end (its last day)")
@@ -307,7 +309,7 @@ def evaluation_scores_put(request, calloff_id: Id, tender_id: Id, payload: Score
     opened = _opened(calloff, tender_id)
     evaluating.scores_record(actor=request.user, tender=opened.tender,
                              scores=_service_scores(payload or ScoresIn()))
-    return _scores(request, calloff, opening.opened_tender(calloff, opened.pk))
+    return _scores(request, calloff, opened)
 
 
 
@@ -322,7 +324,7 @@ def evaluation_consensus_put(request, calloff_id: Id, tender_id: Id, payload: Sc
     opened = _opened(calloff, tender_id)
     evaluating.consensus_record(actor=request.user, tender=opened.tender,
                                 scores=_service_scores(payload or ScoresIn()))
-    return _scores(request, calloff, opening.opened_tender(calloff, opened.pk))
+    return _scores(request, calloff, opened)
 
 
 
