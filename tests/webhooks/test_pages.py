@@ -1,8 +1,11 @@
 """The webhook pages: an organisation's admins register, see the secret once, rotate, ping, deactivate, resend."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from innokop.accounts.models import Role
 from innokop.core.models import AuditEvent
@@ -52,7 +55,7 @@ def test_a_name_that_resolves_to_a_private_address_is_not_delivered_to(supplier,
     endpoint, _secret = services.endpoint_register(actor=supplier, organisation=supplier_org,
                                                    url="https://hooks.example.org/in", events=["calloff.published"])
     monkeypatch.setattr("socket.getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.7", 443))])
-    with override_settings(INNOKOP_WEBHOOKS_ALLOW_LOOPBACK=False):
+    with override_settings(INNOKOP_WEBHOOKS_ALLOW_LOOPBACK=False), translation.override("en"):
         delivery = services.endpoint_ping(actor=supplier, endpoint=endpoint)
         services.delivery_attempt(delivery_id=delivery.pk)
     delivery.refresh_from_db()
@@ -127,3 +130,26 @@ def test_the_organisation_page_links_its_admins_to_the_webhooks(login, supplier,
     colleague = member(supplier_org, Role.SUPPLIER_REPRESENTATIVE)
     assert url not in login(colleague).get(
         reverse("accounts:organisation_detail", args=[supplier_org.pk])).content.decode()
+
+
+def test_the_delivery_log_does_not_query_more_for_more_deliveries(login, supplier, supplier_org, register):
+    endpoint, _secret = register(supplier, supplier_org, url="http://127.0.0.1:9/hook")
+    services.endpoint_ping(actor=supplier, endpoint=endpoint)
+    client = login(supplier)
+    url = reverse("webhooks:endpoint", args=[endpoint.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(5):
+        services.endpoint_ping(actor=supplier, endpoint=endpoint)
+    with CaptureQueriesContext(connection) as six:
+        assert client.get(url).status_code == 200
+    assert len(six) == len(one)
+
+
+def test_buttons_answer_only_a_post(login, supplier, supplier_org, register):
+    endpoint, _secret = register(supplier, supplier_org)
+    client = login(supplier)
+    for name in ("webhooks:endpoint_rotate", "webhooks:endpoint_deactivate", "webhooks:endpoint_ping"):
+        assert client.get(reverse(name, args=[endpoint.pk])).status_code == 405
+    assert client.post(reverse("webhooks:endpoint", args=[endpoint.pk])).status_code == 405

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from innokop.accounts.models import Organisation
@@ -168,7 +168,11 @@ def event_fan_out(*, event: AuditEvent) -> list[Delivery]:
         delivery = Delivery(endpoint=endpoint, event=event.verb, audit_event=event, object_type=kind.object_type,
                             object_id=event.object_id, created_at=now, updated_at=now, next_attempt_at=now)
         delivery.payload = _body(delivery, event.created_at, obj, data)
-        delivery.save()
+        try:
+            with transaction.atomic():
+                delivery.save(force_insert=True)
+        except IntegrityError:
+            continue  # a fan-out of the same event running at the same time made it
         made.append(delivery)
         transaction.on_commit(lambda pk=delivery.pk: _send_soon(pk))
     return made
