@@ -152,3 +152,11 @@ def test_a_deactivated_endpoint_gets_nothing_more(register, receiver, supplier, 
     clock.set(clock.now() + timedelta(hours=1))
     assert send_due_deliveries.enqueue().return_value == 0
     assert len(receiver.received) == 1
+
+
+def test_a_webhook_whose_creator_left_the_organisation_gets_nothing(register, receiver, supplier, supplier_org,
+                                                                    publish):
+    register(supplier, supplier_org)
+    supplier.memberships.all().delete()
+    publish()
+    assert receiver.received == [] and not Delivery.objects.exists()

@@ -153,3 +153,12 @@ def test_buttons_answer_only_a_post(login, supplier, supplier_org, register):
     for name in ("webhooks:endpoint_rotate", "webhooks:endpoint_deactivate", "webhooks:endpoint_ping"):
         assert client.get(reverse(name, args=[endpoint.pk])).status_code == 405
     assert client.post(reverse("webhooks:endpoint", args=[endpoint.pk])).status_code == 405
+
+
+def test_the_page_warns_when_the_webhooks_creator_has_left(login, supplier, supplier_org, register):
+    endpoint, _secret = register(supplier, supplier_org)
+    other_admin = member(supplier_org, Role.ORGANISATION_ADMIN)
+    url = reverse("webhooks:endpoint", args=[endpoint.pk])
+    assert 'id="creator-left"' not in login(other_admin).get(url).content.decode()
+    supplier.memberships.all().delete()
+    assert 'id="creator-left"' in login(other_admin).get(url).content.decode()

@@ -159,7 +159,11 @@ def event_fan_out(*, event: AuditEvent) -> list[Delivery]:
     for endpoint in subscribers(event.verb):
         if Delivery.objects.filter(endpoint=endpoint, audit_event=event).exists():
             continue
-        status, data = api_read(path, endpoint)
+        try:
+            status, data = api_read(path, endpoint)
+        except Exception:  # one endpoint's failure to render must not keep the event from the others
+            log.exception("webhook %s: reading %s failed; not delivered", endpoint.pk, path)
+            continue
         if status != 200:
             log.info("webhook %s: %s answers %s for organisation %s; not delivered", endpoint.pk, path, status,
                      endpoint.organisation_id)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from innokop.accounts.models import Membership
 from innokop.core.forms import add_service_errors, posted, service_button
 from innokop.core.refusals import REFUSALS
 
@@ -37,9 +38,13 @@ def endpoint_list(request, pk: int):
 
 def _detail(request, endpoint: Endpoint, *, new_secret: str | None = None, status: int = 200):
     deliveries = endpoint.deliveries.all()[:LOG_LENGTH]
+    # Deliveries read as the creator within the organisation (rendering.py): without them it sees nothing.
+    creator_left = not Membership.objects.filter(user_id=endpoint.created_by_id,
+                                                 organisation_id=endpoint.organisation_id,
+                                                 user__is_active=True).exists()
     return render(request, "webhooks/endpoint_detail.html",
                   {"endpoint": endpoint, "organisation": endpoint.organisation, "deliveries": deliveries,
-                   "new_secret": new_secret}, status=status)
+                   "new_secret": new_secret, "creator_left": creator_left}, status=status)
 
 
 @login_required
