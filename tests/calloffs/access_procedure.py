@@ -58,4 +58,8 @@ ROWS = {
                                     "put", json=True),
     "api:dialogue_booking_cancel_api": Row(_url("api:dialogue_booking_cancel_api", "dialogue_booked", "slot_booked"),
                                            BOOKER_ONLY, "post", json=True),
+    "api:calloff_team": Row(_url("api:calloff_team", "calloff_open"), AGENCY_ONLY),
+    "api:calloff_team_add_api": Row(_url("api:calloff_team_add_api", "calloff_open"), BODY_FIRST, "post", json=True),
+    "api:clarification_document_api": Row(_url("api:clarification_document_api", "dialogue_booked", "clarification"),
+                                          INVITED),
 }

@@ -237,6 +237,26 @@ def test_weights_outside_the_lot_s_ranges_are_refused_field_by_field(client, dra
     assert draft.evaluation_model == ""
 
 
+def test_the_team_takes_in_a_colleague_who_may_then_change_the_draft(client, draft, agency_auth, agency_procurer,
+                                                                      agency_colleague, other_agency_procurer):
+    colleague_auth = bearer(agency_colleague)
+    assert call(client, "put", f"/calloffs/{draft.pk}/draft/need", colleague_auth, NEED).status_code == 403
+    refused = call(client, "post", f"/calloffs/{draft.pk}/team", colleague_auth, {"user_id": agency_colleague.pk})
+    assert refused.status_code == 403
+    outsider = call(client, "post", f"/calloffs/{draft.pk}/team", agency_auth, {"user_id": other_agency_procurer.pk})
+    assert outsider.status_code == 400 and outsider.json()["problems"][0]["field"] == "user_id"
+    added = call(client, "post", f"/calloffs/{draft.pk}/team", agency_auth, {"user_id": agency_colleague.pk})
+    assert added.status_code == 200, added.content
+    assert {member["id"] for member in added.json()} == {agency_procurer.pk, agency_colleague.pk}
+    assert call(client, "get", f"/calloffs/{draft.pk}/team", colleague_auth).json() == added.json()
+    assert call(client, "put", f"/calloffs/{draft.pk}/draft/need", colleague_auth, NEED).status_code == 200
+    assert "calloff.team_member_added" in _verbs(draft)
+
+
+def test_a_supplier_does_not_see_the_team(client, open_calloff, supplier_auth):
+    assert call(client, "get", f"/calloffs/{open_calloff.pk}/team", supplier_auth).status_code == 404
+
+
 # Questions and answers
 
 def test_a_supplier_asks_and_the_agency_answers(client, open_calloff, supplier, supplier_b, agency_procurer,
@@ -351,6 +371,22 @@ def test_a_document_and_its_new_version_are_published(client, open_calloff, agen
         "file": {"name": "krav.pdf", "data": base64.b64encode(PDF + b"K4\n").decode()}})
     assert second.status_code == 201, second.content
     assert second.json()["document"]["version"] == 2 and second.json()["document_id"] == first.json()["document_id"]
+
+
+def test_an_invited_supplier_reads_a_clarification_s_document(client, open_calloff, agency_auth, supplier_auth,
+                                                              supplier_off_lot):
+    published = call(client, "post", f"/calloffs/{open_calloff.pk}/clarifications/publish", agency_auth, {
+        "kind": "document", "title": "Kravbilaga", "file": {"name": "krav.pdf", "data": base64.b64encode(PDF).decode()}})
+    url = f"/calloffs/{open_calloff.pk}/clarifications/{published.json()['id']}/document"
+    document = call(client, "get", url, supplier_auth)
+    assert document.status_code == 200, document.content
+    assert base64.b64decode(document.json()["data"]) == PDF
+    assert document.json()["sha256"] == published.json()["document"]["sha256"]
+    assert call(client, "get", url, bearer(supplier_off_lot)).status_code == 404
+    addendum = call(client, "post", f"/calloffs/{open_calloff.pk}/clarifications/publish", agency_auth,
+                    {"kind": "addendum", "title": "Tillägg", "text": "Text."}).json()
+    assert call(client, "get", f"/calloffs/{open_calloff.pk}/clarifications/{addendum['id']}/document",
+                supplier_auth).status_code == 404
 
 
 def test_a_clarification_the_service_refuses_answers_400(client, open_calloff, agency_auth, document_of_other):

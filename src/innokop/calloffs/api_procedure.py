@@ -4,7 +4,7 @@ services.
 The agency starts a call-off from a lot, saves the steps of its draft, publishes it (at once, or scheduled for a
 later publication day, which it may take back to a draft) or cancels it, answers the suppliers' questions,
 publishes clarifications (and after a late one extends the tender deadline or says why not), offers dialogue
-meetings and records their minutes. An invited supplier's representative asks questions and cancels its booking;
+meetings and records their minutes; its team takes in colleagues. An invited supplier's representative asks questions and cancels its booking;
 every party reads the questions it may see (rule 5: the asker is the agency's to know).
 
 Access follows the pages (calloffs/permissions.py): a call-off the caller cannot see answers 404; one it sees but
@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from innokop.accounts.models import User
 from innokop.agreements.permissions import get_lot_for_actor, may_start
 from innokop.core import clock
 from innokop.core.calendar import local_date
@@ -33,7 +34,13 @@ from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, responses
 from . import services
 from .api_dialogue import ClarificationOut, MeetingOut, _clarification, _meeting
 from .models import CallOff, CallOffKind, CallOffQuestion, CallOffStatus, DialogueSlot
-from .permissions import get_calloff_for_actor, get_calloff_for_agency, get_representing_supplier, is_agency_member
+from .permissions import (
+    current_team,
+    get_calloff_for_actor,
+    get_calloff_for_agency,
+    get_representing_supplier,
+    is_agency_member,
+)
 from .schemas import QuestionOut
 from .schemas_procedure import (
     AnswerIn,
@@ -44,12 +51,15 @@ from .schemas_procedure import (
     ContractPeriodIn,
     DeadlineExtendIn,
     DeadlineKeepIn,
+    DocumentContentOut,
     EvaluationIn,
     FileIn,
     MinutesIn,
     NeedIn,
     PublishIn,
     SlotsIn,
+    TeamAddIn,
+    TeamMemberOut,
     TimetableIn,
 )
 from .services import dialogue as dialogue_services
@@ -176,6 +186,27 @@ def calloff_cancel_api(request, calloff_id: Id, payload: CancelIn):
     return _setup(services.calloff_cancel(actor=request.user, calloff=calloff, reason=payload.reason))
 
 
+def _team(calloff: CallOff) -> list[dict]:
+    return [{"id": user.pk, "name": str(user)} for user in current_team(calloff).order_by("full_name", "pk")]
+
+
+@router.get("/calloffs/{calloff_id}/team", response=responses(list[TeamMemberOut], SIGNED_IN, BY_ID),
+            url_name="calloff_team", summary="The call-off's team: the agency's people who may change it")
+def calloff_team(request, calloff_id: Id):
+    return _team(get_calloff_for_agency(request.actor, calloff_id))
+
+
+@router.post("/calloffs/{calloff_id}/team", response=responses(list[TeamMemberOut], SIGNED_IN, BY_ID, BODY),
+             url_name="calloff_team_add_api", summary="Add a colleague in the agency to the call-off's team")
+def calloff_team_add_api(request, calloff_id: Id, payload: TeamAddIn):
+    calloff = get_calloff_for_actor(request.actor, calloff_id, write=True)
+    user = User.objects.filter(pk=payload.user_id, memberships__organisation=calloff.agency).distinct().first()
+    if user is None:
+        raise ValidationError({"user_id": _("Choose a colleague in your organisation.")})
+    services.calloff_team_add(actor=request.user, calloff=calloff, user=user)
+    return _team(calloff)
+
+
 # Questions and answers (rule 5)
 
 def _question(question: CallOffQuestion, *, with_asker: bool) -> dict:
@@ -256,6 +287,20 @@ def clarification_publish_api(request, calloff_id: Id, payload: ClarificationIn)
     return Status(201, _clarification(calloff, clarification) | {
         "document_id": str(version.document_id) if version else None,
         "late_change": dialogue_services.is_late_change(calloff, clarification.published_at)})
+
+
+@router.get("/calloffs/{calloff_id}/clarifications/{clarification_id}/document",
+            response=responses(DocumentContentOut, SIGNED_IN, BY_ID), url_name="clarification_document_api",
+            summary="The document a clarification published, with its content in base64")
+def clarification_document_api(request, calloff_id: Id, clarification_id: Id):
+    calloff = get_calloff_for_actor(request.actor, calloff_id)
+    clarification = get_object_or_404(calloff.clarifications.select_related("document_version__document"),
+                                      pk=clarification_id, document_version__isnull=False)
+    version = clarification.document_version
+    with version.file.open("rb") as stored:
+        data = base64.b64encode(stored.read()).decode()
+    return {"title": version.document.title, "version": version.number, "filename": version.safe_name,
+            "content_type": version.content_type, "size": version.size, "sha256": version.sha256, "data": data}
 
 
 @router.post("/calloffs/{calloff_id}/deadline/extend", response=responses(CallOffSetupOut, SIGNED_IN, BY_ID, BODY),

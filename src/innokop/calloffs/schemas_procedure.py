@@ -9,7 +9,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
-from innokop.core.schemas import InputSchema
+from innokop.core.schemas import InputSchema, StrictId
 
 WholeAmount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=0)]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
@@ -168,3 +168,24 @@ class MinutesIn(InputSchema):
     minutes: str = Field(..., max_length=50000)
     share: StrictBool = Field(False, description="Share them with the supplier of the meeting (once shared, every "
                                                  "correction is shared too)")
+
+
+class TeamAddIn(InputSchema):
+    user_id: StrictId = Field(..., description="A colleague in the call-off's agency")
+
+
+class TeamMemberOut(Schema):
+    id: int
+    name: str
+
+
+class DocumentContentOut(Schema):
+    """A clarification's document, its content in base64 (the page serves the same file)."""
+
+    title: str
+    version: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    data: str
