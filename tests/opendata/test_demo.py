@@ -125,7 +125,7 @@ def _every_kind_of_release() -> None:
     agreement_terminate(actor=manager, agreement=agreement, reason="Inga fler avrop behövs")
     tags = {tag for release in mapping.all_releases(clock.now()) for tag in release.data["tag"]}
     assert tags == {"planning", "tender", "tenderAmendment", "tenderCancellation", "award", "contract",
-                    "implementation", "contractTermination"}
+                    "implementation", "contractAmendment", "contractTermination"}
 
 
 def test_every_package_of_the_demo_validates_against_the_schemas_and_libcoveocds(demo, client,

@@ -64,7 +64,10 @@ def _from_ocds(client: Client) -> dict[tuple[int, str], dict]:
             key = (local_date(signed).year, framework[0]["identifier"].removeprefix(prefix))
             award = next(a for a in release["awards"] if a["id"] == contract["awardID"])
             found[key]["count"] += 1
-            found[key]["value"] += Decimal(str(contract["value"]["amount"]))
+            # The value as signed, in the contract's own release: the compiled value is the one after the
+            # contract register's amendments (options used, changes), which the statistics do not count.
+            signed_release = next(r for r in record["releases"] if r["id"] == f"{record['ocid']}-contract")
+            found[key]["value"] += Decimal(str(signed_release["contracts"][0]["value"]["amount"]))
             found[key]["sme"] += scales[award["suppliers"][0]["id"]] == "sme"
             found[key]["dialogue"] += release["tender"].get("procurementMethodDetails") == dialogue
             tender = next(r for r in record["releases"] if r["id"] == f"{record['ocid']}-tender")  # dated at publication

@@ -27,13 +27,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from innokop.accounts.identifiers import is_personal_identity_number
 from innokop.accounts.models import Organisation
 from innokop.agreements.models import CallOffMethod, EvaluationModel, FrameworkAgreement
 from innokop.calloffs.models import CallOff, CallOffKind, CallOffStatus, OfferStatus
+from innokop.core.formats import sek
 from innokop.core.models import AuditEvent
-from innokop.followup.models import FollowUpRound, SalesReportRow
+from innokop.followup.models import ChangeReason, FollowUpRound, SalesReportRow
 from innokop.prestudy.models import PreStudy
 
 CURRENCY = "SEK"
@@ -262,6 +265,7 @@ def calloff_releases(calloff: CallOff, now: datetime) -> list[Release]:
         return releases
     releases += _calloff_award_and_contract(calloff, contract, ocid)
     releases += _implementation(calloff, contract, ocid, now)
+    releases += _register(contract, ocid, now)
     return releases
 
 
@@ -392,6 +396,71 @@ def _implementation(calloff: CallOff, contract, ocid: str, now: datetime) -> lis
     return releases
 
 
+def _register(contract, ocid: str, now: datetime) -> list[Release]:
+    """The contract register: a `contractAmendment` release per option used and per change, in the order they
+    were made, with the contract's value (and end) after it; a `contractTermination` when the agency completed
+    the contract. Published: the ground in LOU 17 kap. (an option is one the contract itself provides for, 10 §),
+    the option's own description (a term of the contract) and the amounts and dates. Held back: the agency's
+    reasons for using an option, its text of what changes and why, the warnings it was shown, its note at
+    completion (they may hold what OSL keeps secret, or a person's name), and the final amount paid, which OCDS
+    1.1.5 has no field for."""
+    record = getattr(contract, "register_record", None)
+    if record is None:
+        return []
+    events = [(option.used_at, "option", option) for option in record.options.all()
+              if option.used_at is not None and option.used_at <= now]
+    events += [(change.created_at, "change", change) for change in record.changes.all() if change.created_at <= now]
+    releases, previous = [], f"{ocid}-contract"
+    value, end = contract.value, contract.ends_on
+    with translation.override(LANGUAGE):
+        ordered = sorted(events, key=lambda event: (event[0], event[1], event[2].pk))
+        for number, (moment, kind, entry) in enumerate(ordered, start=1):
+            # The release id sorts in the order the amendments were made, also within one second (records
+            # order their releases by date, then id); entries are never changed, so the numbers stay.
+            key = f"{kind}-{entry.pk}"
+            if kind == "option":
+                value, end = value + (entry.used_value or 0), entry.end_after or end
+                rationale = _("Option in the contract (LOU 17 kap. 10 §)")
+                description = _option_description(entry, value, end)
+            else:
+                value = entry.value_after
+                rationale = str(ChangeReason(entry.reason).label)
+                description = _change_description(entry)
+            data = _base(ocid, f"contract-amendment-{number:03d}", moment, ["contractAmendment"], [])
+            amendment = {"id": key, "date": when(moment), "rationale": rationale, "description": description,
+                         "amendsReleaseID": previous, "releaseID": data["id"]}
+            contract_data = {"id": "1", "awardID": "1", "value": money(value), "amendments": [amendment]}
+            if kind == "option" and entry.used_months:
+                contract_data["period"] = {"endDate": when(end)}
+            data["contracts"] = [contract_data]
+            releases.append(Release(data, max(moment, contract.signed_at)))
+            previous = data["id"]
+    if record.completed_at is not None and record.completed_at <= now:
+        data = _base(ocid, "completion", record.completed_at, ["contractTermination"], [])
+        data["contracts"] = [{"id": "1", "awardID": "1", "status": "terminated"}]
+        releases.append(Release(data, max(record.completed_at, contract.signed_at)))
+    return releases
+
+
+def _option_description(option, value: Decimal, end) -> str:
+    facts = [option.description.rstrip(".") + "."]
+    if option.used_months:
+        facts.append(ngettext("The contract is extended by %(months)s month and now ends on %(end)s.",
+                              "The contract is extended by %(months)s months and now ends on %(end)s.",
+                              option.used_months) % {"months": option.used_months, "end": end.isoformat()})
+    if option.used_value:
+        facts.append(_("The value rises by %(added)s to %(value)s, excluding VAT.")
+                     % {"added": sek(option.used_value), "value": sek(value)})
+    return " ".join(facts)
+
+
+def _change_description(change) -> str:
+    if change.value_after == change.value_before:
+        return _("The value stays at %(value)s, excluding VAT.") % {"value": sek(change.value_after)}
+    return _("The value goes from %(before)s to %(after)s, excluding VAT.") % {
+        "before": sek(change.value_before), "after": sek(change.value_after)}
+
+
 # --- everything -------------------------------------------------------------------------------------------
 
 
@@ -404,8 +473,9 @@ def all_releases(now: datetime) -> list[Release]:
         releases += agreement_releases(agreement, now)
     calloffs = (CallOff.objects.filter(published_at__lte=now)
                 .select_related("agency", "lot__agreement", "contract__supplier", "contract__agency", "decision",
-                                "opening")
-                .prefetch_related("lot__cpv_codes", "lot__agreement__cpv_codes", "clarifications"))
+                                "opening", "contract__register_record")
+                .prefetch_related("lot__cpv_codes", "lot__agreement__cpv_codes", "clarifications",
+                                  "contract__register_record__options", "contract__register_record__changes"))
     for calloff in calloffs:
         releases += calloff_releases(calloff, now)
     return sorted(releases, key=lambda release: (release.public_from, release.id))
