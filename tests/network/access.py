@@ -61,6 +61,14 @@ ROWS = {
                                        MANAGER_WRITES, "post"),
     "network:subscription_delete": Row(_url("network:subscription_delete", "network_subscription"),
                                        MANAGER_WRITES, "post"),
+    # The feed's signing keys: public as announced; the framework manager rotates them (403 to everyone else
+    # signed in: the page exists for every instance).
+    "network:keys_json": Row(static("network:keys_json"), OPEN),
+    "network:keys": Row(static("network:keys"), {"anonymous": 302, "cpb": 200, "*": 403}),
+    "network:key_rotate": Row(static("network:key_rotate"), {"anonymous": 302, "cpb": 302, "*": 403}, "post"),
+    "network:key_transition_end": Row(static("network:key_transition_end"), {"anonymous": 302, "cpb": 302, "*": 403},
+                                      "post"),
+    "api:network_keys": Row(static("api:network_keys"), OPEN),
     "api:network_feed": Row(static("api:network_feed"), OPEN),
     "api:network_items": Row(static("api:network_items"), OPEN),
     "api:network_item": Row(_url("api:network_item", "network_item"), OPEN),

@@ -111,3 +111,63 @@ def test_two_instances_exchange_their_feeds_both_ways(live_server, tmp_path, age
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+SETUP_B_FOLLOWS_A = """
+import os
+from innokop.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from innokop.network import services
+cpb = Organisation.objects.create(kind=OrganisationKind.CPB, name="Instance B CPB")
+manager = User.objects.create_user("manager@b.example", "x", full_name="Manager B")
+Membership.objects.create(user=manager, organisation=cpb, role=Role.FRAMEWORK_MANAGER)
+partner = Organisation.objects.create(kind=OrganisationKind.PARTNER, name="Instance A", country="SE")
+services.subscribe(actor=manager, partner=partner, feed_url=os.environ["A_FEED"], public_key=os.environ["A_KEY"])
+"""
+KEYS_AT_B = """
+import json
+from innokop.core.models import AuditEvent
+from innokop.network.models import NetworkItem, PartnerKey
+print(json.dumps({"keys": sorted(PartnerKey.objects.values_list("key_id", flat=True)),
+                  "items": NetworkItem.objects.count(),
+                  "audit": sorted(set(AuditEvent.objects.filter(verb__startswith="network.partner_key")
+                                      .values_list("verb", flat=True)))}))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_instance_b_keeps_importing_when_instance_a_rotates_its_key(live_server, tmp_path, settings, agency,
+                                                                    agency_procurer, cpb_manager):
+    settings.INNOKOP_NETWORK_KEY_DIR = tmp_path / "a-keys"
+    first = services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS)
+    services.case_submit(actor=agency_procurer, case=first)
+    services.case_review(actor=cpb_manager, case=first, publish=True)
+    (tmp_path / "b").mkdir()
+    env = _instance_b_env(tmp_path, A_FEED=f"{live_server.url}/network/feed.json", A_KEY=signing.public_key_text())
+    _innokop(env, "migrate", "-v0")
+    _innokop(env, "shell", "-c", SETUP_B_FOLLOWS_A)
+    assert "'added': 1" in _innokop(env, "network_import").stdout
+
+    def b_state() -> dict:
+        return json.loads(_innokop(env, "shell", "-c", KEYS_AT_B).stdout.strip().splitlines()[-1])
+
+    # A rotates: through the transition its feed is signed by both keys; B verifies it with the old key and
+    # records the new one.
+    new = services.signing_key_rotate(actor=cpb_manager)
+    assert "'unchanged': 1" in _innokop(env, "network_import").stdout
+    state = b_state()
+    assert new.key_id in state["keys"] and state["audit"][0] == "network.partner_key_recorded"
+
+    # A drops the old key: B imports what A publishes next, verified with the new key.
+    services.signing_key_transition_end(actor=cpb_manager)
+    second = services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS)
+    services.case_submit(actor=agency_procurer, case=second)
+    services.case_review(actor=cpb_manager, case=second, publish=True)
+    assert "'added': 1" in _innokop(env, "network_import").stdout
+    assert b_state()["items"] == 2
+
+    # A key B never saw in a transition (rotated and the previous dropped at once) is refused; nothing changes.
+    services.signing_key_rotate(actor=cpb_manager)
+    services.signing_key_transition_end(actor=cpb_manager)
+    services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS)
+    assert "signature is not the partner" in _innokop(env, "network_import").stdout
+    assert b_state()["items"] == 2

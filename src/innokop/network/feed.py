@@ -9,7 +9,7 @@ from innokop.catalogue.models import Solution
 from innokop.core import clock
 from innokop.prestudy.models import DialogueStatus, MarketDialogue
 
-from . import signing
+from . import keys, signing
 from .models import GoodPracticeCase
 
 FORMAT = "innokop-network-feed/1"
@@ -48,8 +48,15 @@ def items(base_url: str) -> list[dict]:
 
 
 def build(base_url: str) -> dict:
-    """The signed feed: {"payload": ..., "signature": ..., "public_key": ...}."""
+    """The signed feed: {"payload", "signature", "public_key", "key_id", "signatures"}. The payload announces the
+    keys signing it (`keys`); `signatures` holds one signature per key, the current one first (during a key
+    rotation's transition the previous key's too); `signature` and `public_key` are the current key's, as
+    before rotation existed."""
+    now = clock.now()
+    signing_keys = keys.signing_keys(now)
     with override("en"):
-        payload = {"format": FORMAT, "publisher": settings.INNOKOP_NETWORK_NAME,
-                   "generated_at": _stamp(clock.now()), "items": items(base_url.rstrip("/"))}
-    return {"payload": payload, "signature": signing.sign(payload), "public_key": signing.public_key_text()}
+        payload = {"format": FORMAT, "publisher": settings.INNOKOP_NETWORK_NAME, "generated_at": _stamp(now),
+                   "keys": [keys.announcement(key) for key in signing_keys], "items": items(base_url.rstrip("/"))}
+    current = signing_keys[0]
+    return {"payload": payload, "signature": signing.sign(payload, current.private), "public_key": current.public_key,
+            "key_id": current.key_id, "signatures": keys.signatures(payload, signing_keys)}

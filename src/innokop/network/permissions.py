@@ -53,3 +53,8 @@ def get_subscription_for_actor(actor: Actor, pk: int) -> Subscription:
     """Subscriptions are the purchasing body's working data: framework managers only (404 for everyone else)."""
     visible = Subscription.objects.all() if may_subscribe(actor) else Subscription.objects.none()
     return get_for_actor(visible, visible, pk, write=True)
+
+
+def may_manage_keys(actor: Actor) -> bool:
+    """The feed's signing keys are the purchasing body's: its framework managers rotate them."""
+    return actor.is_framework_manager

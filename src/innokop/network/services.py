@@ -3,12 +3,15 @@ partners' feeds; and the import of a feed, all or nothing. Each service is audit
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import logging
 import urllib.error
 import urllib.request
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,7 +29,7 @@ from innokop.core.refusals import Refused
 
 from . import signing
 from .feed import CASE_PARTS, FORMAT
-from .models import CaseStatus, GoodPracticeCase, ItemKind, NetworkItem, Subscription
+from .models import CaseStatus, GoodPracticeCase, ItemKind, NetworkItem, PartnerKey, SigningKey, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -270,25 +273,143 @@ def _clean_item(raw) -> dict:
             "digest": signing.digest(content)}
 
 
-def parse_feed(body: bytes, public_key: str) -> list[dict]:
-    """The feed's items, cleaned, once its signature is the partner's; FeedRefused otherwise."""
+@dataclass(frozen=True)
+class AnnouncedKey:
+    key_id: str
+    public_key: str
+    valid_until: datetime | None
+    signed: bool  # the feed carries a valid signature by this key too: its publisher holds the private half
+
+
+@dataclass(frozen=True)
+class ReadFeed:
+    items: list[dict]
+    signer: str  # the key id of the trusted key whose signature was accepted
+    announced: list[AnnouncedKey] | None  # None: the feed announces no keys (before key rotation existed)
+
+
+def _signature_candidates(document: dict) -> list[tuple[str, str]]:
+    """(key id or "", base64 signature) of every signature the feed carries."""
+    candidates = []
+    for entry in document.get("signatures") or []:
+        if isinstance(entry, dict) and entry.get("alg", signing.ALGORITHM) == signing.ALGORITHM \
+                and isinstance(entry.get("value"), str):
+            candidates.append((str(entry.get("key_id") or ""), entry["value"]))
+    if isinstance(document.get("signature"), str):
+        candidates.append(("", document["signature"]))
+    return candidates
+
+
+def _signed_by(payload: dict, candidates: list[tuple[str, str]], public_key: str) -> bool:
+    try:
+        wanted = signing.key_id(public_key)
+    except signing.BadKey:
+        return False
+    return any((not named or named == wanted) and signing.verify(payload, value, public_key)
+               for named, value in candidates)
+
+
+def _announced_keys(payload: dict, candidates: list[tuple[str, str]]) -> list[AnnouncedKey] | None:
+    if "keys" not in payload:
+        return None
+    announced = []
+    for entry in payload["keys"] if isinstance(payload["keys"], list) else [None]:
+        public = entry.get("public_key") if isinstance(entry, dict) else None
+        until = entry.get("valid_until") if isinstance(entry, dict) else None
+        valid_until = parse_datetime(until) if isinstance(until, str) else None
+        try:
+            named_correctly = isinstance(public, str) and entry.get("key_id") == signing.key_id(public)
+        except signing.BadKey:
+            named_correctly = False
+        if not named_correctly or entry.get("alg") != signing.ALGORITHM or (until is not None and (
+                valid_until is None or valid_until.tzinfo is None)):
+            raise FeedRefused(gettext_noop("The feed announces a key that is not valid."))
+        announced.append(AnnouncedKey(entry["key_id"], public, valid_until, _signed_by(payload, candidates, public)))
+    return announced
+
+
+def read_feed(body: bytes, trusted: Mapping[str, str]) -> ReadFeed:
+    """The feed's items, cleaned, and the keys it announces, once a key in `trusted` (public key → key id) has
+    signed it; FeedRefused otherwise."""
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise FeedRefused(gettext_noop("The feed is not JSON.")) from None
-    if not isinstance(document, dict) or not isinstance(document.get("payload"), dict) \
-            or not isinstance(document.get("signature"), str):
+    candidates = _signature_candidates(document) if isinstance(document, dict) else []
+    if not isinstance(document, dict) or not isinstance(document.get("payload"), dict) or not candidates:
         raise FeedRefused(gettext_noop("The feed has no signed payload."))
     payload = document["payload"]
-    if not signing.verify(payload, document["signature"], public_key):
+    signer = next((key_id for public, key_id in trusted.items() if _signed_by(payload, candidates, public)), None)
+    if signer is None:
         raise FeedRefused(gettext_noop("The feed's signature is not the partner's."))
     if payload.get("format") != FORMAT or not isinstance(payload.get("items"), list):
         raise FeedRefused(gettext_noop("The feed is not in the format %(format)s."), format=FORMAT)
+    announced = _announced_keys(payload, candidates)
     cleaned = [_clean_item(raw) for raw in payload["items"]]
     keys = [(item["kind"], item["remote_id"]) for item in cleaned]
     if len(set(keys)) != len(keys):
         raise FeedRefused(gettext_noop("The feed holds the same item twice."))
-    return cleaned
+    return ReadFeed(cleaned, signer, announced)
+
+
+def parse_feed(body: bytes, public_key: str) -> list[dict]:
+    """The feed's items, cleaned, once its signature is `public_key`'s; FeedRefused otherwise."""
+    try:
+        trusted = {public_key: signing.key_id(public_key)}
+    except signing.BadKey:
+        trusted = {}
+    return read_feed(body, trusted).items
+
+
+def trusted_keys(subscription: Subscription, now: datetime) -> dict[str, str]:
+    """The partner's public keys the purchasing body trusts now (public key → key id): the one it subscribed with
+    and the successors recorded from the feed, each until the partner said it stops signing with it."""
+    trusted = {}
+    with contextlib.suppress(signing.BadKey):
+        trusted[subscription.public_key] = signing.key_id(subscription.public_key)
+    for key in subscription.keys.all():
+        if key.valid_until is not None and key.valid_until <= now:
+            trusted.pop(key.public_key, None)
+        else:
+            trusted[key.public_key] = key.key_id
+    return trusted
+
+
+def _record_keys(subscription: Subscription, read: ReadFeed, now: datetime) -> None:
+    """Records the successors the partner announced in a feed signed by a trusted key (each signing the feed too),
+    the last day it gives a key, and the end of trust in a key it no longer announces. Audited."""
+    if read.announced is None:
+        return
+    rows = {key.public_key: key for key in subscription.keys.all()}
+    announced = {key.public_key: key for key in read.announced}
+    for key in read.announced:
+        row = rows.get(key.public_key)
+        if row is None:
+            if key.public_key != subscription.public_key and not key.signed:
+                continue  # announced without its own signature: not trusted
+            if key.public_key == subscription.public_key and key.valid_until is None:
+                continue  # the key subscribed with, without a last day: nothing to record
+            row = PartnerKey.objects.create(subscription=subscription, key_id=key.key_id, public_key=key.public_key,
+                                            valid_until=key.valid_until, announced_by=read.signer, recorded_at=now)
+            audit_log(actor=None, verb="network.partner_key_recorded", obj=subscription,
+                      payload={"key_id": key.key_id, "announced_by": read.signer,
+                               "valid_until": key.valid_until.isoformat() if key.valid_until else None})
+        elif row.valid_until != key.valid_until:
+            _trust_until(subscription, row, key.valid_until, read.signer)
+    for public, key_id in trusted_keys(subscription, now).items():
+        if public not in announced:  # the partner no longer signs with it: trusted no more
+            row = rows.get(public) or PartnerKey.objects.create(
+                subscription=subscription, key_id=key_id, public_key=public, announced_by=read.signer,
+                recorded_at=now)
+            _trust_until(subscription, row, now, read.signer)
+
+
+def _trust_until(subscription: Subscription, row: PartnerKey, until: datetime | None, signer: str) -> None:
+    row.valid_until = until
+    row.save(update_fields=["valid_until"])
+    audit_log(actor=None, verb="network.partner_key_validity_changed", obj=subscription,
+              payload={"key_id": row.key_id, "announced_by": signer,
+                       "valid_until": until.isoformat() if until else None})
 
 
 def import_feed(subscription: Subscription, body: bytes | None = None) -> dict[str, int]:
@@ -297,9 +418,10 @@ def import_feed(subscription: Subscription, body: bytes | None = None) -> dict[s
     refusal is logged, audited and kept on the subscription. Returns the counts."""
     now = clock.now()
     try:
-        cleaned = parse_feed(fetch(subscription.feed_url) if body is None else body, subscription.public_key)
+        read = read_feed(fetch(subscription.feed_url) if body is None else body, trusted_keys(subscription, now))
         with transaction.atomic():
-            counts = _store(subscription, cleaned, now)
+            counts = _store(subscription, read.items, now)
+            _record_keys(subscription, read, now)
             Subscription.objects.filter(pk=subscription.pk).update(last_checked_at=now, last_imported_at=now,
                                                                    last_error=None)
             audit_log(actor=None, verb="network.feed_imported", obj=subscription, payload=counts)
@@ -355,3 +477,64 @@ def import_all() -> dict[int, dict[str, int] | str]:
         except FeedRefused as error:
             results[subscription.pk] = error.msgid % error.params
     return results
+
+
+# This instance's signing keys ------------------------------------------------------------------------------
+
+def _check_may_manage_keys(actor) -> None:
+    from innokop.accounts.permissions import actor_for
+
+    from .permissions import may_manage_keys
+
+    if actor is not None and not may_manage_keys(actor_for(actor)):
+        raise NetworkError(_("Only the purchasing body's framework managers manage the feed's keys."), status=403,
+                           code="not_key_manager")
+
+
+def signing_key_rotate(*, actor: User | None) -> SigningKey:
+    """Generates a new key that signs the feed from now; the keys signing until now keep signing beside it for
+    INNOKOP_NETWORK_KEY_TRANSITION_DAYS days, so partners that trust them learn the new one. None: the system
+    (the management command)."""
+    from . import keys
+
+    _check_may_manage_keys(actor)
+    now = clock.now()
+    until = now + timedelta(days=settings.INNOKOP_NETWORK_KEY_TRANSITION_DAYS)
+    text = signing.new_private_key_text()
+    public = signing.public_key_text(signing.private_key(text))
+    key_id = signing.key_id(public)
+    keys.store_private(key_id, text)
+    with transaction.atomic():
+        if not SigningKey.objects.exists():
+            first = keys.settings_key()
+            SigningKey.objects.create(key_id=first.key_id, public_key=first.public_key,
+                                      source=SigningKey.Source.SETTINGS, created_at=now)
+        previous = list(SigningKey.objects.select_for_update().active(now))
+        for row in previous:
+            if row.valid_until is None:
+                row.valid_until = until
+                row.save(update_fields=["valid_until"])
+        key = SigningKey.objects.create(key_id=key_id, public_key=public, source=SigningKey.Source.FILE,
+                                        valid_from=now, created_by=actor, created_at=now)
+        audit_log(actor=actor, verb="network.key_rotated", obj=key,
+                  payload={"key_id": key_id, "previous": [row.key_id for row in previous],
+                           "transition_until": until.isoformat()})
+    return key
+
+
+def signing_key_transition_end(*, actor: User | None) -> list[str]:
+    """Ends the transition now: only the current key signs the feed from now. Returns the key ids dropped."""
+    _check_may_manage_keys(actor)
+    now = clock.now()
+    with transaction.atomic():
+        active = list(SigningKey.objects.select_for_update().active(now))
+        if len(active) < 2:
+            raise NetworkError(_("Only the current key signs the feed: there is no previous key to stop."),
+                               status=409, code="no_previous_key")
+        for row in active[1:]:
+            row.valid_until = now
+            row.save(update_fields=["valid_until"])
+        dropped = [row.key_id for row in active[1:]]
+        audit_log(actor=actor, verb="network.key_transition_ended", obj=active[0],
+                  payload={"key_id": active[0].key_id, "dropped": dropped})
+    return dropped

@@ -65,3 +65,16 @@ def verify(payload, signature: str, public_key: str) -> bool:
 def digest(value) -> str:
     """SHA-256 of the canonical bytes: tells a changed item from an unchanged one."""
     return hashlib.sha256(canonical_bytes(value)).hexdigest()
+
+
+ALGORITHM = "Ed25519"
+
+
+def key_id(public_key: str) -> str:
+    """A short, stable name for a public key: the first 16 hex digits of SHA-256 of its 32 raw bytes."""
+    return hashlib.sha256(_raw(public_key)).hexdigest()[:16]
+
+
+def new_private_key_text() -> str:
+    raw = Ed25519PrivateKey.generate().private_bytes_raw()
+    return base64.b64encode(raw).decode("ascii")

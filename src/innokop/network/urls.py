@@ -16,4 +16,8 @@ urlpatterns = [
     path("network/subscriptions/", views.subscriptions, name="subscriptions"),
     path("network/subscriptions/<int:pk>/import/", views.subscription_import, name="subscription_import"),
     path("network/subscriptions/<int:pk>/delete/", views.subscription_delete, name="subscription_delete"),
+    path(".well-known/innokop-network-keys.json", views.keys_json, name="keys_json"),
+    path("network/keys/", views.signing_keys, name="keys"),
+    path("network/keys/rotate/", views.signing_key_rotate, name="key_rotate"),
+    path("network/keys/end-transition/", views.signing_key_transition_end, name="key_transition_end"),
 ]

@@ -1,6 +1,7 @@
 """The network pages: good-practice cases (public once published), this instance's signed feed, what was
 imported from partners (read-only), and the purchasing body's subscriptions to partners' feeds."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,18 +10,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from innokop.core import clock
 from innokop.core.forms import add_service_errors, posted, service_button
 from innokop.core.refusals import refusal_message
 
-from . import feed, services, signing
+from . import feed, keys, services
 from .forms import CASE_FIELDS, CaseForm, SubscriptionForm
-from .models import CaseStatus, GoodPracticeCase, ItemKind, NetworkItem, Subscription
+from .models import CaseStatus, GoodPracticeCase, ItemKind, NetworkItem, SigningKey, Subscription
 from .permissions import (
     case_author_organisations,
     get_case_for_actor,
     get_case_for_review,
     get_item_for_actor,
     get_subscription_for_actor,
+    may_manage_keys,
     may_subscribe,
     may_write_cases,
     visible_cases,
@@ -35,8 +38,8 @@ def home(request):
     items = NetworkItem.objects.select_related("subscription__partner")
     return render(request, "network/home.html", {
         "cases": cases, "own_cases": own, "items": items, "kinds": ItemKind,
-        "public_key": signing.public_key_text(), "may_write": may_write_cases(actor),
-        "may_subscribe": may_subscribe(actor)})
+        "public_key": keys.current_public_key(clock.now()), "may_write": may_write_cases(actor),
+        "may_subscribe": may_subscribe(actor), "may_manage_keys": may_manage_keys(actor)})
 
 
 @require_safe
@@ -135,7 +138,7 @@ def subscriptions(request):
                                         "to see its cases.") % {"partner": subscription.partner})
             return redirect("network:subscriptions")
     return render(request, "network/subscriptions.html", {
-        "form": form, "subscriptions": Subscription.objects.select_related("partner")},
+        "form": form, "subscriptions": Subscription.objects.select_related("partner").prefetch_related("keys")},
         status=422 if form.errors else 200)
 
 
@@ -159,3 +162,42 @@ def subscription_delete(request, pk: int):
     subscription = get_subscription_for_actor(request.actor, pk)
     service_button(request, services.unsubscribe, _("You no longer follow the feed."), subscription=subscription)
     return redirect("network:subscriptions")
+
+
+@require_safe
+def keys_json(request):
+    """The public keys signing the feed, with their ids and validity (a well-known address)."""
+    response = JsonResponse(keys.keys_document(clock.now()), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@login_required
+@require_safe
+def signing_keys(request):
+    if not may_manage_keys(request.actor):
+        raise PermissionDenied
+    now = clock.now()
+    signing_now = {key.key_id for key in keys.signing_keys(now)}
+    return render(request, "network/keys.html", {
+        "recorded": SigningKey.objects.all(), "settings_key": keys.settings_key(), "signing_now": signing_now,
+        "transition_days": settings.INNOKOP_NETWORK_KEY_TRANSITION_DAYS, "may_end": len(signing_now) > 1})
+
+
+@login_required
+@require_POST
+def signing_key_rotate(request):
+    if not may_manage_keys(request.actor):
+        raise PermissionDenied
+    service_button(request, services.signing_key_rotate, _("A new key signs the feed. The previous key signs it too "
+                                                           "until the transition ends."))
+    return redirect("network:keys")
+
+
+@login_required
+@require_POST
+def signing_key_transition_end(request):
+    if not may_manage_keys(request.actor):
+        raise PermissionDenied
+    service_button(request, services.signing_key_transition_end, _("Only the current key signs the feed now."))
+    return redirect("network:keys")
