@@ -1,9 +1,10 @@
 """Access-matrix rows for the procedure API (calloffs/api_procedure.py; see tests/test_access_matrix.py).
 
-The call-offs are those of tests/calloffs/access.py (and the meetings those of access_dialogue.py): the agency persona is on their team, the colleague reads them
-and may change nothing (403), the supplier is invited to the open one and sees neither the draft nor the scheduled
-one. An operation with a required body is sent an empty one: every caller who is signed in gets 422 before anything
-is looked up; tests/calloffs/test_api_procedure.py proves who may call each with a whole body.
+The call-offs are those of tests/calloffs/access.py, the meetings those of access_dialogue.py: the agency persona
+is on their team, the colleague reads them and may change nothing (403), the supplier is invited to the open one
+and sees neither the draft nor the scheduled one. An operation with a required body is sent an empty one: every
+caller who is signed in gets 422 before anything is looked up; tests/calloffs/test_api_procedure.py proves who may
+call each with a whole body.
 """
 
 from django.urls import reverse

@@ -117,7 +117,8 @@ def test_the_need_is_changed_in_the_draft(client, draft, agency_auth):
 def test_a_later_publication_day_schedules_the_publication_and_it_can_be_taken_back(
         client, draft, lot, agency_auth, supplier, django_capture_on_commit_callbacks):
     later = TUESDAY + timedelta(days=1)
-    assert call(client, "put", f"/calloffs/{draft.pk}/draft/evaluation", agency_auth, _evaluation(lot)).status_code == 200
+    evaluated = call(client, "put", f"/calloffs/{draft.pk}/draft/evaluation", agency_auth, _evaluation(lot))
+    assert evaluated.status_code == 200
     timed = call(client, "put", f"/calloffs/{draft.pk}/draft/timetable", agency_auth,
                  _timetable(lot, later))
     assert timed.status_code == 200, timed.content
@@ -376,7 +377,8 @@ def test_a_document_and_its_new_version_are_published(client, open_calloff, agen
 def test_an_invited_supplier_reads_a_clarification_s_document(client, open_calloff, agency_auth, supplier_auth,
                                                               supplier_off_lot):
     published = call(client, "post", f"/calloffs/{open_calloff.pk}/clarifications/publish", agency_auth, {
-        "kind": "document", "title": "Kravbilaga", "file": {"name": "krav.pdf", "data": base64.b64encode(PDF).decode()}})
+        "kind": "document", "title": "Kravbilaga",
+        "file": {"name": "krav.pdf", "data": base64.b64encode(PDF).decode()}})
     url = f"/calloffs/{open_calloff.pk}/clarifications/{published.json()['id']}/document"
     document = call(client, "get", url, supplier_auth)
     assert document.status_code == 200, document.content

@@ -4,8 +4,9 @@ services.
 The agency starts a call-off from a lot, saves the steps of its draft, publishes it (at once, or scheduled for a
 later publication day, which it may take back to a draft) or cancels it, answers the suppliers' questions,
 publishes clarifications (and after a late one extends the tender deadline or says why not), offers dialogue
-meetings and records their minutes; its team takes in colleagues. An invited supplier's representative asks questions and cancels its booking;
-every party reads the questions it may see (rule 5: the asker is the agency's to know).
+meetings and records their minutes; its team takes in colleagues. An invited supplier's representative asks
+questions and cancels its booking; every party reads the questions it may see (rule 5: the asker is the agency's
+to know) and the documents of the clarifications.
 
 Access follows the pages (calloffs/permissions.py): a call-off the caller cannot see answers 404; one it sees but
 may not change (a colleague outside the team, an invited supplier) answers 403. Refusals answer 400 (409 for a

@@ -136,7 +136,8 @@ class ClarificationIn(InputSchema):
     title: str = Field(..., max_length=200)
     text: str = Field("", max_length=20000, description="An addendum's text; for a document, what is new in it")
     file: FileIn | None = None
-    document_id: UUID | None = Field(None, description="A document of this call-off to give a new version (the `document_id` a document clarification answers)")
+    document_id: UUID | None = Field(None, description="A document of this call-off to give a new version (the "
+                                                       "`document_id` a document clarification answers)")
 
 
 class SlotIn(InputSchema):
