@@ -160,3 +160,23 @@ def test_a_webhook_whose_creator_left_the_organisation_gets_nothing(register, re
     supplier.memberships.all().delete()
     publish()
     assert receiver.received == [] and not Delivery.objects.exists()
+
+
+def test_with_a_queue_that_can_wait_the_retry_is_queued_for_when_it_is_due(
+        register, receiver, supplier, supplier_org, clock, settings, django_capture_on_commit_callbacks):
+    from django_tasks import default_task_backend
+
+    from innokop.webhooks.services import delivery_attempt, endpoint_ping
+    from innokop.webhooks.tasks import send_delivery
+
+    receiver.answers = [500]
+    endpoint, _secret = register(supplier, supplier_org)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    delivery = endpoint_ping(actor=supplier, endpoint=endpoint)
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_attempt(delivery_id=delivery.pk)  # what the queued first send runs
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED
+    [retry] = [r for r in default_task_backend.results if r.task.run_after is not None]
+    assert retry.task.func == send_delivery.func and retry.args == [str(delivery.pk)]
+    assert retry.task.run_after == delivery.next_attempt_at == clock.now() + BACKOFF[0]
