@@ -7,12 +7,15 @@ Offers: the agency sees every step of the ranking, a supplier only the offers ma
 
 from datetime import datetime
 
+from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from innokop.core import clock
+from innokop.core.pagination import DEFAULT_LIMIT, Cursor, Limit, cursor_page
 from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, InputSchema, responses
 
 from .models import CallOff, Clarification, DialogueSlot, RankingOffer
@@ -89,9 +92,12 @@ def _clarification(calloff: CallOff, clarification: Clarification) -> dict:
 
 @router.get("/calloffs/{calloff_id}/clarifications", response=responses(list[ClarificationOut], SIGNED_IN, BY_ID),
             url_name="calloff_clarifications", summary="The clarifications published in a call-off")
-def calloff_clarifications(request, calloff_id: Id):
+def calloff_clarifications(request, calloff_id: Id, response: HttpResponse, cursor: Cursor = None,
+                           limit: Limit = DEFAULT_LIMIT):
     calloff = get_calloff_for_actor(request.actor, calloff_id)
-    return [_clarification(calloff, c) for c in calloff.clarifications.select_related("document_version__document")]
+    clarifications = calloff.clarifications.select_related("document_version__document")
+    return [_clarification(calloff, c) for c in cursor_page(request, response, clarifications,
+                                                            order=("published_at", "pk"), cursor=cursor, limit=limit)]
 
 
 def _meeting(slot: DialogueSlot, *, full: bool) -> dict:
@@ -105,18 +111,20 @@ def _meeting(slot: DialogueSlot, *, full: bool) -> dict:
 @router.get("/calloffs/{calloff_id}/meetings", response=responses(list[MeetingOut], SIGNED_IN, BY_ID),
             url_name="calloff_meetings",
             summary="Dialogue meetings: all for the agency; free times and your own meeting for a supplier")
-def calloff_meetings(request, calloff_id: Id):
+def calloff_meetings(request, calloff_id: Id, response: HttpResponse, cursor: Cursor = None,
+                     limit: Limit = DEFAULT_LIMIT):
     calloff = get_calloff_for_actor(request.actor, calloff_id)
     slots = calloff.slots.select_related("supplier")
-    if is_agency_member(request.actor, calloff):
-        return [_meeting(slot, full=True) for slot in slots]
-    supplier = represented_supplier(request.actor, calloff)
-    if supplier is None:
-        return []
-    now = clock.now()
-    own = [_own_meeting(slot) for slot in slots if slot.supplier_id == supplier.pk]
-    free = [_meeting(slot, full=False) for slot in slots if slot.supplier_id is None and slot.starts_at > now]
-    return sorted(own + free, key=lambda row: row["starts_at"])
+    agency = is_agency_member(request.actor, calloff)
+    if not agency:
+        supplier = represented_supplier(request.actor, calloff)
+        if supplier is None:
+            return []
+        slots = slots.filter(Q(supplier=supplier) | Q(supplier__isnull=True, starts_at__gt=clock.now()))
+    page = cursor_page(request, response, slots, order=("starts_at", "pk"), cursor=cursor, limit=limit)
+    if agency:
+        return [_meeting(slot, full=True) for slot in page]
+    return [_meeting(slot, full=False) if slot.supplier_id is None else _own_meeting(slot) for slot in page]
 
 
 def _own_meeting(slot: DialogueSlot) -> dict:
@@ -146,14 +154,16 @@ def _offer(offer: RankingOffer, now) -> dict:
 @router.get("/calloffs/{calloff_id}/offers", response=responses(list[OfferOut], SIGNED_IN, BY_ID),
             url_name="calloff_offers",
             summary="Ranking-order offers: every step for the agency, your own offers for a supplier")
-def calloff_offers(request, calloff_id: Id):
+def calloff_offers(request, calloff_id: Id, response: HttpResponse, cursor: Cursor = None,
+                   limit: Limit = DEFAULT_LIMIT):
     calloff = get_calloff_for_actor(request.actor, calloff_id)
     ranking_services.ranking_offers_advance(calloff=calloff)
     offers = calloff.offers.select_related("supplier", "calloff")
     if not is_agency_member(request.actor, calloff):
         offers = offers.filter(supplier_id__in=request.actor.organisation_ids)
     now = clock.now()
-    return [_offer(offer, now) for offer in offers]
+    return [_offer(offer, now) for offer in cursor_page(request, response, offers, order=("rank", "pk"),
+                                                        cursor=cursor, limit=limit)]
 
 
 def _answering(request, calloff_id: int) -> RankingOffer:

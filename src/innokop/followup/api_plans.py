@@ -5,15 +5,18 @@ by the same helpers as the pages (`followup.permissions`); refusals come from th
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from innokop.core import clock
 from innokop.core.models import Document
+from innokop.core.pagination import DEFAULT_LIMIT, Cursor, Limit, cursor_page
 from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, InputSchema, responses
 
-from .models import FollowUpRound
+from .models import FollowUpRound, RoundEvent
 from .permissions import (
     get_plan_for_actor,
     get_round_for_actor,
@@ -98,7 +101,8 @@ class ActionIn(InputSchema):
     deadline: date = Field(description="The day the corrective action is done by; today or later")
 
 
-def _round_out(followup_round: FollowUpRound) -> dict:
+def _round_out(followup_round: FollowUpRound, documents: dict[str, list[str]] | None = None) -> dict:
+    """`documents`: the titles of the rounds' documents by key, read for a whole page at once."""
     now = clock.now()
     deviation = getattr(followup_round, "deviation", None)
     return {
@@ -112,19 +116,38 @@ def _round_out(followup_round: FollowUpRound) -> dict:
             **{name: getattr(deviation, name) for name in (
                 "status", "description", "action", "action_deadline", "sanction", "sanction_amount")},
             "action_late": deviation.is_action_late(now)},
-        "documents": list(Document.objects.filter(attached_to=followup_round.document_key).order_by("created_at", "pk")
-                          .values_list("title", flat=True)),
+        "documents": (_documents([followup_round]) if documents is None else documents).get(
+            followup_round.document_key, []),
         "history": [{"kind": e.kind, "at": e.at, "organisation": e.organisation.name if e.organisation else None,
-                     "text": e.text} for e in followup_round.events.select_related("organisation")],
+                     "text": e.text} for e in _events(followup_round)],
     }
 
 
-@router.get("/follow-up/rounds", response=responses(list[RoundOut], SIGNED_IN),
-            summary="Follow-up rounds: a supplier's own requests, or the rounds of the plans you follow up")
-def followup_rounds(request):
+def _documents(rounds) -> dict[str, list[str]]:
+    titles: dict[str, list[str]] = {}
+    keys = [followup_round.document_key for followup_round in rounds]
+    for key, title in (Document.objects.filter(attached_to__in=keys).order_by("created_at", "pk")
+                       .values_list("attached_to", "title")):
+        titles.setdefault(key, []).append(title)
+    return titles
+
+
+def _events(followup_round: FollowUpRound):
+    if "events" in getattr(followup_round, "_prefetched_objects_cache", {}):
+        return followup_round.events.all()
+    return followup_round.events.select_related("organisation")
+
+
+@router.get("/follow-up/rounds", response=responses(list[RoundOut], SIGNED_IN, 422),
+            summary="Follow-up rounds: a supplier's own requests, or the rounds of the plans you follow up, "
+                    "the latest scheduled first")
+def followup_rounds(request, response: HttpResponse, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
     services.rounds_open_for(request.actor)
-    rounds = rounds_visible_to(request.actor).select_related("deviation").order_by("-scheduled_on", "-id")[:500]
-    return [_round_out(r) for r in rounds]
+    rounds = cursor_page(request, response, rounds_visible_to(request.actor).select_related("deviation"),
+                         order=("-scheduled_on", "-pk"), cursor=cursor, limit=limit)
+    prefetch_related_objects(rounds, Prefetch("events", queryset=RoundEvent.objects.select_related("organisation")))
+    documents = _documents(rounds)
+    return [_round_out(r, documents) for r in rounds]
 
 
 @router.get("/follow-up/rounds/{round_id}", response=responses(RoundOut, SIGNED_IN, BY_ID),
@@ -174,10 +197,12 @@ def _plan_out(plan) -> dict:
             "items": [{name: getattr(item, name) for name in ItemOut.model_fields} for item in plan.items.all()]}
 
 
-@router.get("/follow-up/plans", response=responses(list[PlanOut], SIGNED_IN),
-            summary="The follow-up plans you follow up: your agency's contracts, or your agreements")
-def followup_plans(request):
-    return [_plan_out(plan) for plan in plans_visible_to(request.actor).prefetch_related("items")]
+@router.get("/follow-up/plans", response=responses(list[PlanOut], SIGNED_IN, 422),
+            summary="The follow-up plans you follow up: your agency's contracts, or your agreements, newest first")
+def followup_plans(request, response: HttpResponse, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+    plans = cursor_page(request, response, plans_visible_to(request.actor).prefetch_related("items"),
+                        order=("-created_at", "-pk"), cursor=cursor, limit=limit)
+    return [_plan_out(plan) for plan in plans]
 
 
 @router.get("/follow-up/plans/{plan_id}", response=responses(PlanOut, SIGNED_IN, BY_ID),

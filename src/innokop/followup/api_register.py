@@ -5,10 +5,12 @@ contracts they see (the same helpers as the pages: `permissions.contracts_visibl
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from innokop.core import clock
 from innokop.core.calendar import local_date
+from innokop.core.pagination import DEFAULT_LIMIT, Cursor, Limit, cursor_page
 from innokop.core.schemas import BY_ID, SIGNED_IN, Id, responses
 
 from .models import ContractRecord, ContractReferenceCase
@@ -94,12 +96,16 @@ def _out(record: ContractRecord, today: date) -> dict:
         "completed_at": record.completed_at, "final_amount": record.final_amount}
 
 
-@router.get("/contracts", response=responses(list[ContractOut], SIGNED_IN),
+@router.get("/contracts", response=responses(list[ContractOut], SIGNED_IN, 422),
             summary="The call-off contracts you see in the register: your agency's, your supplier's, or those "
-                    "under the agreements you manage")
-def contract_list(request):
+                    "under the agreements you manage, the first to end first")
+def contract_list(request, response: HttpResponse, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
     today = local_date(clock.now())
-    return [_out(record, today) for record in services.records_for(contracts_visible_to(request.actor))]
+    contracts = contracts_visible_to(request.actor)
+    services.records_make(contracts)
+    records = ContractRecord.objects.filter(contract__in=contracts).with_related()
+    return [_out(record, today) for record in cursor_page(request, response, records, order=("ends_on", "pk"),
+                                                           cursor=cursor, limit=limit)]
 
 
 @router.get("/contracts/{contract_id}", response=responses(ContractDetailOut, SIGNED_IN, BY_ID),

@@ -2,11 +2,13 @@
 body), an agency's own needs written with a token, pre-studies for the purchasing body."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from innokop.core import clock
+from innokop.core.pagination import DEFAULT_LIMIT, PAGE_PARAMETERS, Cursor, Limit, cursor_page
 from innokop.core.refusals import Problem
 from innokop.core.schemas import BODY, BY_ID, PUBLIC, SIGNED_IN, Id, refuse_undescribed_parameters, responses
 from innokop.reference.models import CpvCode, NutsRegion
@@ -72,12 +74,13 @@ def _needs():
 
 
 @router.get("/needs", response=responses(list[NeedOut], PUBLIC, 422), auth=None, url_name="need_list",
-            summary="The 500 newest needs you may read: public ones, and internal ones for their agency and the "
+            summary="The needs you may read, newest first: public ones, and internal ones for their agency and the "
                     "purchasing body")
-def need_list(request):
-    refuse_undescribed_parameters(request, ())
-    return [_need_out(request.actor, need) for need in _needs().filter(
-        pk__in=Need.objects.visible_to(request.actor).values("pk"))[:500]]
+def need_list(request, response: HttpResponse, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+    refuse_undescribed_parameters(request, PAGE_PARAMETERS)
+    needs = _needs().filter(pk__in=Need.objects.visible_to(request.actor).values("pk"))
+    return [_need_out(request.actor, need) for need in cursor_page(
+        request, response, needs, order=("-created_at", "-pk"), cursor=cursor, limit=limit)]
 
 
 @router.get("/needs/totals", response=responses(TotalsOut, PUBLIC, 422), auth=None, url_name="need_totals",
@@ -156,10 +159,12 @@ def _prestudy_out(prestudy: PreStudy) -> dict:
     }
 
 
-@router.get("/prestudies", response=responses(list[PreStudyOut], SIGNED_IN), url_name="prestudy_list",
-            summary="The pre-studies of your purchasing body")
-def prestudy_list(request):
-    return [_prestudy_out(p) for p in PreStudy.objects.visible_to(request.actor).prefetch_related("cpv_codes", "team")]
+@router.get("/prestudies", response=responses(list[PreStudyOut], SIGNED_IN, 422), url_name="prestudy_list",
+            summary="The pre-studies of your purchasing body, newest first")
+def prestudy_list(request, response: HttpResponse, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+    prestudies = PreStudy.objects.visible_to(request.actor).prefetch_related("cpv_codes", "team")
+    return [_prestudy_out(p) for p in cursor_page(request, response, prestudies, order=("-created_at", "-pk"),
+                                                  cursor=cursor, limit=limit)]
 
 
 @router.get("/prestudies/{prestudy_id}", response=responses(PreStudyOut, SIGNED_IN, BY_ID),
@@ -185,9 +190,10 @@ def _dialogue_out(dialogue: MarketDialogue) -> dict:
 
 @router.get("/market-dialogues", response=responses(list[MarketDialogueOut], PUBLIC, 422), auth=None,
             url_name="rfi_list", summary="Published requests for information, newest first: anyone reads them")
-def rfi_list(request):
-    refuse_undescribed_parameters(request, ())
-    dialogues = MarketDialogue.objects.published().select_related("prestudy__owner").order_by("-published_at")[:200]
+def rfi_list(request, response: HttpResponse, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+    refuse_undescribed_parameters(request, PAGE_PARAMETERS)
+    dialogues = cursor_page(request, response, MarketDialogue.objects.published().select_related("prestudy__owner"),
+                            order=("-published_at", "-pk"), cursor=cursor, limit=limit)
     return [_dialogue_out(dialogue) for dialogue in dialogues]
 
 

@@ -58,7 +58,11 @@ def may_see_prestudy_of(actor, need: Need) -> bool:
     body. Pre-studies are not public, so nobody else learns of one through a need."""
     if actor.is_framework_manager or need.agency_id in actor.organisation_ids:
         return True
-    return need.interests.filter(withdrawn_at__isnull=True, agency_id__in=actor.organisation_ids).exists()
+    ids = actor.organisation_ids
+    if not ids:
+        return False
+    # Over `interests.all()`: a list of needs has prefetched them, so asking costs no query per need.
+    return any(i.withdrawn_at is None and i.agency_id in ids for i in need.interests.all())
 
 
 def get_need_for_actor(actor, pk, *, write: bool = False) -> Need:

@@ -60,14 +60,19 @@ def _today() -> date:
 
 # Reading ------------------------------------------------------------------------------------------------------
 
-def records_for(contracts) -> list[ContractRecord]:
-    """The register's records of `contracts`, made for the contracts that have none yet (a record is made when
-    the register first meets its contract: signing happens in calloffs, which knows nothing of the register)."""
+def records_make(contracts) -> None:
+    """Makes the register's records of the `contracts` that have none yet (a record is made when the register
+    first meets its contract: signing happens in calloffs, which knows nothing of the register)."""
     missing = contracts.filter(register_record__isnull=True)
     now = clock.now()
     ContractRecord.objects.bulk_create(
         [ContractRecord(contract=c, ends_on=c.ends_on, value=c.value, created_at=now) for c in missing],
         ignore_conflicts=True)
+
+
+def records_for(contracts) -> list[ContractRecord]:
+    """The register's records of `contracts`, made for the contracts that have none yet (`records_make`)."""
+    records_make(contracts)
     return list(ContractRecord.objects.filter(contract__in=contracts).with_related())
 
 
