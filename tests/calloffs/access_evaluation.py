@@ -3,8 +3,8 @@
 The call-offs are tests/calloffs/access_award.py's (built before this module): the agency persona is on
 their team and has declared no conflict of interest in the opened one; the colleague, in the same agency, is
 on no team (403); everyone outside the agency gets 404, the invited and contracted supplier included, as in
-the pages. Every change is posted with the body `{}`: for the team, what the service then refuses (400) or
-does (200, 201).
+the pages. Every change is posted with the body `{}`: for the team, what the service then refuses (400 for
+the request, 409 for the call-off's state) or does (200, 201).
 """
 
 from django.urls import reverse
@@ -36,14 +36,14 @@ ROWS = {
     # No reason, and nothing stops the tender from being qualified: a reason is asked for.
     "api:evaluation_tender_reject": Row(_tender_url("api:evaluation_tender_reject"), _team(400), "post", json=True),
     "api:evaluation_declaration_get": Row(_url("api:evaluation_declaration_get", "award_opened"), _team(200)),
-    # The agency persona has declared already.
+    # Nothing confirmed.
     "api:evaluation_declare": Row(_url("api:evaluation_declare", "award_opened"), _team(400), "post", json=True),
     "api:evaluation_scores_get": Row(_tender_url("api:evaluation_scores_get"), _team(200)),
     "api:evaluation_scores_put": Row(_tender_url("api:evaluation_scores_put"), _team(400), "put", json=True),
     "api:evaluation_consensus_put": Row(_tender_url("api:evaluation_consensus_put"), _team(400), "put", json=True),
     "api:evaluation_ranking_get": Row(_url("api:evaluation_ranking_get", "award_opened"), AGENCY_READS),
     # No consensus score yet: nothing to rank.
-    "api:evaluation_complete": Row(_url("api:evaluation_complete", "award_opened"), _team(400), "post", json=True),
+    "api:evaluation_complete": Row(_url("api:evaluation_complete", "award_opened"), _team(409), "post", json=True),
     "api:evaluation_reopen": Row(_url("api:evaluation_reopen", "award_evaluated"), _team(400), "post", json=True),
     "api:decision_draft": Row(_url("api:decision_draft", "award_evaluated"), _team(200)),
     # Whether there is a standstill is not said.

@@ -99,7 +99,7 @@ def test_a_tender_that_fails_a_mandatory_requirement_is_rejected_with_innokops_r
     calloff = open_tenders(published_calloff, agency_procurer, agency_colleague, clock)
     auth = bearer(agency_procurer)
     body = refused(api(client, "post", f"{base(calloff)}/evaluation/tenders/{c.pk}/qualify", auth))
-    assert body["code"] == "calloff_refused" and "cannot be qualified" in body["detail"] and "K2" in body["detail"]
+    assert body["code"] == "not_qualifiable" and "cannot be qualified" in body["detail"] and "K2" in body["detail"]
 
     answer = api(client, "post", f"{base(calloff)}/evaluation/tenders/{c.pk}/reject", auth)  # no reason given
     assert answer.status_code == 200, answer.content
@@ -121,8 +121,8 @@ def test_an_evaluator_declares_no_conflict_of_interest_before_scoring(client, qu
     auth, (a, _b) = bearer(agency_procurer), two_tenders
     criterion = quality(qualified)
     scores = {"scores": {str(criterion.pk): {"score": 3, "reason": "Bra"}}}
-    body = refused(api(client, "put", f"{base(qualified)}/evaluation/tenders/{a.pk}/scores", auth, scores))
-    assert body["code"] == "calloff_refused" and "conflict of interest" in body["detail"]
+    body = refused(api(client, "put", f"{base(qualified)}/evaluation/tenders/{a.pk}/scores", auth, scores), 409)
+    assert body["code"] == "declaration_required" and "conflict of interest" in body["detail"]
     assert refused(client.get(f"{base(qualified)}/evaluation/tenders/{a.pk}/scores", **auth), 403)["code"] == \
         "forbidden"
 
@@ -136,8 +136,8 @@ def test_an_evaluator_declares_no_conflict_of_interest_before_scoring(client, qu
     declaration = ConflictDeclaration.objects.get(evaluator=agency_procurer)
     assert answer.json()["statement"] == declaration.statement == statement["statement"]
     assert AuditEvent.objects.filter(verb="calloff.conflict_declared", actor=agency_procurer).exists()
-    again = refused(api(client, "post", f"{base(qualified)}/evaluation/declaration", auth, {"confirm": True}))
-    assert "You declared" in again["detail"]
+    again = refused(api(client, "post", f"{base(qualified)}/evaluation/declaration", auth, {"confirm": True}), 409)
+    assert again["code"] == "already_declared" and "You declared" in again["detail"]
 
 
 def test_scores_and_consensus_through_the_api(client, qualified, two_tenders, agency_procurer):
@@ -200,8 +200,8 @@ def test_the_ranking_is_refused_until_every_qualified_tender_has_its_consensus(c
     preview = client.get(f"{base(qualified)}/evaluation/ranking", **auth).json()
     assert preview["ranking"] == [] and preview["completed"] is False
     assert any("Set the consensus score for Leverantör Ett AB on Kvalitet" in p for p in preview["problems"])
-    body = refused(api(client, "post", f"{base(qualified)}/evaluation/complete", auth))
-    assert body["code"] == "calloff_refused" and "Set the consensus score" in body["detail"]
+    body = refused(api(client, "post", f"{base(qualified)}/evaluation/complete", auth), 409)
+    assert body["code"] == "ranking_not_ready" and "Set the consensus score" in body["detail"]
     qualified.refresh_from_db()
     assert qualified.status == CallOffStatus.OPENED and not Evaluation.objects.exists()
 
@@ -219,8 +219,8 @@ def test_the_team_computes_and_stores_the_ranking_and_may_reopen_it(client, scor
     assert [(r["position"], r["supplier"]) for r in body["ranking"]] == [
         (row["position"], row["supplier"]) for row in preview["ranking"]]
     assert AuditEvent.objects.filter(verb="calloff.evaluation_completed", actor=agency_procurer).exists()
-    again = refused(api(client, "post", f"{base(scored)}/evaluation/complete", auth))
-    assert "Reopen it" in again["detail"]
+    again = refused(api(client, "post", f"{base(scored)}/evaluation/complete", auth), 409)
+    assert again["code"] == "evaluation_not_open" and "Reopen it" in again["detail"]
 
     assert [p["field"] for p in refused(api(client, "post", f"{base(scored)}/evaluation/reopen", auth))
             ["problems"]] == ["reason"]
@@ -275,8 +275,8 @@ def test_the_decision_is_drafted_and_sent_as_innokop_writes_it(client, evaluated
     body = refused(api(client, "post", f"{base(evaluated)}/decision/send", auth, {"evaluation": draft["evaluation"]}))
     assert [p["field"] for p in body["problems"]] == ["standstill"]
     body = refused(api(client, "post", f"{base(evaluated)}/decision/send", auth, {"standstill": True,
-                                                                                  "evaluation": "1:stale"}))
-    assert "reopened and completed again" in body["detail"]
+                                                                                  "evaluation": "1:stale"}), 409)
+    assert body["code"] == "evaluation_changed" and "reopened and completed again" in body["detail"]
     with django_capture_on_commit_callbacks(execute=True):
         answer = api(client, "post", f"{base(evaluated)}/decision/send", auth,
                      {"standstill": True, "evaluation": draft["evaluation"]})
@@ -293,8 +293,8 @@ def test_the_decision_is_drafted_and_sent_as_innokop_writes_it(client, evaluated
     assert set(Notification.objects.filter(kind="calloff.award_decision").values_list("recipient", flat=True)) == {
         supplier.pk, supplier_b.pk}
     assert AuditEvent.objects.filter(verb="calloff.award_decision_sent", actor=agency_procurer).exists()
-    again = refused(api(client, "post", f"{base(evaluated)}/decision/send", auth, {"standstill": True}))
-    assert again["code"] == "calloff_refused"
+    again = refused(api(client, "post", f"{base(evaluated)}/decision/send", auth, {"standstill": True}), 409)
+    assert again["code"] == "evaluation_not_completed"  # as the page: the decision is written from an evaluation
 
 
 def test_a_decision_left_as_innokop_writes_it_in_swedish_is_kept_as_innokops(client, evaluated, agency_procurer,
@@ -325,8 +325,8 @@ def test_the_teams_own_words_are_sent_as_written(client, evaluated, agency_procu
 
 def test_no_decision_before_the_evaluation_is_completed(client, scored, agency_procurer):
     auth = bearer(agency_procurer)
-    assert refused(client.get(f"{base(scored)}/decision/draft", **auth))["code"] == "calloff_refused"
-    body = refused(api(client, "post", f"{base(scored)}/decision/send", auth, {"standstill": True}))
+    assert refused(client.get(f"{base(scored)}/decision/draft", **auth), 409)["code"] == "evaluation_not_completed"
+    body = refused(api(client, "post", f"{base(scored)}/decision/send", auth, {"standstill": True}), 409)
     assert "once the evaluation is completed" in body["detail"] and not AwardDecision.objects.exists()
 
 
@@ -344,8 +344,8 @@ def awarded(evaluated, agency_procurer, clock):
 
 def test_the_contract_is_not_signed_before_the_standstill_ends(client, awarded, agency_procurer, clock):
     clock.set(datetime(2027, 3, 30, 23, 0, tzinfo=STOCKHOLM))
-    body = refused(api(client, "post", f"{base(awarded)}/contract/sign", bearer(agency_procurer)))
-    assert body["code"] == "calloff_refused" and "standstill" in body["detail"]
+    body = refused(api(client, "post", f"{base(awarded)}/contract/sign", bearer(agency_procurer)), 409)
+    assert body["code"] == "standstill_running" and "can be signed from Wednesday 31 March 2027" in body["detail"]
     assert not Contract.objects.exists()
 
 
@@ -365,8 +365,7 @@ def test_the_team_signs_the_contract(client, awarded, agency_procurer, supplier_
     assert [r["identifier"] for r in signed["requirements"]] == ["K1", "K2"]
     assert Notification.objects.filter(kind="calloff.contract_signed", recipient=supplier_b).exists()
     assert AuditEvent.objects.filter(verb="calloff.contract_signed", actor=agency_procurer).exists()
-    assert refused(api(client, "post", f"{base(awarded)}/contract/sign", auth))["detail"] == \
-        "The contract is already signed."
+    assert refused(api(client, "post", f"{base(awarded)}/contract/sign", auth), 409)["code"] == "contract_signed"
 
 
 # --- who may ------------------------------------------------------------------------------------------

@@ -7,8 +7,11 @@ needs tenders already opened that way.
 The same services as the pages (`services.evaluating`, `services.award`), so the same rules, audit
 events and notifications. The call-off's team only, as in the pages: 404 for everyone outside the
 agency (suppliers included: these are not their pages), 403 for the agency's people outside the
-team. An evaluator declares that they have no conflict of interest before they score. Refusals answer
-400 with the reason, its code and the problems field by field (config/api.py).
+team. An evaluator declares that they have no conflict of interest before they score. A refusal answers
+with the reason, a code and the problems field by field (config/api.py): 400 when the request cannot be
+done as asked (`invalid`, `not_qualifiable`, ...), 409 when the call-off's state does not allow it now
+(`evaluation_not_open`, `declaration_required`, `ranking_not_ready`, `decision_sent`, `standstill_running`,
+...).
 """
 
 from datetime import date, datetime
@@ -223,7 +226,7 @@ def _service_scores(payload: ScoresIn) -> dict[int, tuple[int | None, str]]:
 
 
 @router.post("/calloffs/{calloff_id}/evaluation/tenders/{tender_id}/qualify",
-             response=responses(EvaluationOut, SIGNED_IN, BY_ID, 400), url_name="evaluation_tender_qualify",
+             response=responses(EvaluationOut, SIGNED_IN, BY_ID, 400, 409), url_name="evaluation_tender_qualify",
              summary="Qualify an opened tender (the team)")
 @after_opening
 def evaluation_tender_qualify(request, calloff_id: Id, tender_id: Id):
@@ -236,7 +239,7 @@ def evaluation_tender_qualify(request, calloff_id: Id, tender_id: Id):
 
 
 @router.post("/calloffs/{calloff_id}/evaluation/tenders/{tender_id}/reject",
-             response=responses(EvaluationOut, SIGNED_IN, BY_ID, BODY), url_name="evaluation_tender_reject",
+             response=responses(EvaluationOut, SIGNED_IN, BY_ID, BODY, 409), url_name="evaluation_tender_reject",
              summary="Reject an opened tender, with the reason the supplier is sent (the team)")
 @after_opening
 def evaluation_tender_reject(request, calloff_id: Id, tender_id: Id, payload: RejectIn | None = None):
@@ -271,7 +274,7 @@ def evaluation_declaration_get(request, calloff_id: Id):
 
 
 @router.post("/calloffs/{calloff_id}/evaluation/declaration",
-             response=responses(DeclarationOut, SIGNED_IN, BY_ID, BODY, status=201),
+             response=responses(DeclarationOut, SIGNED_IN, BY_ID, BODY, 409, status=201),
              url_name="evaluation_declare", summary="Declare that you have no conflict of interest (the team)")
 @after_opening
 def evaluation_declare(request, calloff_id: Id, payload: DeclarationIn | None = None):
@@ -299,7 +302,7 @@ def evaluation_scores_get(request, calloff_id: Id, tender_id: Id):
 
 
 @router.put("/calloffs/{calloff_id}/evaluation/tenders/{tender_id}/scores",
-            response=responses(TenderScoresOut, SIGNED_IN, BY_ID, BODY), url_name="evaluation_scores_put",
+            response=responses(TenderScoresOut, SIGNED_IN, BY_ID, BODY, 409), url_name="evaluation_scores_put",
             summary="Your scores of a qualified tender, every criterion at once (the team)")
 @after_opening
 def evaluation_scores_put(request, calloff_id: Id, tender_id: Id, payload: ScoresIn | None = None):
@@ -314,7 +317,7 @@ def evaluation_scores_put(request, calloff_id: Id, tender_id: Id, payload: Score
 
 
 @router.put("/calloffs/{calloff_id}/evaluation/tenders/{tender_id}/consensus",
-            response=responses(TenderScoresOut, SIGNED_IN, BY_ID, BODY), url_name="evaluation_consensus_put",
+            response=responses(TenderScoresOut, SIGNED_IN, BY_ID, BODY, 409), url_name="evaluation_consensus_put",
             summary="The consensus scores of a qualified tender, with reasons, every criterion at once (the team)")
 @after_opening
 def evaluation_consensus_put(request, calloff_id: Id, tender_id: Id, payload: ScoresIn | None = None):
@@ -358,7 +361,7 @@ def evaluation_ranking_get(request, calloff_id: Id):
 
 
 @router.post("/calloffs/{calloff_id}/evaluation/complete",
-             response=responses(EvaluationOut, SIGNED_IN, BY_ID, BODY), url_name="evaluation_complete",
+             response=responses(EvaluationOut, SIGNED_IN, BY_ID, BODY, 409), url_name="evaluation_complete",
              summary="Compute and store the ranking: the evaluation is completed (the team)")
 @after_opening
 def evaluation_complete(request, calloff_id: Id, payload: CompleteIn | None = None):
@@ -374,7 +377,7 @@ def evaluation_complete(request, calloff_id: Id, payload: CompleteIn | None = No
 
 
 @router.post("/calloffs/{calloff_id}/evaluation/reopen",
-             response=responses(EvaluationOut, SIGNED_IN, BY_ID, BODY), url_name="evaluation_reopen",
+             response=responses(EvaluationOut, SIGNED_IN, BY_ID, BODY, 409), url_name="evaluation_reopen",
              summary="Reopen a completed evaluation before the decision is sent, with the reason (the team)")
 def evaluation_reopen(request, calloff_id: Id, payload: ReopenIn | None = None):
     """The stored ranking is removed (the record keeps it); qualification and scores stay and can be changed."""
@@ -388,10 +391,11 @@ def evaluation_reopen(request, calloff_id: Id, payload: ReopenIn | None = None):
 
 def _evaluated(calloff: CallOff) -> None:
     if calloff.status != CallOffStatus.EVALUATED:
-        raise CallOffError(_("The award decision is written once the evaluation is completed."))
+        raise CallOffError(_("The award decision is written once the evaluation is completed."),
+                           code="evaluation_not_completed", status=409)
 
 
-@router.get("/calloffs/{calloff_id}/decision/draft", response=responses(DecisionDraftOut, SIGNED_IN, BY_ID, 400),
+@router.get("/calloffs/{calloff_id}/decision/draft", response=responses(DecisionDraftOut, SIGNED_IN, BY_ID, 409),
             url_name="decision_draft",
             summary="The award decision's texts as Innoköp writes them from the completed evaluation (the team)")
 def decision_draft(request, calloff_id: Id):
@@ -405,7 +409,7 @@ def decision_draft(request, calloff_id: Id):
         "winner": stored.winner.supplier.name, "standstill_ends": rules.standstill_end(clock.now())}
 
 
-@router.post("/calloffs/{calloff_id}/decision/send", response=responses(DecisionOut, SIGNED_IN, BY_ID, BODY,
+@router.post("/calloffs/{calloff_id}/decision/send", response=responses(DecisionOut, SIGNED_IN, BY_ID, BODY, 409,
                                                                          status=201),
              url_name="decision_send", summary="Send the award decision to every tenderer (the team)")
 @after_opening
@@ -430,7 +434,7 @@ def decision_send(request, calloff_id: Id, payload: DecisionIn | None = None):
 # --- the contract -------------------------------------------------------------------------------------
 
 
-@router.post("/calloffs/{calloff_id}/contract/sign", response=responses(ContractOut, SIGNED_IN, BY_ID, BODY,
+@router.post("/calloffs/{calloff_id}/contract/sign", response=responses(ContractOut, SIGNED_IN, BY_ID, BODY, 409,
                                                                         status=201),
              url_name="contract_sign", summary="Sign the call-off contract (the team)")
 def contract_sign(request, calloff_id: Id, payload: ContractIn | None = None):

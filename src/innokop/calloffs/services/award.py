@@ -150,15 +150,18 @@ def award_decision_send(*, actor: User, calloff: CallOff, reasons: str, advantag
     with transaction.atomic():
         calloff = CallOff.objects.select_for_update().select_related("agency", "lot__agreement").get(pk=calloff.pk)
         if calloff.status in (CallOffStatus.AWARDED, CallOffStatus.CONTRACTED):
-            raise CallOffError(_("The award decision is already sent."))
+            raise CallOffError(_("The award decision is already sent."), code="decision_sent", status=409)
         if calloff.status != CallOffStatus.EVALUATED:
-            raise CallOffError(_("Complete the evaluation before you send the award decision."))
+            raise CallOffError(_("Complete the evaluation before you send the award decision."),
+                               code="evaluation_not_completed", status=409)
         if local_date(clock.now()) > calloff.lot.agreement.end_date:
-            raise CallOffError(rules.award_after_agreement_message(calloff.lot.agreement))
+            raise CallOffError(rules.award_after_agreement_message(calloff.lot.agreement), code="agreement_ended",
+                               status=409)
         stored = Evaluation.objects.select_related("winner__supplier").get(calloff=calloff)
         if evaluation and evaluation != f"{stored.pk}:{stored.completed_at.isoformat()}":
             raise CallOffError(_("The evaluation has been reopened and completed again since you wrote the decision. "
-                                 "Check the ranking and the decision again before you send it."))
+                                 "Check the ranking and the decision again before you send it."),
+                               code="evaluation_changed", status=409)
         now = clock.now()
         texts, generated = _as_sent(calloff, {"reasons": reasons, "advantages": advantages})
         decision = AwardDecision.objects.create(
@@ -229,16 +232,16 @@ def _check_contract(calloff: CallOff, value: Decimal | None, starts_on: date | N
 
 def _require_signable(calloff: CallOff, now: datetime) -> None:
     if calloff.status == CallOffStatus.CONTRACTED:
-        raise CallOffError(_("The contract is already signed."))
+        raise CallOffError(_("The contract is already signed."), code="contract_signed", status=409)
     if calloff.status not in (CallOffStatus.AWARDED, CallOffStatus.ACCEPTED):
         raise CallOffError(_("The contract is signed after the award decision is sent (or, in ranking order, "
-                             "after a supplier accepts the offer)."))
+                             "after a supplier accepts the offer)."), code="not_awarded", status=409)
     if calloff.status == CallOffStatus.AWARDED and signing_locked(calloff.decision, now):
         decision = calloff.decision
         raise CallOffError(_("Signing is locked by the standstill period, which ends at the end of %(end)s. The "
                              "contract can be signed from %(opens)s.") % {
             "end": _long_date(decision.standstill_ends),
-            "opens": _long_date(decision.standstill_ends + timedelta(days=1))})
+            "opens": _long_date(decision.standstill_ends + timedelta(days=1))}, code="standstill_running", status=409)
 
 
 def contract_sign(*, actor: User, calloff: CallOff, value: Decimal, starts_on: date, ends_on: date,

@@ -46,6 +46,8 @@ from . import CallOffError
 from .opening import OpenedTender, opened_tender, opened_tenders
 
 MAX_SCORE = 5
+NOT_OPEN = "evaluation_not_open"
+"""The code of a refusal because the evaluation is not in progress (not opened yet, completed, decided, cancelled)."""
 SCORED_MODELS = {EvaluationModel.PRICE_QUALITY, EvaluationModel.FIXED_PRICE}
 DECIDED = {TenderStatus.QUALIFIED, TenderStatus.REJECTED}
 
@@ -62,12 +64,14 @@ def _require_opened(calloff: CallOff) -> None:
     if calloff.status == CallOffStatus.OPENED:
         return
     if calloff.status == CallOffStatus.EVALUATED:
-        raise CallOffError(_("The evaluation is completed. Reopen it to change the qualification or the scores."))
+        raise CallOffError(_("The evaluation is completed. Reopen it to change the qualification or the scores."),
+                           code=NOT_OPEN, status=409)
     if calloff.status in (CallOffStatus.AWARDED, CallOffStatus.CONTRACTED):
-        raise CallOffError(_("The award decision is sent, so the evaluation can no longer change."))
+        raise CallOffError(_("The award decision is sent, so the evaluation can no longer change."), code=NOT_OPEN,
+                           status=409)
     if calloff.status == CallOffStatus.CANCELLED:
-        raise CallOffError(_("The call-off is cancelled."))
-    raise CallOffError(_("The tenders are not opened yet. Open them first."))
+        raise CallOffError(_("The call-off is cancelled."), code=NOT_OPEN, status=409)
+    raise CallOffError(_("The tenders are not opened yet. Open them first."), code=NOT_OPEN, status=409)
 
 
 def _locked(calloff: CallOff) -> CallOff:
@@ -133,7 +137,7 @@ def tender_qualify(*, actor: User, tender: Tender) -> Tender:
         problem = rejection_suggestion(calloff, opened)
         if problem:
             raise CallOffError(_("The tender cannot be qualified. %(problem)s Reject it with the reason instead.")
-                               % {"problem": problem})
+                               % {"problem": problem}, code="not_qualifiable")
         tender = Tender.objects.select_for_update().get(pk=tender.pk)
         tender.move_to(TenderStatus.QUALIFIED)
         tender.rejection_reason, tender.rejection_grounds = "", []
@@ -201,7 +205,7 @@ def conflict_declare(*, actor: User, calloff: CallOff, confirmed: bool) -> Confl
         earlier = declaration_of(calloff, actor)
         if earlier is not None:
             raise CallOffError(_("You declared that you have no conflict of interest %(moment)s.")
-                               % {"moment": when(earlier.declared_at)})
+                               % {"moment": when(earlier.declared_at)}, code="already_declared", status=409)
         declaration = ConflictDeclaration.objects.create(calloff=calloff, evaluator=actor,
                                                          statement=conflict_statement(calloff, actor),
                                                          declared_at=clock.now())
@@ -212,7 +216,8 @@ def conflict_declare(*, actor: User, calloff: CallOff, confirmed: bool) -> Confl
 
 def _require_declared(actor: User, calloff: CallOff) -> None:
     if declaration_of(calloff, actor) is None:
-        raise CallOffError(_("Declare that you have no conflict of interest before you score the tenders."))
+        raise CallOffError(_("Declare that you have no conflict of interest before you score the tenders."),
+                           code="declaration_required", status=409)
 
 
 # --- scores and consensus -----------------------------------------------------------------------
@@ -255,7 +260,8 @@ def _check_scores(calloff: CallOff, scores: Mapping[int, tuple[int, str]], *, re
 
 def _require_qualified(tender: Tender) -> None:
     if tender.status != TenderStatus.QUALIFIED:
-        raise CallOffError(_("Only qualified tenders are scored. Qualify the tender first, or reject it."))
+        raise CallOffError(_("Only qualified tenders are scored. Qualify the tender first, or reject it."),
+                           code="not_qualified", status=409)
 
 
 def _scoring(actor: User, tender: Tender, scores: Mapping[int, tuple[int, str]], *,
@@ -525,7 +531,7 @@ def evaluation_complete(*, actor: User, calloff: CallOff, draw: Mapping[int, int
         _require_opened(calloff)
         preview = ranking_preview(calloff)
         if preview.problems:
-            raise CallOffError(" ".join(preview.problems))
+            raise CallOffError(" ".join(preview.problems), code="ranking_not_ready", status=409)
         order = _draw_order(preview, draw)
         lot_draw = None
         if order is not None:
@@ -539,7 +545,8 @@ def evaluation_complete(*, actor: User, calloff: CallOff, draw: Mapping[int, int
         ranking = preview.ranking
         if ranking.winner is None:
             raise CallOffError(_("First place is tied and the stated tie rules do not separate the tenders, so "
-                                 "there is no winner. Check the scores, or cancel the call-off."))
+                                 "there is no winner. Check the scores, or cancel the call-off."),
+                                 code="no_winner", status=409)
         rows = ranking_rows(preview)
         notes = [{"kind": "note", "text": text} for text in ranking.notes] + ([lot_draw] if lot_draw else [])
         winner = preview.by_id[ranking.winner].tender
@@ -561,9 +568,10 @@ def evaluation_reopen(*, actor: User, calloff: CallOff, reason: str) -> CallOff:
     with transaction.atomic():
         calloff = _locked(calloff)
         if calloff.status in (CallOffStatus.AWARDED, CallOffStatus.CONTRACTED):
-            raise CallOffError(_("The award decision is sent, so the evaluation can no longer be reopened."))
+            raise CallOffError(_("The award decision is sent, so the evaluation can no longer be reopened."),
+                               code="not_reopenable", status=409)
         if calloff.status != CallOffStatus.EVALUATED:
-            raise CallOffError(_("Only a completed evaluation can be reopened."))
+            raise CallOffError(_("Only a completed evaluation can be reopened."), code="not_reopenable", status=409)
         previous = Evaluation.objects.filter(calloff=calloff).first()
         payload = {"reason": reason.strip(), "previous_winner": previous.winner_id if previous else None,
                    "previous_order": [row["tender"] for row in previous.ranking] if previous else []}
