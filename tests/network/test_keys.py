@@ -85,7 +85,7 @@ def test_a_rotation_signs_with_both_keys_through_the_transition(clock, key_dir, 
 
 
 def test_a_subscriber_learns_the_new_key_and_keeps_importing_after_the_old_one_is_dropped(
-        clock, key_dir, our_feed_followed, cpb_manager, agency, agency_procurer):
+        clock, key_dir, our_feed_followed, cpb_manager, agency, agency_procurer, login, client):
     subscription = our_feed_followed
     _published_case(agency, agency_procurer, cpb_manager)
     assert services.import_feed(subscription, _body())["added"] == 1
@@ -101,6 +101,9 @@ def test_a_subscriber_learns_the_new_key_and_keeps_importing_after_the_old_one_i
     assert {payload["key_id"] for payload in recorded} == {new.key_id, signing.key_id(signing.public_key_text())}
     old_row = PartnerKey.objects.get(public_key=signing.public_key_text())
     assert old_row.valid_until == SigningKey.objects.get(public_key=signing.public_key_text()).valid_until
+    login(cpb_manager)
+    page = client.get(reverse("network:subscriptions")).content.decode()
+    assert new.key_id in page
 
     services.signing_key_transition_end(actor=cpb_manager)
     assert AuditEvent.objects.filter(verb="network.key_transition_ended").exists()
