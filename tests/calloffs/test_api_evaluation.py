@@ -4,7 +4,7 @@ The opening is not in the API: these tests start from tenders opened the pages' 
 """
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,11 +14,14 @@ from django.utils import translation
 from innokop.accounts.models import OrganisationKind, Role
 from innokop.calloffs.models import (
     AwardDecision,
+    CallOff,
     CallOffStatus,
     ConflictDeclaration,
     ConsensusScore,
     Contract,
     Evaluation,
+    OfferStatus,
+    RankingOffer,
     Score,
     TenderStatus,
 )
@@ -41,6 +44,7 @@ from .award_helpers import (  # noqa: F401  (fixtures)
     submit,
     two_tenders,
 )
+from .conftest import start
 
 pytestmark = pytest.mark.django_db
 
@@ -366,6 +370,22 @@ def test_the_team_signs_the_contract(client, awarded, agency_procurer, supplier_
     assert Notification.objects.filter(kind="calloff.contract_signed", recipient=supplier_b).exists()
     assert AuditEvent.objects.filter(verb="calloff.contract_signed", actor=agency_procurer).exists()
     assert refused(api(client, "post", f"{base(awarded)}/contract/sign", auth), 409)["code"] == "contract_signed"
+
+
+def test_in_ranking_order_the_api_signs_with_the_supplier_that_accepted(client, lot, agency_procurer, supplier_org,
+                                                                        clock):
+    calloff = start(agency_procurer, lot.agreement.lots.get(number=2), estimated_value=Decimal(500_000))
+    now = clock.now()
+    CallOff.objects.filter(pk=calloff.pk).update(status=CallOffStatus.ACCEPTED, published_at=now,
+                                                 contract_start=date(2027, 5, 1), contract_end=date(2028, 4, 30))
+    RankingOffer.objects.create(calloff=calloff, supplier=supplier_org, rank=1, offered_at=now,
+                                answer_by=now + timedelta(days=5), status=OfferStatus.ACCEPTED)
+    answer = api(client, "post", f"{base(calloff)}/contract/sign", bearer(agency_procurer))
+    assert answer.status_code == 201, answer.content
+    signed = answer.json()
+    assert (signed["supplier"], Decimal(signed["value"]), signed["starts_on"]) == (supplier_org.name,
+                                                                                   Decimal(500_000), "2027-05-01")
+    assert [r["identifier"] for r in signed["requirements"]] == ["K1", "K3"]
 
 
 # --- who may ------------------------------------------------------------------------------------------
