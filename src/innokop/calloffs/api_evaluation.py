@@ -237,7 +237,6 @@ def evaluation_tender_qualify(request, calloff_id: Id, tender_id: Id):
     return evaluation_read(request, calloff.pk)
 
 
-
 @router.post("/calloffs/{calloff_id}/evaluation/tenders/{tender_id}/reject",
              response=responses(EvaluationOut, SIGNED_IN, BY_ID, BODY, 409), url_name="evaluation_tender_reject",
              summary="Reject an opened tender, with the reason the supplier is sent (the team)")
@@ -250,7 +249,6 @@ def evaluation_tender_reject(request, calloff_id: Id, tender_id: Id, payload: Re
         opened.tender.rejection_reason_text or evaluating.rejection_suggestion(calloff, opened))
     evaluating.tender_reject(actor=request.user, tender=opened.tender, reason=reason)
     return evaluation_read(request, calloff.pk)
-
 
 
 # --- the declaration of no conflict of interest -------------------------------------------------------
@@ -284,7 +282,6 @@ def evaluation_declare(request, calloff_id: Id, payload: DeclarationIn | None = 
     return Status(201, _declaration(calloff, request.user))
 
 
-
 # --- scores and consensus -----------------------------------------------------------------------------
 
 
@@ -315,7 +312,6 @@ def evaluation_scores_put(request, calloff_id: Id, tender_id: Id, payload: Score
     return _scores(request, calloff, opened)
 
 
-
 @router.put("/calloffs/{calloff_id}/evaluation/tenders/{tender_id}/consensus",
             response=responses(TenderScoresOut, SIGNED_IN, BY_ID, BODY, 409), url_name="evaluation_consensus_put",
             summary="The consensus scores of a qualified tender, with reasons, every criterion at once (the team)")
@@ -328,7 +324,6 @@ def evaluation_consensus_put(request, calloff_id: Id, tender_id: Id, payload: Sc
     evaluating.consensus_record(actor=request.user, tender=opened.tender,
                                 scores=_service_scores(payload or ScoresIn()))
     return _scores(request, calloff, opened)
-
 
 
 # --- the ranking --------------------------------------------------------------------------------------
@@ -373,7 +368,6 @@ def evaluation_complete(request, calloff_id: Id, payload: CompleteIn | None = No
     evaluating.evaluation_complete(actor=request.user, calloff=calloff, draw=dict(payload.draw) or None,
                                    witness=payload.witness)
     return evaluation_read(request, calloff.pk)
-
 
 
 @router.post("/calloffs/{calloff_id}/evaluation/reopen",
@@ -428,7 +422,6 @@ def decision_send(request, calloff_id: Id, payload: DecisionIn | None = None):
         reasons=written["reasons"] if payload.reasons is None else payload.reasons,
         advantages=written["advantages"] if payload.advantages is None else payload.advantages)
     return Status(201, award_decision_read(request, calloff.pk))
-
 
 
 # --- the contract -------------------------------------------------------------------------------------
