@@ -35,8 +35,9 @@ admin.site.register(Invitation)
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "revoked_at"]
-    readonly_fields = ["token_hash", "prefix"]
+    list_display = ["name", "user", "organisation", "scope", "prefix", "created_at", "last_used_at", "revoked_at"]
+    # What a token may do is chosen by its owner when it is made (audited), never changed afterwards.
+    readonly_fields = ["token_hash", "prefix", "organisation", "scope"]
 
 # Devices are managed by their owners under My account; the admin's device pages are not needed
 # and django-otp's device config page fails on devices that do not exist.
