@@ -23,7 +23,7 @@ def test_an_admin_registers_a_webhook_and_gets_its_secret_once(client, supplier,
                          content_type="application/json", **_bearer(supplier, supplier_org))
     assert answer.status_code == 201, answer.json()
     endpoint = Endpoint.objects.get()
-    assert answer.json()["secret"] == endpoint.secret and answer.json()["organisation_id"] == supplier_org.pk
+    assert answer.json()["secret"] == endpoint.signing_secret() and answer.json()["organisation_id"] == supplier_org.pk
     assert AuditEvent.objects.filter(verb="webhook.registered").exists()
     listed = client.get("/api/webhooks", **_bearer(supplier, supplier_org)).json()
     assert [e["id"] for e in listed] == [endpoint.pk] and "secret" not in listed[0]

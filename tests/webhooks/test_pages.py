@@ -27,12 +27,12 @@ def test_an_admin_registers_a_webhook_and_sees_its_secret_once(login, supplier, 
     response = _register_page(login, supplier, supplier_org, receiver.url)
     endpoint = Endpoint.objects.get()
     assert response.status_code == 200
-    assert endpoint.secret.startswith("whsec_") and endpoint.secret in response.content.decode()
+    assert endpoint.signing_secret().startswith("whsec_") and endpoint.signing_secret() in response.content.decode()
     assert endpoint.events == ["calloff.published"] and endpoint.created_by == supplier
     event = AuditEvent.objects.get(verb="webhook.registered")
-    assert event.organisation == supplier_org and endpoint.secret not in str(event.payload)
+    assert event.organisation == supplier_org and endpoint.signing_secret() not in str(event.payload)
     for page in (reverse("webhooks:endpoint", args=[endpoint.pk]), reverse("webhooks:endpoints", args=[supplier_org.pk])):
-        assert endpoint.secret not in login(supplier).get(page).content.decode()
+        assert endpoint.signing_secret() not in login(supplier).get(page).content.decode()
 
 
 def test_an_address_that_is_not_https_is_refused_on_the_page(login, supplier, supplier_org):
@@ -99,7 +99,7 @@ def test_rotating_shows_a_new_secret_and_signs_with_it(login, supplier, supplier
     endpoint, old = register(supplier, supplier_org)
     response = login(supplier).post(reverse("webhooks:endpoint_rotate", args=[endpoint.pk]))
     endpoint.refresh_from_db()
-    assert endpoint.secret != old and endpoint.secret in response.content.decode()
+    assert endpoint.signing_secret() != old and endpoint.signing_secret() in response.content.decode()
     assert AuditEvent.objects.filter(verb="webhook.secret_rotated", object_id=str(endpoint.pk)).exists()
 
 

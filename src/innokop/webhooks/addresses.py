@@ -59,8 +59,10 @@ def _is_loopback_name(host: str) -> bool:
         return False
 
 
-def resolve_checked(url: str) -> None:
-    """Before a delivery: the address again, and every address its name resolves to."""
+def resolve_checked(url: str) -> list[str]:
+    """Before a delivery: the address again, and every address its name resolves to; returns them, and the
+    delivery connects to these very addresses (sending.py), never looking the name up again: a name that answers
+    a public address now and a private one a moment later (DNS rebinding) cannot steer the connection inside."""
     check_url(url)
     parts = urlsplit(url)
     try:
@@ -68,6 +70,11 @@ def resolve_checked(url: str) -> None:
                                    type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise _refuse(_("The address's host name could not be found.")) from None
+    found = []
     for info in infos:
-        if not _address_allowed(ipaddress.ip_address(info[4][0].split("%")[0])):
+        address = info[4][0].split("%")[0]
+        if not _address_allowed(ipaddress.ip_address(address)):
             raise _refuse(_("The address must be reachable on the internet, not a local or private address."))
+        if address not in found:
+            found.append(address)
+    return found

@@ -11,13 +11,14 @@ from innokop.core.states import StateMachine
 
 class Endpoint(models.Model):
     """An HTTPS address that is told of the events it subscribes to. The secret signs every delivery: it is kept
-    (it must be, to sign) but shown only when it is made, at registration and when it is rotated."""
+    (it must be, to sign), encrypted by the key-encryption key (signing.seal_secret), and shown only when it is
+    made, at registration and when it is rotated."""
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE,
                                      related_name="webhook_endpoints", verbose_name=_("organisation"))
     url = models.URLField(_("address"), max_length=500)
     events = models.JSONField(_("events"), default=list)
-    secret = models.CharField(max_length=100)
+    sealed_secret = models.CharField(max_length=255)
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
@@ -31,6 +32,11 @@ class Endpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def signing_secret(self) -> str:
+        from .signing import open_secret
+
+        return open_secret(self.sealed_secret)
 
 
 class DeliveryStatus(models.TextChoices):
@@ -79,3 +85,26 @@ class Delivery(StateMachine, models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint_id} ({self.status})"
+
+
+class Attempt(models.Model):
+    """One try of a delivery, kept when "send again" starts a new round: when, what the receiver answered (or
+    what went wrong before it could), and how long it took."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(_("time"))
+    status_code = models.PositiveIntegerField(_("status code"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("webhook delivery attempt")
+        verbose_name_plural = _("webhook delivery attempts")
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

@@ -5,10 +5,7 @@ organisation may read the object through the API (rendering.api_read). A deliver
 attempt signs it with the moment of sending. A failed attempt is tried again after BACKOFF, then given up.
 """
 
-import json
 import logging
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,9 +20,9 @@ from innokop.core.audit import audit_log
 from innokop.core.models import AuditEvent
 from innokop.core.refusals import Problem, Refused
 
-from . import addresses, signing
+from . import addresses, sending, signing
 from .events import EVENTS, PING
-from .models import Delivery, DeliveryStatus, Endpoint
+from .models import Attempt, Delivery, DeliveryStatus, Endpoint
 from .rendering import api_read, api_url
 
 log = logging.getLogger(__name__)
@@ -33,7 +30,6 @@ log = logging.getLogger(__name__)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
            timedelta(hours=12))
 MAX_ATTEMPTS = len(BACKOFF) + 1
-TIMEOUT_SECONDS = 5
 CLAIM_FOR = timedelta(minutes=2)  # an attempt under way is not started again by the sweep meanwhile
 SENDABLE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
@@ -64,7 +60,8 @@ def endpoint_register(*, actor, organisation: Organisation, url: str, events: li
     chosen = _clean_events(events)
     secret = signing.new_secret()
     with transaction.atomic():
-        endpoint = Endpoint.objects.create(organisation=organisation, url=url, events=chosen, secret=secret,
+        endpoint = Endpoint.objects.create(organisation=organisation, url=url, events=chosen,
+                                           sealed_secret=signing.seal_secret(secret),
                                            created_by=actor, created_at=clock.now())
         audit_log(actor=actor, verb="webhook.registered", obj=endpoint, organisation=organisation,
                   payload={"url": url, "events": chosen})
@@ -76,8 +73,8 @@ def endpoint_rotate_secret(*, actor, endpoint: Endpoint) -> str:
     _require_admin(actor, endpoint.organisation)
     secret = signing.new_secret()
     with transaction.atomic():
-        endpoint.secret, endpoint.secret_rotated_at = secret, clock.now()
-        endpoint.save(update_fields=["secret", "secret_rotated_at"])
+        endpoint.sealed_secret, endpoint.secret_rotated_at = signing.seal_secret(secret), clock.now()
+        endpoint.save(update_fields=["sealed_secret", "secret_rotated_at"])
         audit_log(actor=actor, verb="webhook.secret_rotated", obj=endpoint, organisation=endpoint.organisation,
                   payload={"url": endpoint.url})
     return secret
@@ -118,7 +115,7 @@ def endpoint_ping(*, actor, endpoint: Endpoint) -> Delivery:
 
 
 def delivery_resend(*, actor, delivery: Delivery) -> Delivery:
-    """The same body once more, with a fresh round of attempts."""
+    """The same body once more, with a fresh round of attempts; those made before stay in its log (Attempt)."""
     endpoint = delivery.endpoint
     _require_admin(actor, endpoint.organisation)
     _require_active(endpoint)
@@ -197,39 +194,6 @@ def _schedule_retry(delivery: Delivery) -> None:
         send_delivery.using(run_after=delivery.next_attempt_at).enqueue(str(delivery.pk))
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a delivery goes where it was registered to, never where it is sent on
-
-
-def encode(payload: dict) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def post(endpoint: Endpoint, delivery: Delivery, now) -> tuple[int | None, str]:
-    """One signed POST: the receiver's status (None when it was not reached) and what went wrong."""
-    body = encode(delivery.payload)
-    timestamp = str(int(now.timestamp()))
-    headers = {"Content-Type": "application/json", "User-Agent": "Innokop-webhooks/1",
-               "X-Innokop-Event": delivery.event, "X-Innokop-Delivery": str(delivery.pk),
-               "X-Innokop-Timestamp": timestamp,
-               "X-Innokop-Signature": signing.signature(endpoint.secret, timestamp, body)}
-    try:
-        addresses.resolve_checked(endpoint.url)
-    except addresses.AddressRefused as refused:
-        return None, refused.message[:500]
-    # No proxies from the environment: the address checked above is the one connected to.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects)
-    request = urllib.request.Request(endpoint.url, data=body, headers=headers, method="POST")
-    try:
-        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (scheme checked)
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        return None, str(getattr(error, "reason", error))[:500]
-
-
 def delivery_attempt(*, delivery_id) -> Delivery | None:
     """Sends a delivery that is due; None when it is not (sent already, not due, claimed, endpoint deactivated)."""
     now = clock.now()
@@ -239,10 +203,13 @@ def delivery_attempt(*, delivery_id) -> Delivery | None:
     if not claimed:
         return None
     delivery = Delivery.objects.select_related("endpoint").get(pk=delivery_id)
-    code, error = post(delivery.endpoint, delivery, now)
+    outcome = sending.post(delivery.endpoint, delivery, now)
+    code = outcome.status_code
     with transaction.atomic():
+        Attempt.objects.create(delivery=delivery, at=now, status_code=code, error=outcome.error,
+                               duration_ms=outcome.duration_ms)
         delivery.attempts += 1
-        delivery.last_status_code, delivery.last_error, delivery.updated_at = code, error, now
+        delivery.last_status_code, delivery.last_error, delivery.updated_at = code, outcome.error, now
         if code is not None and 200 <= code < 300:
             delivery.move_to(DeliveryStatus.DELIVERED)
             delivery.delivered_at, delivery.next_attempt_at = now, None

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from innokop.calloffs import sealing
 from innokop.calloffs.models import CallOff, Tender
+from innokop.core.discovery import app_functions
 
 
 class Command(BaseCommand):
@@ -34,7 +35,10 @@ class Command(BaseCommand):
             calloffs = self._rewrap(CallOff.objects.exclude(data_key=""), "data_key", sealing.rewrap, old, new)
             drafts = self._rewrap(Tender.objects.exclude(draft_key=""), "draft_key", sealing.rewrap_draft_key, old,
                                   new)
+            others = [rewrap(old, new) for rewrap in app_functions("kek", "rewrap")]  # e.g. webhooks/kek.py
         self.stdout.write(f"Rewrapped {calloffs} call-off keys and {drafts} draft keys from KEK {old_id} to {new_id}.")
+        for line in others:
+            self.stdout.write(line)
 
     @staticmethod
     def _rewrap(queryset, field: str, rewrap, old: bytes, new: bytes) -> int:
