@@ -4,6 +4,7 @@ publishes a good-practice case, follows the other's feed by address and public k
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -56,22 +57,37 @@ def _innokop(env, *args, **kwargs) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=180, check=True, **kwargs)
 
 
+@pytest.fixture(scope="module")
+def migrated_b(tmp_path_factory):
+    """Instance B's database migrated once for the module; each test starts from a copy of it."""
+    template = tmp_path_factory.mktemp("b-template")
+    _innokop(_instance_b_env(template.parent, INNOKOP_VAR_DIR=str(template)), "migrate", "-v0")
+    return template / "innokop.sqlite3"
+
+
+def _instance_b_dir(tmp_path, migrated_b):
+    (tmp_path / "b").mkdir()
+    for suffix in ("", "-wal"):  # a journal left behind holds part of the database
+        if migrated_b.with_name(migrated_b.name + suffix).exists():
+            shutil.copyfile(migrated_b.with_name(migrated_b.name + suffix), tmp_path / "b" / f"innokop.sqlite3{suffix}")
+
+
 def _get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (a loopback test server)
         return response.read()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_instances_exchange_their_feeds_both_ways(live_server, tmp_path, agency, agency_procurer, cpb_manager):
+def test_two_instances_exchange_their_feeds_both_ways(live_server, tmp_path, migrated_b, agency, agency_procurer,
+                                                      cpb_manager):
     # Instance A publishes a case.
     case = services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS)
     services.case_submit(actor=agency_procurer, case=case)
     services.case_review(actor=cpb_manager, case=case, publish=True)
 
     # Instance B: its own database and key, a published case, and A's feed followed.
-    (tmp_path / "b").mkdir()
+    _instance_b_dir(tmp_path, migrated_b)
     env = _instance_b_env(tmp_path, A_FEED=f"{live_server.url}/network/feed.json", A_KEY=signing.public_key_text())
-    _innokop(env, "migrate", "-v0")
     b_key = _innokop(env, "shell", "-c", SETUP_B).stdout.strip().splitlines()[-1]
     assert b_key != signing.public_key_text()
     port = _free_port()
@@ -135,15 +151,14 @@ print(json.dumps({"keys": sorted(PartnerKey.objects.values_list("key_id", flat=T
 
 
 @pytest.mark.django_db(transaction=True)
-def test_instance_b_keeps_importing_when_instance_a_rotates_its_key(live_server, tmp_path, settings, agency,
-                                                                    agency_procurer, cpb_manager):
+def test_instance_b_keeps_importing_when_instance_a_rotates_its_key(live_server, tmp_path, migrated_b, settings,
+                                                                    agency, agency_procurer, cpb_manager):
     settings.INNOKOP_NETWORK_KEY_DIR = tmp_path / "a-keys"
     first = services.case_create(actor=agency_procurer, organisation=agency, fields=FIELDS)
     services.case_submit(actor=agency_procurer, case=first)
     services.case_review(actor=cpb_manager, case=first, publish=True)
-    (tmp_path / "b").mkdir()
+    _instance_b_dir(tmp_path, migrated_b)
     env = _instance_b_env(tmp_path, A_FEED=f"{live_server.url}/network/feed.json", A_KEY=signing.public_key_text())
-    _innokop(env, "migrate", "-v0")
     _innokop(env, "shell", "-c", SETUP_B_FOLLOWS_A)
     assert "'added': 1" in _innokop(env, "network_import").stdout
 
