@@ -168,7 +168,7 @@ def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[i
     try:
         return status, json.loads(text), elapsed
     except ValueError:
-        return status, {"detail": text[:200].decode(errors="replace")}, elapsed
+        return status, {"detail": f"a page, not JSON ({len(text)} bytes)"}, elapsed
 
 
 def tender(base: str, calloff_id: int, supplier: dict, payload: dict) -> dict:

@@ -52,28 +52,30 @@ def run() -> dict:
                              publishing.merger()))
     rows, plain_read = timed(lambda: plain_rows(now))
     plain_text, plain_dump = timed(lambda: json.dumps(rows, default=str, ensure_ascii=False))
+    floor = plain_read + plain_dump
     releases, build = timed(lambda: mapping.all_releases(now))
-    package, package_time = timed(lambda: publishing.release_package(releases, uri="/bench", published=now))
-    text, dump = timed(lambda: json.dumps(package, ensure_ascii=False))
-    records, merge = timed(lambda: publishing.record_package(releases, uri="/bench", published=now))
-    errors, validate = timed(lambda: package_errors(package))
     n = len(releases)
     if not n:
         print("No public releases in the data.")
         return {}
-    print(f"{n} releases of {len(records['records'])} processes; {len(rows)} plain rows; a process's first "
-          f"package (URLconf, schema, extensions) took {warm:.1f} s once, before these")
+    print(f"{n} releases; {len(rows)} plain rows ({len(plain_text) // 1024} KB of JSON); a process's first package "
+          f"(URLconf, schema, extensions) took {warm:.1f} s once, before these")
     print(f"{'step':<52} {'seconds':>8} {'releases/s':>11} {'× floor time':>12}")
-    floor = plain_read + plain_dump
-    steps = [("floor: rows read (.values()) and json.dumps", floor),
-             ("releases built (all_releases: queries and mapping)", build),
-             ("release package serialised (json.dumps)", package_time + dump),
-             ("releases built and serialised", build + package_time + dump),
-             ("records compiled (ocdsmerge)", merge),
-             ("release package validated (schema)", validate)]
-    for name, seconds in steps:
-        print(f"{name:<52} {seconds:8.2f} {n / max(seconds, 1e-9):11.0f} {seconds / max(floor, 1e-9):12.1f}")
-    print(f"(plain JSON {len(plain_text) // 1024} KB, release package {len(text) // 1024} KB; "
-          f"validation errors: {len(errors)})")
+
+    def line(name: str, seconds: float) -> None:
+        print(f"{name:<52} {seconds:8.2f} {n / max(seconds, 1e-9):11.0f} {seconds / max(floor, 1e-9):12.1f}",
+              flush=True)
+
+    line("floor: rows read (.values()) and json.dumps", floor)
+    line("releases built (all_releases: queries and mapping)", build)
+    package, package_time = timed(lambda: publishing.release_package(releases, uri="/bench", published=now))
+    text, dump = timed(lambda: json.dumps(package, ensure_ascii=False))
+    line("release package serialised (json.dumps)", package_time + dump)
+    line("releases built and serialised", build + package_time + dump)
+    records, merge = timed(lambda: publishing.record_package(releases, uri="/bench", published=now))
+    line(f"records compiled (ocdsmerge, {len(records['records'])} processes)", merge)
+    errors, validate = timed(lambda: package_errors(package))
+    line("release package validated (schema)", validate)
+    print(f"(release package {len(text) // 1024} KB; validation errors: {len(errors)})")
     return {"releases": n, "build": build, "serialise": package_time + dump, "merge": merge, "validate": validate,
             "floor": floor}
