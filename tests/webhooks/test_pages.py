@@ -11,7 +11,7 @@ from innokop.accounts.models import Role
 from innokop.core.models import AuditEvent
 from innokop.webhooks import services, signing
 from innokop.webhooks.addresses import AddressRefused
-from innokop.webhooks.models import Delivery, DeliveryStatus, Endpoint
+from innokop.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint
 
 from ..factories import member
 
@@ -132,19 +132,44 @@ def test_the_organisation_page_links_its_admins_to_the_webhooks(login, supplier,
         reverse("accounts:organisation_detail", args=[supplier_org.pk])).content.decode()
 
 
-def test_the_delivery_log_does_not_query_more_for_more_deliveries(login, supplier, supplier_org, register):
-    endpoint, _secret = register(supplier, supplier_org, url="http://127.0.0.1:9/hook")
-    services.endpoint_ping(actor=supplier, endpoint=endpoint)
+def test_the_delivery_log_does_not_query_more_for_more_deliveries_or_attempts(login, supplier, supplier_org,
+                                                                               register, clock):
+    endpoint, _secret = register(supplier, supplier_org, url="http://127.0.0.1:9/hook")  # nothing listens: fails
+    services.delivery_attempt(delivery_id=services.endpoint_ping(actor=supplier, endpoint=endpoint).pk)
     client = login(supplier)
     url = reverse("webhooks:endpoint", args=[endpoint.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for _ in range(5):
-        services.endpoint_ping(actor=supplier, endpoint=endpoint)
+        services.delivery_attempt(delivery_id=services.endpoint_ping(actor=supplier, endpoint=endpoint).pk)
+    clock.set(clock.now() + services.BACKOFF[0])
+    assert services.deliveries_send_due() == 6
+    assert Attempt.objects.count() == 12
     with CaptureQueriesContext(connection) as six:
-        assert client.get(url).status_code == 200
+        page = client.get(url)
+    assert page.status_code == 200 and page.content.decode().count(" ms)</li>") == 12
     assert len(six) == len(one)
+
+
+def test_send_again_keeps_the_earlier_attempts_in_the_log(login, supplier, supplier_org, register, receiver, clock,
+                                                         django_capture_on_commit_callbacks):
+    endpoint, _secret = register(supplier, supplier_org)
+    receiver.answers = [500, 503]
+    delivery = services.endpoint_ping(actor=supplier, endpoint=endpoint)
+    services.delivery_attempt(delivery_id=delivery.pk)
+    clock.set(clock.now() + services.BACKOFF[0])
+    services.delivery_attempt(delivery_id=delivery.pk)
+    clock.set(clock.now() + services.BACKOFF[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        login(supplier).post(reverse("webhooks:delivery_resend", args=[delivery.pk]))
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 1)  # the new round's
+    assert [a.status_code for a in delivery.attempt_log.all()] == [500, 503, 200]
+    page = login(supplier).get(reverse("webhooks:endpoint", args=[endpoint.pk])).content.decode()
+    assert all(f"HTTP {code}" in page for code in (500, 503, 200))
+    answer = login(supplier).get(reverse("api:webhook_deliveries", args=[endpoint.pk])).json()
+    assert [a["status_code"] for a in answer[0]["attempt_log"]] == [500, 503, 200]
 
 
 def test_buttons_answer_only_a_post(login, supplier, supplier_org, register):

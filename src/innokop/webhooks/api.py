@@ -46,4 +46,4 @@ def webhook_register(request, body: EndpointIn):
             url_name="webhook_deliveries", summary="A webhook's latest deliveries, newest first, with their status")
 def webhook_deliveries(request, webhook_id: Id):
     endpoint = get_endpoint_for_actor(request.actor, webhook_id)
-    return list(endpoint.deliveries.all()[:DELIVERIES_LISTED])
+    return list(endpoint.deliveries.prefetch_related("attempt_log")[:DELIVERIES_LISTED])

@@ -32,13 +32,23 @@ class EndpointCreatedOut(EndpointOut):
     secret: str = Field(description="Signs every delivery (docs/webhooks.md). Shown this once: keep it.")
 
 
+class AttemptOut(Schema):
+    at: datetime
+    status_code: int | None = Field(description="The receiver's answer; null when it was not reached")
+    error: str = Field(description="What went wrong when the receiver was not reached")
+    duration_ms: int
+
+
 class DeliveryOut(Schema):
     id: UUID
     event: str
     object_type: str
     object_id: str
     status: str
-    attempts: int
+    attempts: int = Field(description="Attempts in the current round (a round ends delivered or given up; "
+                                      "\"send again\" starts a new one)")
+    attempt_log: list[AttemptOut] = Field(description="Every attempt of the delivery, rounds before included, "
+                                                      "oldest first")
     last_status_code: int | None
     last_error: str
     next_attempt_at: datetime | None

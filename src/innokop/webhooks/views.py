@@ -37,7 +37,7 @@ def endpoint_list(request, pk: int):
 
 
 def _detail(request, endpoint: Endpoint, *, new_secret: str | None = None, status: int = 200):
-    deliveries = endpoint.deliveries.all()[:LOG_LENGTH]
+    deliveries = endpoint.deliveries.prefetch_related("attempt_log")[:LOG_LENGTH]
     # Deliveries read as the creator within the organisation (rendering.py): without them it sees nothing.
     creator_left = not Membership.objects.filter(user_id=endpoint.created_by_id,
                                                  organisation_id=endpoint.organisation_id,
