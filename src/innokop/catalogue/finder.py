@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
+from django.utils.formats import localize
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from innokop.accounts.models import Organisation, OrganisationKind
 from innokop.agreements.models import FrameworkAgreement, Lot
@@ -72,11 +75,24 @@ class FacetValue:
     selected: bool
 
 
+@dataclass(frozen=True)
+class FacetOption:
+    """A listed value as the filter column shows it: its checkbox's id and its count, for the eye and read out."""
+
+    value: str
+    label: str
+    selected: bool
+    input_id: str
+    count: str  # "312", or "≥ 312" when the counts are lower bounds
+    spoken: str  # "312 solutions", or "at least 312 solutions"
+
+
 @dataclass
 class Facet:
     name: str
     legend: str
     values: list[FacetValue]
+    among: int | None = None  # as SearchResult.facets_among: the counts are lower bounds when set
 
     @functools.cached_property
     def shown(self) -> list[FacetValue]:
@@ -91,6 +107,31 @@ class Facet:
     @property
     def hidden(self) -> int:
         return len(self.values) - len(self.shown)
+
+    @functools.cached_property
+    def options(self) -> list[FacetOption]:
+        """The shown values with their labels made here rather than in the template: the filter column lists
+        up to a hundred values, and a translated, counted label per value is most of its rendering time."""
+        return [FacetOption(value.value, value.label, value.selected, f"facet-{self.name}-{slugify(value.value)}",
+                            (f"≥ {localize(value.count)}" if self.among else localize(value.count)),
+                            _count_spoken(value.count, self.among)) for value in self.shown]
+
+    @property
+    def collapsed(self) -> bool:
+        """Long lists are folded (a details element), open when one of the values is ticked."""
+        return len(self.shown) > 6
+
+    @property
+    def ticked(self) -> bool:
+        return any(value.selected for value in self.shown)
+
+
+def _count_spoken(count: int, among: int | None) -> str:
+    # The same messages as the template's blocktranslate (its count and its number localised the same way).
+    data = {"counter": localize(count)}
+    if among:
+        return ngettext("at least %(counter)s solution", "at least %(counter)s solutions", count) % data
+    return ngettext("%(counter)s solution", "%(counter)s solutions", count) % data
 
 
 @dataclass
@@ -222,6 +263,8 @@ def solution_search(criteria: Criteria, *, page: object = 1, page_size: int = 20
     facets, _total = facets_from_groups(groups, criteria)
     matches = hits.unfiltered_count if hits.unfiltered_count is not None else len(hits)
     among = FACET_CANDIDATES if matches > FACET_CANDIDATES else None
+    for facet in facets:
+        facet.among = among
     return SearchResult(HitIds(hits), facets, query, lambda ids: query.snippets(SOLUTION, ids), facets_among=among)
 
 

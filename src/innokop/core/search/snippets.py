@@ -1,10 +1,10 @@
 """Snippets: a few words of an object's own text around the first match, the matches marked."""
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .words import _WORD, MAX_INDEXED_CHARS, SNIPPET_BEFORE, SNIPPET_WORDS, _forms, _QueryWord, _words
@@ -68,15 +68,22 @@ def _excerpt(text: str, matcher: _Matcher, *, anywhere: bool = False) -> str | N
 
 
 def _render(text: str, window: list[re.Match], matcher: _Matcher, *, cut_before: bool, cut_after: bool) -> SafeString:
-    pieces = ["… " if cut_before else escape(text[: window[0].start()])]
+    # The text between marks is escaped in one go: the same escaping as Django's `escape`, without its
+    # lazy-string wrapper around every word (a result page renders hundreds of words).
+    pieces = ["" if cut_before else text[: window[0].start()]]
     position = window[0].start()
+    marked = []
     for match in window:
-        pieces.append(escape(text[position : match.start()]))
-        word = escape(match.group())
-        pieces.append(f"<mark>{word}</mark>" if matcher(match.group()) else word)
-        position = match.end()
-    pieces.append(" …" if cut_after else escape(text[position:]))
-    return mark_safe("".join(pieces))
+        if matcher(match.group()):
+            pieces.append(text[position : match.start()])
+            marked.append(len(pieces))
+            pieces.append(match.group())
+            position = match.end()
+    pieces.append(text[position : window[-1].end()] if cut_after else text[position:])
+    escaped = [html.escape(piece) for piece in pieces]
+    for i in marked:
+        escaped[i] = f"<mark>{escaped[i]}</mark>"
+    return mark_safe(("… " if cut_before else "") + "".join(escaped) + (" …" if cut_after else ""))
 
 
 def _snippet(title: str, body: str, matcher: _Matcher) -> str:
