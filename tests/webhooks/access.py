@@ -43,4 +43,10 @@ ROWS |= {
     "api:webhooks": Row(static("api:webhooks"), {"anonymous": 401, "*": 200}),
     "api:webhook_deliveries": Row(_url("api:webhook_deliveries", "webhook_endpoint"),
                                   {"anonymous": 401, "supplier": 200, "*": 404}),
+    # An empty body is refused before anything else (the registering itself: tests/webhooks/test_api.py).
+    "api:webhook_register": Row(static("api:webhooks"), {"anonymous": 401, "*": 422}, "post", json=True),
+    "api:webhook_ping": Row(_url("api:webhook_ping", "webhook_endpoint"), {"anonymous": 401, "supplier": 202, "*": 404},
+                            "post"),
+    "api:webhook_delivery_resend": Row(_url("api:webhook_delivery_resend", "webhook_delivery"),
+                                       {"anonymous": 401, "supplier": 202, "*": 404}, "post"),
 }

@@ -1,5 +1,9 @@
-"""Webhooks in the API, for integrators: an organisation's admins list and register endpoints and read the
-delivery log (the pages do the rest: rotate, deactivate, ping, send again)."""
+"""Webhooks in the API, for integrators: an organisation's admins list and register endpoints, send a test ping,
+read the delivery log and send a delivery again (the pages do the rest: rotate the secret, deactivate).
+
+Operations: webhook_list, webhook_register, webhook_ping, webhook_deliveries, webhook_delivery_resend."""
+
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -10,6 +14,7 @@ from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, responses
 from . import services
 from .permissions import (
     administered_organisation_ids,
+    get_delivery_for_actor,
     get_endpoint_for_actor,
     get_organisation_for_admin,
     visible_endpoints,
@@ -47,3 +52,21 @@ def webhook_register(request, body: EndpointIn):
 def webhook_deliveries(request, webhook_id: Id):
     endpoint = get_endpoint_for_actor(request.actor, webhook_id)
     return list(endpoint.deliveries.prefetch_related("attempt_log")[:DELIVERIES_LISTED])
+
+
+@router.post("/webhooks/{webhook_id}/ping", response=responses(DeliveryOut, SIGNED_IN, BY_ID, 409, 429, status=202),
+             url_name="webhook_ping",
+             summary="Send a test ping to a webhook; the answer is the delivery, sent in the background")
+def webhook_ping(request, webhook_id: Id):
+    endpoint = get_endpoint_for_actor(request.actor, webhook_id)
+    services.check_send_rate(request, endpoint)
+    return Status(202, services.endpoint_ping(actor=request.user, endpoint=endpoint))
+
+
+@router.post("/webhooks/deliveries/{delivery_id}/resend",
+             response=responses(DeliveryOut, SIGNED_IN, BY_ID, 409, 429, status=202), url_name="webhook_delivery_resend",
+             summary="Send a delivery again: the same body, a new round of attempts; the earlier attempts stay listed")
+def webhook_delivery_resend(request, delivery_id: UUID):
+    delivery = get_delivery_for_actor(request.actor, delivery_id)
+    services.check_send_rate(request, delivery.endpoint)
+    return Status(202, services.delivery_resend(actor=request.user, delivery=delivery))

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from innokop.accounts.models import Membership
 from innokop.core.forms import add_service_errors, posted, service_button
+from innokop.core.ratelimit import RateLimited
 from innokop.core.refusals import REFUSALS
 
 from . import services
@@ -36,7 +37,8 @@ def endpoint_list(request, pk: int):
                   {"organisation": organisation, "endpoints": endpoints, "form": form})
 
 
-def _detail(request, endpoint: Endpoint, *, new_secret: str | None = None, status: int = 200):
+def _detail(request, endpoint: Endpoint, *, new_secret: str | None = None, status: int = 200,
+            rate_limited: RateLimited | None = None):
     deliveries = endpoint.deliveries.prefetch_related("attempt_log")[:LOG_LENGTH]
     # Deliveries read as the creator within the organisation (rendering.py): without them it sees nothing.
     creator_left = not Membership.objects.filter(user_id=endpoint.created_by_id,
@@ -44,7 +46,8 @@ def _detail(request, endpoint: Endpoint, *, new_secret: str | None = None, statu
                                                  user__is_active=True).exists()
     return render(request, "webhooks/endpoint_detail.html",
                   {"endpoint": endpoint, "organisation": endpoint.organisation, "deliveries": deliveries,
-                   "new_secret": new_secret, "creator_left": creator_left}, status=status)
+                   "new_secret": new_secret, "creator_left": creator_left,
+                   "rate_limited": rate_limited.message if rate_limited else None}, status=status)
 
 
 @login_required
@@ -70,10 +73,24 @@ def endpoint_deactivate(request, pk: int):
     return redirect("webhooks:endpoint", pk=endpoint.pk)
 
 
+def _too_often(request, endpoint: Endpoint):
+    """The page again, status 429, saying how long to wait, when pings and resends come too often (per person and
+    per webhook: a receiver is not flooded by several admins either); None when the request may go on."""
+    try:
+        services.check_send_rate(request, endpoint)
+    except RateLimited as error:
+        response = _detail(request, endpoint, status=429, rate_limited=error)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    return None
+
+
 @login_required
 @require_POST
 def endpoint_ping(request, pk: int):
     endpoint = get_endpoint_for_actor(request.actor, pk)
+    if refused := _too_often(request, endpoint):
+        return refused
     service_button(request, services.endpoint_ping, _("A test ping has been sent: see the log below."),
                    endpoint=endpoint)
     return redirect("webhooks:endpoint", pk=endpoint.pk)
@@ -83,6 +100,8 @@ def endpoint_ping(request, pk: int):
 @require_POST
 def delivery_resend(request, pk):
     delivery = get_delivery_for_actor(request.actor, pk)
+    if refused := _too_often(request, delivery.endpoint):
+        return refused
     service_button(request, services.delivery_resend, _("The delivery is sent again: see its status below."),
                    delivery=delivery)
     return redirect("webhooks:endpoint", pk=delivery.endpoint_id)

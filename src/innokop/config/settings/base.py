@@ -237,6 +237,7 @@ INNOKOP_RATE_LIMITS = {
     "registration": (5, 60 * 60),
     "api_token": (10, 60 * 60),
     "document_request": (5, 60 * 60),
+    "webhook_send": (20, 60 * 60),  # test pings and "send again", per person and per webhook
 }
 # A request for a public document is decided "skyndsamt" (TF 2:15): this many working days after it is registered.
 INNOKOP_DOCUMENT_REQUEST_DAYS = int(os.environ.get("INNOKOP_DOCUMENT_REQUEST_DAYS", "3"))
