@@ -50,8 +50,9 @@ def test_a_buyer_without_two_factor_gets_a_token_that_only_reads(page, checker, 
     raw = page.locator("#new-token").inner_text().strip()
     token = ApiToken.objects.get()
     assert raw.startswith(token.prefix) and token.scope == ApiTokenScope.READ and token.organisation == agency
+    assert token.created_at == created  # the platform's clock
     with translation.override("sv"):
-        created_text = formats.when(token.created_at)  # created_at is the wall clock's (auto_now_add), not the app's
+        created_text = formats.when(token.created_at)
     expect(tokens).to_have_count(1)
     row = tokens.first
     for text in ("Vårt e-handelssystem", token.prefix, "Skolverket i Norr", read_only, created_text, never):

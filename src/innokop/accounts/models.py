@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from innokop.core import clock
+
 
 class OrganisationKind(models.TextChoices):
     CPB = "cpb", _("Central purchasing body")
@@ -190,7 +192,7 @@ class ApiToken(models.Model):
                                      verbose_name=_("organisation"))
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)  # the platform's clock, as last_used_at
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

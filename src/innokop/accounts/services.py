@@ -324,7 +324,7 @@ def api_token_create(*, actor: User, name: str, organisation: Organisation,
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(user=actor, name=name, prefix=raw[:10], token_hash=_hash(raw),
-                                        organisation=organisation, scope=scope)
+                                        organisation=organisation, scope=scope, created_at=clock.now())
         audit_log(actor=actor, verb="api_token.created", obj=token, organisation=organisation,
                   payload={"name": name, "prefix": token.prefix, "scope": scope})
     return token, raw
