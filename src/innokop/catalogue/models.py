@@ -131,6 +131,9 @@ class Solution(StateMachine, models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(trl__isnull=True) | Q(trl__gte=1, trl__lte=9), name="solution_trl_1_9"),
         ]
+        # The catalogue without a query lists the newest published first: read in this index's order, it
+        # takes the first page without sorting the catalogue (issue 13).
+        indexes = [models.Index(fields=["status", "published_at", "id"], name="solution_status_published")]
 
     def __str__(self) -> str:
         return self.title

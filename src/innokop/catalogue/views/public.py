@@ -36,12 +36,16 @@ from ..models import (
 from ..permissions import get_public_collection, get_solution_for_actor
 
 PAGE_SIZE = 20
+# What catalogue/includes/solution_card.html reads (and the search page's snippet falls back to).
+CARD_FIELDS = ("id", "title", "summary", "trl", "verified_at", "supplier", "supplier__name", "supplier__is_sme")
 
 
 def solution_cards(ids: list[int]) -> list[Solution]:
     """The solutions of one result page, in the given order, with what a card shows (the supplier, the first
     image), in a fixed number of queries."""
-    found = Solution.objects.filter(pk__in=ids).select_related("supplier").prefetch_related(_public_images())
+    # Only the columns a card shows: a solution's row holds its long texts, which a card never reads.
+    found = (Solution.objects.filter(pk__in=ids).select_related("supplier").prefetch_related(_public_images())
+             .only(*CARD_FIELDS))
     by_pk = {solution.pk: solution for solution in found}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
