@@ -200,8 +200,9 @@ def _schedule_retry(delivery: Delivery) -> None:
         send_delivery.using(run_after=delivery.next_attempt_at).enqueue(str(delivery.pk))
 
 
-def delivery_attempt(*, delivery_id) -> Delivery | None:
-    """Sends a delivery that is due; None when it is not (sent already, not due, claimed, endpoint deactivated)."""
+def delivery_attempt(*, delivery_id, post=sending.post) -> Delivery | None:
+    """Sends a delivery that is due; None when it is not (sent already, not due, claimed, endpoint deactivated).
+    `post` sends it (sending.post, over the network; the demo loader passes a receiver of its own)."""
     now = clock.now()
     claimed = (Delivery.objects.filter(pk=delivery_id, status__in=SENDABLE, next_attempt_at__lte=now,
                                        endpoint__active=True)
@@ -209,7 +210,7 @@ def delivery_attempt(*, delivery_id) -> Delivery | None:
     if not claimed:
         return None
     delivery = Delivery.objects.select_related("endpoint").get(pk=delivery_id)
-    outcome = sending.post(delivery.endpoint, delivery, now)
+    outcome = post(delivery.endpoint, delivery, now)
     code = outcome.status_code
     with transaction.atomic():
         Attempt.objects.create(delivery=delivery, at=now, status_code=code, error=outcome.error,

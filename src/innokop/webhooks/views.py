@@ -1,6 +1,7 @@
 """Webhook pages for an organisation's admins: the endpoints, registering one (its secret shown once), rotating
 the secret, deactivating, a test ping, and the log of deliveries with "send again"."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from innokop.core.forms import add_service_errors, posted, service_button
 from innokop.core.ratelimit import RateLimited
 from innokop.core.refusals import REFUSALS
 
-from . import services
+from . import demo, services
 from .forms import EndpointForm
 from .models import Endpoint
 from .permissions import get_delivery_for_actor, get_endpoint_for_actor, get_organisation_for_admin
@@ -47,7 +48,8 @@ def _detail(request, endpoint: Endpoint, *, new_secret: str | None = None, statu
     return render(request, "webhooks/endpoint_detail.html",
                   {"endpoint": endpoint, "organisation": endpoint.organisation, "deliveries": deliveries,
                    "new_secret": new_secret, "creator_left": creator_left,
-                   "rate_limited": rate_limited.message if rate_limited else None}, status=status)
+                   "rate_limited": rate_limited.message if rate_limited else None,
+                   "demo_log": settings.INNOKOP_DEMO and endpoint.url == demo.URL}, status=status)
 
 
 @login_required
