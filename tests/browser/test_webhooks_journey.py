@@ -1,5 +1,5 @@
 """An organisation's admin registers a webhook to a receiver of its own, copies the secret, sends a test ping,
-and follows the delivery log: a failed delivery is sent again from the log (issue 12)."""
+and follows the delivery log: a failed delivery is sent again from the log, its earlier attempt kept (issue 12)."""
 
 import re
 from datetime import datetime, timezone
@@ -52,6 +52,12 @@ def test_an_organisation_admin_registers_a_webhook_and_follows_its_deliveries(pa
     page.locator("#resend-1").click()
     expect(page.locator("#deliveries tbody tr").first).to_contain_text("HTTP 200")
     assert len(receiver.received) == 3
+    attempts = page.locator("#attempts-1")  # the failed attempt stays in the log after "send again"
+    attempts.locator("summary").click()
+    expect(attempts.locator("li")).to_have_count(2)
+    expect(attempts.locator("li").first).to_contain_text("HTTP 500")
+    expect(attempts.locator("li").last).to_contain_text("HTTP 200")
+    checker.check(page, "webhooks-attempts")
 
     page.locator("#back-to-webhooks").click()
     expect(page.locator("#webhook-list")).to_contain_text(receiver.url)
