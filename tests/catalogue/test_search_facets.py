@@ -8,6 +8,8 @@ from collections import Counter
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -144,6 +146,26 @@ def test_changes_to_cpv_regions_and_lots_reach_the_counts(varied, cpb_manager, l
         assert shown(criteria) == expected(criteria), criteria
     services.solution_archive(actor=cpb_manager, solution=Solution.objects.get(pk=solution.pk), reason="Utgått")
     assert shown(Criteria()) == expected(Criteria())
+
+
+def test_the_counts_without_a_query_are_cached_until_the_index_changes(varied, cpb_manager):
+    filters = (Criteria(), Criteria(cpv=["90"]), Criteria(sme=True, region=["SE110"]))
+    for criteria in filters:
+        assert shown(criteria) == expected(criteria), criteria
+    # Read again, the counts come from the cache: the index's facet values are not read.
+    for criteria in filters:
+        with CaptureQueriesContext(connection) as captured:
+            assert shown(criteria) == expected(criteria), criteria
+        assert not [query for query in captured if SearchFacets._meta.db_table in query["sql"]]
+    # Every change to the index gives it a new token: the counts follow at once.
+    services.solution_archive(actor=cpb_manager, solution=varied[0], reason="Utgått")
+    for criteria in filters:
+        assert shown(criteria) == expected(criteria), criteria
+    supplier = varied[1].supplier
+    supplier.is_sme = True
+    supplier.save()
+    for criteria in filters:
+        assert shown(criteria) == expected(criteria), criteria
 
 
 def test_solutions_indexed_before_their_facets_make_the_index_outdated(varied):

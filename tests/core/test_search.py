@@ -15,6 +15,7 @@ from innokop.core.search import (
     search,
     search_index,
     search_index_many,
+    search_index_token,
     search_outdated,
     search_rebuild,
     search_remove,
@@ -166,6 +167,21 @@ def test_a_removed_object_is_not_found():
     search_remove(kind="solution", object_id=1)
     search_remove(kind="solution", object_id=99)  # not indexed: nothing happens
     assert ids("avfallshantering") == {2}
+
+
+def test_the_index_token_changes_with_every_change_to_the_index():
+    tokens = [search_index_token()]
+    index(1, "Avfallshantering", facets=["cpv:90"])
+    tokens.append(search_index_token())
+    index(1, "Avfallshantering", facets=["cpv:90", "sme"])  # the same entry, other facet values
+    tokens.append(search_index_token())
+    search_remove(kind="solution", object_id=1)
+    tokens.append(search_index_token())
+    search_rebuild()
+    tokens.append(search_index_token())
+    assert None not in tokens and len(set(tokens)) == len(tokens)
+    search_remove(kind="solution", object_id=99)  # not indexed: the index does not change, nor its token
+    assert search_index_token() == tokens[-1]
 
 
 def test_rebuild_restores_entries_whose_indexed_text_is_lost():

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.formats import localize
@@ -38,6 +39,7 @@ FACET_NAMES = ("cpv", "trl", "region", "lot", "verified", "sme")
 # grow with the matches, and the page says they are lower bounds. Fewer matches are counted exactly.
 FACET_CANDIDATES = 1000
 SHOWN_VALUES = 15  # values of one facet listed on the page (see Facet.shown)
+FACET_CACHE_SECONDS = 24 * 3600  # the catalogue's counts without a query, under the index's token
 
 
 @dataclass
@@ -246,7 +248,7 @@ def solution_search(criteria: Criteria, *, page: object = 1, page_size: int = 20
     the same statement as the facet counts; another slice asks the index again."""
     if not criteria.q:
         # Only published solutions are indexed (see indexing): the index's facet values count them.
-        facets, total = facets_from_groups(_engine().search_facet_groups(SOLUTION), criteria)
+        facets, total = _catalogue_facets(criteria)
         ordered = filter_solutions(Solution.objects.published(), criteria).order_by("-published_at", "-pk").values_list("pk", flat=True)
         return SearchResult(CountedIds(ordered, total), facets)
     query = _engine().SearchQuery(criteria.q)
@@ -291,6 +293,28 @@ def facets_from_groups(groups, criteria: Criteria) -> tuple[list[Facet], int]:
     """The facets and the number of solutions that pass every filter, from `facet_groups` rows (how many
     solutions have each distinct set of facet values): each facet's counts over the solutions that pass
     every *other* facet's filter, as `_conditions` filters them. Adds up a few values per row."""
+    return _facets(*_counts(groups, criteria), criteria)
+
+
+def _catalogue_facets(criteria: Criteria) -> tuple[list[Facet], int]:
+    """`facets_from_groups` over every published solution (the catalogue without a query), its counts cached
+    under the index's token: they change only when the index does, and adding them up reads every solution's
+    facet values. The token is read before and after counting: counts are cached only under the state they
+    were counted in."""
+    search = _engine()
+    token = search.search_index_token()
+    selected = sorted((name, sorted(values)) for name, values in _selected_values(criteria).items())
+    key = f"catalogue:facet-counts:{token}:{hashlib.sha256(repr(selected).encode()).hexdigest()[:32]}"
+    counted = cache.get(key) if token else None
+    if counted is None:
+        counted = _counts(search.search_facet_groups(SOLUTION), criteria)
+        if token and search.search_index_token() == token:
+            cache.set(key, counted, FACET_CACHE_SECONDS)
+    return _facets(*counted, criteria)
+
+
+def _counts(groups, criteria: Criteria) -> tuple[dict, int]:
+    """Each facet's counts (value → solutions) and the number of solutions that pass every filter."""
     selected = _selected_values(criteria)
     passing: dict[str, int] = {}  # value → solutions that pass every filter and have the value
     one_off: dict[str, dict[str, int]] = {name: {} for name in selected}  # the same, failing only `name`
@@ -315,12 +339,18 @@ def facets_from_groups(groups, criteria: Criteria) -> tuple[list[Facet], int]:
     def flag(name: str) -> int:
         return passing.get(name, 0) + one_off.get(name, {}).get(name, 0)
 
-    regional = facet("region", "region:")
-    nationwide = passing.get("nationwide", 0) + one_off.get("region", {}).get("nationwide", 0)
-    facets = [_cpv_facet(facet("cpv", "cpv:"), criteria),
-              _trl_facet({int(level): n for level, n in facet("trl", "trl:").items()}, criteria),
-              _region_facet(regional, nationwide, criteria), _lot_facet(facet("lot", "lot:"), criteria),
-              _flag_facet(flag("verified"), criteria, "verified"), _flag_facet(flag("sme"), criteria, "sme")]
+    counts = {"cpv": facet("cpv", "cpv:"), "trl": {int(level): n for level, n in facet("trl", "trl:").items()},
+              "region": facet("region", "region:"),
+              "nationwide": passing.get("nationwide", 0) + one_off.get("region", {}).get("nationwide", 0),
+              "lot": facet("lot", "lot:"), "verified": flag("verified"), "sme": flag("sme")}
+    return counts, total
+
+
+def _facets(counts: dict, total: int, criteria: Criteria) -> tuple[list[Facet], int]:
+    """The facets with their labels (in the active language) from `_counts`."""
+    facets = [_cpv_facet(counts["cpv"], criteria), _trl_facet(counts["trl"], criteria),
+              _region_facet(counts["region"], counts["nationwide"], criteria), _lot_facet(counts["lot"], criteria),
+              _flag_facet(counts["verified"], criteria, "verified"), _flag_facet(counts["sme"], criteria, "sme")]
     return facets, total
 
 

@@ -241,6 +241,18 @@ class SearchFacets(models.Model):
         return f"{self.entry_id}: {self.keys}"
 
 
+class SearchIndexState(models.Model):
+    """One row: a token that changes, in the same transaction, whenever the search index does. What is computed
+    from the whole index (the catalogue's facet counts without a query) is cached under it, so a change to the
+    index is never read from a stale cache, in any process. A random token rather than a counter: a rolled
+    back change brings back the token of the state it returns to."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class SearchWord(models.Model):
     """A word seen in indexed Swedish text: the vocabulary compound words are split against.
 

@@ -45,12 +45,21 @@ When the terms made from a text change (a new rule, an upgraded stemmer or lemma
 the catalogue's post-migrate step to rebuild the index once.
 """
 
-from .indexing import SearchDocument, search_index, search_index_many, search_outdated, search_rebuild, search_remove
+from .indexing import (
+    SearchDocument,
+    search_index,
+    search_index_many,
+    search_index_token,
+    search_outdated,
+    search_rebuild,
+    search_remove,
+)
 from .querying import FacetGroups, Hit, ObjectIds, SearchHits, SearchQuery, search, search_facet_groups, search_snippets
 from .words import ENTRY_TABLE, EXTRA_WEIGHT, FTS_TABLE, KIND_MARK, TERMS_VERSION, TIE_MODULUS, TITLE_WEIGHT
 
 __all__ = [
     "ENTRY_TABLE", "EXTRA_WEIGHT", "FTS_TABLE", "KIND_MARK", "TERMS_VERSION", "TIE_MODULUS", "TITLE_WEIGHT",
     "FacetGroups", "Hit", "ObjectIds", "SearchDocument", "SearchHits", "SearchQuery", "search", "search_facet_groups",
-    "search_index", "search_index_many", "search_outdated", "search_rebuild", "search_remove", "search_snippets",
+    "search_index", "search_index_many", "search_index_token", "search_outdated", "search_rebuild", "search_remove",
+    "search_snippets",
 ]

@@ -1,12 +1,13 @@
 """Indexing: an object's title, body and extra text become terms in the entry and the FTS table."""
 
 import json
+import uuid
 from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from ..models import SearchEntry, SearchFacets
+from ..models import SearchEntry, SearchFacets, SearchIndexState
 from .words import (
     FTS_TABLE,
     INDEX_BATCH,
@@ -141,7 +142,19 @@ def _index_batch(documents: list[SearchDocument]) -> int:
         if vendor == "sqlite":
             _fts_store(entries)
         _facets_store(entries, [latest[(entry.kind, entry.object_id)] for entry in entries])
+        _index_changed()
     return len(entries)
+
+
+def _index_changed() -> None:
+    """A new token for the index's state (`SearchIndexState`), in the transaction that changes the index.
+    Without its row (a flushed database) nothing is cached under a token, so nothing is missed."""
+    SearchIndexState.objects.filter(pk=1).update(token=uuid.uuid4().hex)
+
+
+def search_index_token() -> str | None:
+    """The token of the index's current state: it changes whenever an entry or its facet values do."""
+    return SearchIndexState.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 def _facets_store(entries: list[SearchEntry], documents: list[SearchDocument]) -> None:
@@ -159,6 +172,8 @@ def search_remove(*, kind: str, object_id: int) -> None:
         SearchEntry.objects.filter(pk__in=pks).delete()
         if vendor == "sqlite" and pks:
             _fts_delete(pks)
+        if pks:
+            _index_changed()
 
 
 def search_rebuild() -> int:
@@ -179,6 +194,7 @@ def search_rebuild() -> int:
                        .select_related("facets"))
             _index_batch([SearchDocument(e.kind, e.object_id, e.title, e.body, e.extra, e.language, e.foreign,
                                          _stored_facets(e)) for e in entries])
+        _index_changed()  # also when entries were loaded without the index knowing (loaddata)
     return len(pks)
 
 
