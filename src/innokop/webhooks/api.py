@@ -14,6 +14,7 @@ from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, responses
 from . import services
 from .permissions import (
     administered_organisation_ids,
+    check_send_rate,
     get_delivery_for_actor,
     get_endpoint_for_actor,
     get_organisation_for_admin,
@@ -59,7 +60,7 @@ def webhook_deliveries(request, webhook_id: Id):
              summary="Send a test ping to a webhook; the answer is the delivery, sent in the background")
 def webhook_ping(request, webhook_id: Id):
     endpoint = get_endpoint_for_actor(request.actor, webhook_id)
-    services.check_send_rate(request, endpoint)
+    check_send_rate(request, endpoint)
     return Status(202, services.endpoint_ping(actor=request.user, endpoint=endpoint))
 
 
@@ -68,5 +69,5 @@ def webhook_ping(request, webhook_id: Id):
              summary="Send a delivery again: the same body, a new round of attempts; the earlier attempts stay listed")
 def webhook_delivery_resend(request, delivery_id: UUID):
     delivery = get_delivery_for_actor(request.actor, delivery_id)
-    services.check_send_rate(request, delivery.endpoint)
+    check_send_rate(request, delivery.endpoint)
     return Status(202, services.delivery_resend(actor=request.user, delivery=delivery))

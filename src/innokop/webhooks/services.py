@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from innokop.accounts.models import Organisation
 from innokop.accounts.permissions import actor_for
-from innokop.core import clock, ratelimit
+from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.models import AuditEvent
 from innokop.core.refusals import Problem, Refused
@@ -95,12 +95,6 @@ def endpoint_deactivate(*, actor, endpoint: Endpoint) -> None:
 def _require_active(endpoint: Endpoint) -> None:
     if not endpoint.active:
         raise WebhookError(_("This webhook is deactivated."), code="webhook_inactive", status=409)
-
-
-def check_send_rate(request, endpoint: Endpoint) -> None:
-    """Counts a test ping or a "send again" (settings.INNOKOP_RATE_LIMITS["webhook_send"]) for the person and for
-    the webhook; raises core.ratelimit.RateLimited when either has had too many lately."""
-    ratelimit.check("webhook_send", [ratelimit.requester_key(request), f"webhook:{endpoint.pk}"])
 
 
 def endpoint_ping(*, actor, endpoint: Endpoint) -> Delivery:

@@ -15,7 +15,12 @@ from innokop.core.refusals import REFUSALS
 from . import demo, services
 from .forms import EndpointForm
 from .models import Endpoint
-from .permissions import get_delivery_for_actor, get_endpoint_for_actor, get_organisation_for_admin
+from .permissions import (
+    check_send_rate,
+    get_delivery_for_actor,
+    get_endpoint_for_actor,
+    get_organisation_for_admin,
+)
 
 LOG_LENGTH = 100
 
@@ -79,7 +84,7 @@ def _too_often(request, endpoint: Endpoint):
     """The page again, status 429, saying how long to wait, when pings and resends come too often (per person and
     per webhook: a receiver is not flooded by several admins either); None when the request may go on."""
     try:
-        services.check_send_rate(request, endpoint)
+        check_send_rate(request, endpoint)
     except RateLimited as error:
         response = _detail(request, endpoint, status=429, rate_limited=error)
         response["Retry-After"] = str(error.retry_after)
