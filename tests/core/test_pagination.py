@@ -52,10 +52,13 @@ def _walk(order: tuple[str, ...], limit: int, path: str = "/api/things") -> tupl
 def _expected(order: tuple[str, ...]) -> list[int]:
     """The full order in Python: NULL is the largest value; sorted field by field from the last."""
     rows = list(Notification.objects.select_related("recipient"))
+    def value(row, field: str):
+        return row.recipient.email if field == "recipient__email" else getattr(row, field)
+
     for name in reversed(order):
         field, descending = name.removeprefix("-"), name.startswith("-")
-        value = (lambda row, field=field: row.recipient.email if field == "recipient__email" else getattr(row, field))
-        rows.sort(key=lambda row, value=value: (value(row) is None, value(row) if value(row) is not None else 0),
+        rows.sort(key=lambda row, field=field: (value(row, field) is None,
+                                                value(row, field) if value(row, field) is not None else 0),
                   reverse=descending)
     return [row.pk for row in rows]
 

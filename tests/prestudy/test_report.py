@@ -96,9 +96,8 @@ def test_the_requirements_sheet_is_formula_safe(analysed, need):  # noqa: F811
 def test_the_report_is_read_only_by_those_who_see_the_pre_study(analysed, client, login, cpb, cpb_manager):  # noqa: F811
     """The report carries the needs' budgets: another person of the purchasing body who is neither a framework
     manager nor on the pre-study's team does not read it through the documents' own pages."""
-    from tests.conftest import member
-
     from innokop.accounts.models import Role
+    from tests.conftest import member
 
     procurement.assessment_save(actor=cpb_manager, prestudy=analysed, given=checklist())
     procurement.report_generate(actor=cpb_manager, prestudy=analysed)
