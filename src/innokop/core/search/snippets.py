@@ -1,6 +1,7 @@
 """Snippets: a few words of an object's own text around the first match, the matches marked."""
 
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -51,20 +52,20 @@ def _display(text: str) -> str:
 
 def _excerpt(text: str, matcher: _Matcher, *, anywhere: bool = False) -> str | None:
     """SNIPPET_WORDS words of `text` around its first match (its start when `anywhere`)."""
-    spans: list[re.Match] = []
-    first = 0 if anywhere else None
-    for match in _WORD.finditer(text):
-        spans.append(match)
-        if first is None and matcher(match.group()):
-            first = len(spans) - 1
-        # One word more than the window shows, to know whether the text goes on.
-        if first is not None and len(spans) > max(first - SNIPPET_BEFORE, 0) + SNIPPET_WORDS:
-            break
-    if first is None or not spans:
+    words = _WORD.findall(text)
+    if not words:
         return None
+    first = 0
+    if not anywhere:
+        # Each distinct word is asked once; the first match is then found at C speed (a rare word can be
+        # hundreds of words into a text, and a page makes a snippet for each of its hits).
+        matched = [word for word in set(words) if matcher(word)]
+        if not matched:
+            return None
+        first = min(words.index(word) for word in matched)
     start = max(first - SNIPPET_BEFORE, 0)
-    window = spans[start : start + SNIPPET_WORDS]
-    return _render(text, window, matcher, cut_before=start > 0, cut_after=len(spans) > start + SNIPPET_WORDS)
+    window = list(itertools.islice(_WORD.finditer(text), start, start + SNIPPET_WORDS))
+    return _render(text, window, matcher, cut_before=start > 0, cut_after=len(words) > start + SNIPPET_WORDS)
 
 
 def _render(text: str, window: list[re.Match], matcher: _Matcher, *, cut_before: bool, cut_after: bool) -> SafeString:
