@@ -48,7 +48,7 @@ messages: setup
 	cd src/innokop && ../../$(BIN)/innokop makemessages -l sv -l en --no-obsolete --add-location file
 
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The benchmark's data (bench/data.py): SCALE=small|medium|national, SEED=…; DATABASE_URL picks the database.
 SCALE ?= small
