@@ -23,6 +23,7 @@ JOBS = {
     "innokop.prestudy.tasks.send_survey_reminders",
     "innokop.opendata.tasks.request_bulk_rebuild",
     "innokop.network.tasks.import_partner_feeds",
+    "innokop.webhooks.tasks.send_due_deliveries",
 }
 
 
