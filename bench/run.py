@@ -107,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     if {"pages", "throughput", "ocds"} & set(args.sections):
         url = bench_data(args)
         setup(url)
+        from django.core.management import call_command
         from django.db import connection
+
+        call_command("migrate", verbosity=0)  # a database built before the latest migrations
 
         from innokop.accounts.models import Organisation
         from innokop.calloffs.models import CallOff
