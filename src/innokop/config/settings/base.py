@@ -107,7 +107,10 @@ FORM_RENDERER = "innokop.core.form_errors.FormRenderer"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'innokop.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Persistent connections: a new connection per request (and SQLite's PRAGMAs) cost more than the page
+        # (docs/performance.md, throughput); the health check replaces one the server has closed.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
