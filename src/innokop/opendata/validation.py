@@ -71,14 +71,76 @@ def _registry() -> Registry:
     return Registry().with_resources([(f"{BASE_URL}release-schema.json", release)])
 
 
+def _package_schema(kind: str) -> dict:
+    return _load(f"{kind}-package-schema.json")
+
+
 @cache
 def _validator(kind: str) -> Draft4Validator:
-    return Draft4Validator(_load(f"{kind}-package-schema.json"), registry=_registry(),
-                           format_checker=FormatChecker())
+    """The whole package schema, as published: `package_errors` gives the same errors in linear time."""
+    return Draft4Validator(_package_schema(kind), registry=_registry(), format_checker=FormatChecker())
+
+
+@cache
+def _envelope_validator(kind: str) -> Draft4Validator:
+    """The package schema without the items of its `releases` or `records` and their `uniqueItems`, which
+    `package_errors` checks one item at a time and with a set."""
+    schema = _package_schema(kind)
+    items = schema["properties"][f"{kind}s"]
+    items.pop("items")
+    items.pop("uniqueItems")
+    return Draft4Validator(schema, registry=_registry(), format_checker=FormatChecker())
+
+
+@cache
+def _item_validator(kind: str) -> Draft4Validator:
+    """One release or record, against the items schema of its package (with the package's definitions and
+    base URI, which its references resolve against)."""
+    package = _package_schema(kind)
+    schema = {"id": package["id"], "definitions": package.get("definitions", {}),
+              "allOf": [package["properties"][f"{kind}s"]["items"]]}
+    return Draft4Validator(schema, registry=_registry(), format_checker=FormatChecker())
+
+
+def _equal_key(value):
+    """A hashable key equal for two JSON values exactly when `uniqueItems` holds them equal (jsonschema's
+    `equal`: objects by keys and values, arrays in order, 1 == 1.0 but true != 1)."""
+    if isinstance(value, dict):
+        return ("object", frozenset((key, _equal_key(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("array", tuple(_equal_key(item) for item in value))
+    if isinstance(value, bool):
+        return ("boolean", value)
+    return ("value", value)
+
+
+def _duplicate(items: list) -> tuple[int, int] | None:
+    seen: dict = {}
+    for index, item in enumerate(items):
+        first = seen.setdefault(_equal_key(item), index)
+        if first != index:
+            return first, index
+    return None
 
 
 def package_errors(package: dict) -> list[str]:
-    """Every schema error of a release or record package, as `path: message`; empty when it is valid."""
+    """Every schema error of a release or record package, as `path: message`; empty when it is valid.
+
+    The package schema's `uniqueItems` on `releases` (and `records`) makes a plain validator compare every
+    pair of items (168 s for 12 241 releases): the envelope is validated without the items, each item on its
+    own against the same items schema, and their uniqueness with a set of keys that compare as the schema's
+    equality does. The errors are the schema's; only a duplicate's message names the two items instead of
+    repeating the whole array."""
     kind = "record" if "records" in package else "release"
-    errors = sorted(_validator(kind).iter_errors(package), key=lambda error: list(error.absolute_path))
-    return [f"{'/'.join(str(part) for part in error.absolute_path)}: {error.message}" for error in errors]
+    key = f"{kind}s"
+    found = [(list(error.absolute_path), error.message) for error in _envelope_validator(kind).iter_errors(package)]
+    items = package.get(key)
+    if isinstance(items, list):
+        validator = _item_validator(kind)
+        for index, item in enumerate(items):
+            found += [([key, index, *error.absolute_path], error.message) for error in validator.iter_errors(item)]
+        duplicate = _duplicate(items)
+        if duplicate:
+            found.append(([key], f"has non-unique elements (items {duplicate[0]} and {duplicate[1]} are equal)"))
+    found.sort(key=lambda error: error[0])
+    return [f"{'/'.join(str(part) for part in path)}: {message}" for path, message in found]
