@@ -155,3 +155,37 @@ def test_a_cursor_it_did_not_give_and_an_unknown_process_are_refused(demo, clien
     contracted = picks.contracted()
     record = client.get(reverse("api:ocds_record", args=[mapping.calloff_ocid(contracted)])).json()
     assert [r["ocid"] for r in record["records"]] == [mapping.calloff_ocid(contracted)]
+
+
+def test_all_releases_reads_the_deadline_extensions_of_every_call_off_in_one_query(demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    calloff = picks.contracted()
+    audit_log(actor=None, verb="calloff.deadline_extended", obj=calloff, organisation=calloff.agency,
+              payload={"from": (calloff.tender_deadline - timedelta(days=3)).isoformat(),
+                       "to": calloff.tender_deadline.isoformat(), "reason": "Fler frågor", "moved": {}})
+    with CaptureQueriesContext(connection) as queries:
+        releases = mapping.all_releases(clock.now())
+    assert len([q for q in queries.captured_queries if "core_auditevent" in q["sql"]]) == 1
+    # The same releases as a call-off read on its own, which queries its extensions.
+    alone = mapping.calloff_releases(type(calloff).objects.get(pk=calloff.pk), clock.now())
+    in_all = sorted((r.data for r in releases if r.ocid == mapping.calloff_ocid(calloff)), key=lambda d: d["id"])
+    assert in_all == sorted((r.data for r in alone), key=lambda d: d["id"])
+    assert any(r.data["tag"] == ["tenderAmendment"] for r in alone)
+
+
+def test_an_objects_audit_events_are_found_by_its_index_without_statistics(db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's planner without ANALYZE statistics")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone():
+            cursor.execute("DELETE FROM sqlite_stat1")
+        cursor.execute("EXPLAIN QUERY PLAN SELECT id FROM core_auditevent WHERE verb = %s AND object_type = %s "
+                       "AND object_id = %s AND sealed_scope = '' ORDER BY id",
+                       ["calloff.deadline_extended", "calloffs.calloff", "12"])
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "audit_object (object_type=? AND object_id=?)" in plan, plan
