@@ -371,7 +371,7 @@ def calloff_publish(*, actor: User, calloff: CallOff) -> CallOff:
     if problems:
         raise CallOffError(" ".join(problems))
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        calloff = CallOff.objects.select_for_update(no_key=True).get(pk=calloff.pk)
         if not calloff.can_move_to(CallOffStatus.OPEN):
             raise CallOffError(_("The call-off is already published."))
         now = clock.now()
@@ -466,7 +466,7 @@ def calloff_unschedule(*, actor: User, calloff: CallOff) -> CallOff:
     if not is_team_member(actor_for(actor), calloff):
         raise CallOffError(_("Only the call-off's team can change it. Ask a team member to add you."))
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        calloff = CallOff.objects.select_for_update(no_key=True).get(pk=calloff.pk)
         if not calloff.is_scheduled(clock.now()):
             raise CallOffError(_("Only a call-off whose publication day has not come yet can be taken back to a "
                                  "draft. A published call-off is changed by clarifications, or cancelled."),
@@ -488,7 +488,7 @@ def calloff_cancel(*, actor: User, calloff: CallOff, reason: str) -> CallOff:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for cancelling; the invited suppliers are told it.")})
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        calloff = CallOff.objects.select_for_update(no_key=True).get(pk=calloff.pk)
         if calloff.status == CallOffStatus.CONTRACTED:
             raise CallOffError(_("The contract is signed, so the call-off can no longer be cancelled (rule 10). "
                                  "End the contract according to its terms instead."))
@@ -528,7 +528,7 @@ def question_ask(*, actor: User, calloff: CallOff, text: str) -> CallOffQuestion
     if not text.strip():
         raise ValidationError({"text": _("Write your question.")})
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        calloff = CallOff.objects.select_for_update(no_key=True).get(pk=calloff.pk)
         now = clock.now()
         if calloff.status != CallOffStatus.OPEN:
             raise CallOffError(_("The call-off is not open for questions."))

@@ -148,7 +148,8 @@ def award_decision_send(*, actor: User, calloff: CallOff, reasons: str, advantag
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update().select_related("agency", "lot__agreement").get(pk=calloff.pk)
+        calloff = (CallOff.objects.select_for_update(no_key=True).select_related("agency", "lot__agreement")
+                   .get(pk=calloff.pk))
         if calloff.status in (CallOffStatus.AWARDED, CallOffStatus.CONTRACTED):
             raise CallOffError(_("The award decision is already sent."), code="decision_sent", status=409)
         if calloff.status != CallOffStatus.EVALUATED:
@@ -253,7 +254,7 @@ def contract_sign(*, actor: User, calloff: CallOff, value: Decimal, starts_on: d
     """
     _require_team(actor, calloff, _("Only the call-off's team can sign the contract."))
     with transaction.atomic():
-        calloff = (CallOff.objects.select_for_update().select_related("agency", "lot__agreement")
+        calloff = (CallOff.objects.select_for_update(no_key=True).select_related("agency", "lot__agreement")
                    .get(pk=calloff.pk))
         now = clock.now()
         _require_signable(calloff, now)

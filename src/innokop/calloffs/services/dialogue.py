@@ -46,7 +46,8 @@ def _detail_url(calloff: CallOff) -> str:
 
 
 def _locked(calloff: CallOff) -> CallOff:
-    return CallOff.objects.select_for_update(of=("self",)).select_related("lot", "agency").get(pk=calloff.pk)
+    return (CallOff.objects.select_for_update(no_key=True, of=("self",)).select_related("lot", "agency")
+            .get(pk=calloff.pk))
 
 
 # --- clarifications and the late-change rule -------------------------------------------------------

@@ -76,7 +76,7 @@ def _require_opened(calloff: CallOff) -> None:
 
 def _locked(calloff: CallOff) -> CallOff:
     """The call-off row locked for this transaction, so two evaluators' changes are serialised."""
-    return CallOff.objects.select_for_update().select_related("agency", "lot__agreement").get(pk=calloff.pk)
+    return CallOff.objects.select_for_update(no_key=True).select_related("agency", "lot__agreement").get(pk=calloff.pk)
 
 
 def _opened(calloff: CallOff, tender: Tender) -> OpenedTender:
@@ -138,7 +138,7 @@ def tender_qualify(*, actor: User, tender: Tender) -> Tender:
         if problem:
             raise CallOffError(_("The tender cannot be qualified. %(problem)s Reject it with the reason instead.")
                                % {"problem": problem}, code="not_qualifiable")
-        tender = Tender.objects.select_for_update().get(pk=tender.pk)
+        tender = Tender.objects.select_for_update(no_key=True).get(pk=tender.pk)
         tender.move_to(TenderStatus.QUALIFIED)
         tender.rejection_reason, tender.rejection_grounds = "", []
         tender.qualified_by, tender.qualified_at = actor, clock.now()
@@ -165,7 +165,7 @@ def tender_reject(*, actor: User, tender: Tender, reason: str) -> Tender:
         grounds = rejection_grounds(calloff, _opened(calloff, tender))
         if not (grounds and _same_text(reason, rejection_grounds_text(grounds))):
             grounds = []
-        tender = Tender.objects.select_for_update().get(pk=tender.pk)
+        tender = Tender.objects.select_for_update(no_key=True).get(pk=tender.pk)
         tender.move_to(TenderStatus.REJECTED)
         if grounds:
             with translation.override(DECISION_LANGUAGE):

@@ -70,7 +70,7 @@ def opening_start(*, actor: User, calloff: CallOff) -> OpeningRecord:
     """The first of the two openers: recorded, and the team is asked for a second person."""
     _require_team(actor, calloff)
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        calloff = CallOff.objects.select_for_update(no_key=True).get(pk=calloff.pk)
         now = clock.now()
         _require_openable(calloff, now)
         record = OpeningRecord.objects.filter(calloff=calloff).select_related("started_by").first()
@@ -142,7 +142,7 @@ def opening_confirm(*, actor: User, calloff: CallOff) -> OpeningRecord:
     """The second opener: the tenders are decrypted, verified against their receipts and listed."""
     _require_team(actor, calloff)
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        calloff = CallOff.objects.select_for_update(no_key=True).get(pk=calloff.pk)
         now = clock.now()
         _require_openable(calloff, now)
         record = OpeningRecord.objects.select_for_update().filter(calloff=calloff).first()

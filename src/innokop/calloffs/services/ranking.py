@@ -124,7 +124,8 @@ def ranking_offer_first(*, actor: User, calloff: CallOff, answer_by: datetime) -
     if problems:
         raise CallOffError(" ".join(problems))
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update(of=("self",)).select_related("agency", "lot").get(pk=calloff.pk)
+        calloff = (CallOff.objects.select_for_update(no_key=True, of=("self",)).select_related("agency", "lot")
+                   .get(pk=calloff.pk))
         now = clock.now()
         if not calloff.can_move_to(CallOffStatus.OFFERED):
             raise CallOffError(_("The call-off is already published."))
@@ -161,7 +162,8 @@ def ranking_offers_advance(*, calloff: CallOff) -> list[RankingOffer]:
         return []  # the common read: nothing to do, and no lock taken
     expired = []
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update(of=("self",)).select_related("agency").get(pk=calloff.pk)
+        calloff = (CallOff.objects.select_for_update(no_key=True, of=("self",)).select_related("agency")
+                   .get(pk=calloff.pk))
         offer = current_offer(calloff)
         if offer is None:
             return []
@@ -212,7 +214,8 @@ def answering_offer(actor: User, calloff: CallOff) -> RankingOffer | None:
 
 
 def _locked_answer(actor: User, offer: RankingOffer) -> tuple[CallOff, RankingOffer]:
-    calloff = CallOff.objects.select_for_update(of=("self",)).select_related("agency").get(pk=offer.calloff_id)
+    calloff = (CallOff.objects.select_for_update(no_key=True, of=("self",)).select_related("agency")
+               .get(pk=offer.calloff_id))
     offer = RankingOffer.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=offer.pk)
     represented = {m.organisation_id for m in actor_for(actor).memberships if m.role == Role.SUPPLIER_REPRESENTATIVE}
     if offer.supplier_id not in represented:

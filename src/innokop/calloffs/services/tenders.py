@@ -152,7 +152,7 @@ def _write_draft(tender: Tender, content: TenderContent, now: datetime) -> None:
 
 def _locked_tender(*, actor: User, calloff: CallOff, supplier) -> Tender:
     """The supplier's tender, locked; made (with its own draft key) the first time anything is saved."""
-    tender, created = Tender.objects.select_for_update().get_or_create(
+    tender, created = Tender.objects.select_for_update(no_key=True).get_or_create(
         calloff=calloff, supplier=supplier, defaults={"draft_key": sealing.new_draft_key()})
     if created:
         audit_log(actor=actor, verb="tender.started", obj=tender, organisation=supplier,
@@ -352,10 +352,13 @@ def tender_submit(*, actor: User, calloff: CallOff, expected_sha256: str | None 
     """
     supplier = tendering_supplier(actor, calloff)
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update().select_related("lot").get(pk=calloff.pk)
+        # FOR NO KEY UPDATE, as every lock of a call-off: it serialises the submissions as FOR UPDATE would, but
+        # lets another supplier's first draft commit meanwhile (PostgreSQL checks its new tender's foreign key
+        # with FOR KEY SHARE at commit, holding the audit chain's head that this waits for: FOR UPDATE deadlocks).
+        calloff = CallOff.objects.select_for_update(no_key=True).select_related("lot").get(pk=calloff.pk)
         now = clock.now()  # read once, holding the call-off's lock: the server clock decides
         _require_tendering(calloff, now)
-        tender = Tender.objects.select_for_update().filter(calloff=calloff, supplier=supplier).first()
+        tender = Tender.objects.select_for_update(no_key=True).filter(calloff=calloff, supplier=supplier).first()
         content = read_draft(tender)
         if expected_sha256 and content.sha256() != expected_sha256:
             raise CallOffError(_("Your draft has changed since you checked it. Check your tender again before you "
@@ -400,10 +403,10 @@ def tender_withdraw(*, actor: User, calloff: CallOff) -> TenderSubmission:
     """Withdraws the current submission before the deadline; the supplier may submit again until then."""
     supplier = tendering_supplier(actor, calloff)
     with transaction.atomic():
-        calloff = CallOff.objects.select_for_update().get(pk=calloff.pk)
+        calloff = CallOff.objects.select_for_update(no_key=True).get(pk=calloff.pk)
         now = clock.now()
         _require_tendering(calloff, now)
-        tender = Tender.objects.select_for_update().filter(calloff=calloff, supplier=supplier).first()
+        tender = Tender.objects.select_for_update(no_key=True).filter(calloff=calloff, supplier=supplier).first()
         submission = current_submission(tender)
         if submission is None:
             raise CallOffError(_("You have no submitted tender in this call-off to withdraw."))
