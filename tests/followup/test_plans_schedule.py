@@ -249,3 +249,41 @@ def test_the_agreement_api_names_the_sanctions_it_provides(setup, client):
     setup.agreement.sanctions = []
     setup.agreement.save()
     assert client.get(f"/api/agreements/{setup.agreement.pk}").json()["sanctions"] == ["remark"]
+
+
+def _another_plan(setup, agency_procurer, n: int):
+    from innokop.calloffs.models import CallOff, CallOffKind, Contract
+
+    calloff = CallOff.objects.create(agency=setup.contract.agency, lot=setup.lot, reference=f"AV-PLAN-{n}",
+                                     created_by=agency_procurer, method=CallOffKind.RENEWED_COMPETITION,
+                                     title=f"Avrop {n}")
+    calloff.team.add(agency_procurer)
+    contract = Contract.objects.create(calloff=calloff, agency=setup.contract.agency, supplier=setup.contract.supplier,
+                                       value=Decimal(100_000), starts_on=date(2027, 2, 1), ends_on=date(2029, 1, 31),
+                                       signed_by=agency_procurer, signed_at=at(2027, 1, 20))
+    contract.requirements.set(setup.requirements)
+    return services.plan_create_for_contract(actor=agency_procurer, contract=contract)
+
+
+def test_the_start_page_reads_the_same_number_of_queries_however_many_plans(
+        setup, plan, agency_procurer, supplier, cpb_manager, login, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.plan_create_for_agreement(actor=cpb_manager, agreement=setup.agreement)
+    clock.set(at(2027, 8, 30, 8))  # rounds of every plan are due: the first read makes them, the next reads count
+    counts = {}
+    for n in (1, 4):
+        if n == 4:
+            for extra in range(2, 5):
+                _another_plan(setup, agency_procurer, extra)
+            clock.set(at(2027, 11, 2, 8))  # the new plans' items' first quarterly day (1 November) has come
+        for user in (agency_procurer, supplier, cpb_manager):
+            client = login(user)
+            client.get(reverse("core:dashboard"))  # makes the rounds due, once
+            with CaptureQueriesContext(connection) as read:
+                assert client.get(reverse("core:dashboard")).status_code == 200
+            counts[n, user.pk] = len(read)
+    assert FollowUpRound.objects.filter(plan__contract__calloff__reference="AV-PLAN-4").exists()  # made on reading
+    for user in (agency_procurer, supplier, cpb_manager):
+        assert counts[4, user.pk] == counts[1, user.pk]

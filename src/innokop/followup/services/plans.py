@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,10 +98,21 @@ def schedule(frequency: str, start: date, end: date) -> list[date]:
 
 def plan_suppliers(plan: FollowUpPlan) -> list[Organisation]:
     """Who is followed up: the contract's supplier, or every supplier admitted to the agreement."""
-    if plan.contract_id:
-        return [plan.contract.supplier]
-    admitted = LotSupplier.objects.filter(lot__agreement_id=plan.agreement_id).select_related("supplier")
-    return sorted({a.supplier_id: a.supplier for a in admitted}.values(), key=lambda o: o.name)
+    return plans_suppliers([plan])[0]
+
+
+def plans_suppliers(plans) -> list[list[Organisation]]:
+    """`plan_suppliers` for many plans, in their order, in one query for all the agreements' admitted suppliers
+    (a contract's supplier is read from the plan: select it with the plans)."""
+    plans = list(plans)
+    agreement_ids = {plan.agreement_id for plan in plans if not plan.contract_id}
+    admitted: dict[int, dict[int, Organisation]] = {pk: {} for pk in agreement_ids}
+    if agreement_ids:
+        for row in (LotSupplier.objects.filter(lot__agreement_id__in=agreement_ids)
+                    .select_related("supplier").annotate(agreement_pk=F("lot__agreement_id"))):
+            admitted[row.agreement_pk][row.supplier_id] = row.supplier
+    return [[plan.contract.supplier] if plan.contract_id
+            else sorted(admitted[plan.agreement_id].values(), key=lambda o: o.name) for plan in plans]
 
 
 def due_rounds(plan: FollowUpPlan, today: date) -> list[tuple[PlanItem, Organisation, date]]:
@@ -132,16 +143,25 @@ def rounds_open_due(plans, now: datetime | None = None) -> int:
     the same whenever, and by whom, it is first read. Nobody is told here: the task sends the request once
     (`followup_reminders_send`)."""
     today = local_date(now or clock.now())
+    plans = {plan.pk: plan for plan in plans}
+    if not plans:
+        return 0
+    # A bounded number of queries whatever the number of plans: their items (with their changes) at once, the
+    # suppliers and the rounds already made of the plans with a day that has come at once; then a round is made
+    # only for what is missing.
+    items_of: dict[int, list[PlanItem]] = {pk: [] for pk in plans}
+    for item in PlanItem.objects.filter(plan_id__in=plans).prefetch_related("changes").order_by("plan_id", "id"):
+        if item.active or item.changes.all():
+            items_of[item.plan_id].append(item)
+    days = {item.pk: automatic_days(item, plans[pk], today) for pk, items in items_of.items() for item in items}
+    due = [plan for pk, plan in plans.items() if any(days[item.pk] for item in items_of[pk])]
+    if not due:
+        return 0
+    made_before = set(FollowUpRound.objects.filter(plan_id__in=[plan.pk for plan in due])
+                      .values_list("item_id", "supplier_id", "scheduled_on"))
     made = 0
-    for plan in plans:
-        items = [item for item in plan.items.prefetch_related("changes").order_by("id")
-                 if item.active or item.changes.all()]
-        days = {item.pk: automatic_days(item, plan, today) for item in items}
-        if not any(days.values()):
-            continue
-        suppliers = plan_suppliers(plan)
-        made_before = set(FollowUpRound.objects.filter(plan=plan).values_list("item_id", "supplier_id", "scheduled_on"))
-        for item in items:
+    for plan, suppliers in zip(due, plans_suppliers(due), strict=True):
+        for item in items_of[plan.pk]:
             for day in days[item.pk]:
                 for supplier in suppliers:
                     if (item.pk, supplier.pk, day) not in made_before:
