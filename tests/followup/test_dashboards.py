@@ -378,3 +378,43 @@ def test_every_chart_of_the_three_dashboards_has_data_on_the_demo(django_capture
         for dashboard in (agreement_numbers(deviation.round.plan.agreement), supplier_numbers(deviation.round.supplier)):
             chart = next(c for c in dashboard.charts if c.title == "Open deviations")
             assert sum(chart.series[0].values) >= 1
+
+
+def _agreement_called_off(cpb, cpb_manager, agency, user, n, *, committed):
+    from innokop.agreements.models import BuyerCategory, Commitment
+
+    from ..agreements.factories import AgreementFactory, LotFactory
+
+    other = AgreementFactory(owner=cpb, created_by=cpb_manager, reference=f"FA-EXTRA-{n}", start_date=date(2026, 1, 1),
+                             end_date=date(2027, 12, 31), entitled_categories=[BuyerCategory.MUNICIPALITY],
+                             published_at=at(2025, 12, 1), max_value=Decimal(1_000_000),
+                             reported_turnover=Decimal(50_000 * n))
+    LotFactory(agreement=other, number=1)
+    calloff(other, agency, user, status=CallOffStatus.OPEN, published=at(2026, 5, 1), tender_deadline=at(2026, 6, 1))
+    for amount in committed:
+        Commitment.objects.create(agreement=other, amount=Decimal(amount), source=f"test:{n}:{amount}",
+                                  label="Kontrakt", buyer=agency, created_at=at(2026, 2, 1))
+    return other
+
+
+def test_the_agency_dashboard_reads_every_agreements_consumption_at_once(
+        busy_agreement, login, cpb, cpb_manager, agency, agency_procurer):
+    from innokop.agreements.consumption import agreement_consumption, agreements_consumption
+
+    client = login(agency_procurer)
+    url = reverse("followup:agency_dashboard", args=[agency.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    more = [_agreement_called_off(cpb, cpb_manager, agency, agency_procurer, n, committed=[100_000 * n, -20_000])
+            for n in range(1, 5)]
+    assert count() == few
+    batched = agreements_consumption([busy_agreement, *more])
+    assert batched == {a.pk: agreement_consumption(a) for a in [busy_agreement, *more]}
+    assert batched[more[0].pk].contracted == Decimal(80_000) and batched[more[0].pk].committed == Decimal(80_000)
+    assert batched[more[3].pk].reported == Decimal(200_000) and batched[more[3].pk].contracted == Decimal(380_000)
+    assert agreements_consumption([]) == {}

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from .models import FrameworkAgreement
+from .models import Commitment, FrameworkAgreement
 
 # From this share of the maximum the agency and the purchasing body are warned.
 WARNING_SHARE = Decimal("0.8")
@@ -87,5 +87,14 @@ class Consumption:
 
 
 def agreement_consumption(agreement: FrameworkAgreement) -> Consumption:
-    contracted = agreement.commitments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    return Consumption(Decimal(agreement.max_value), Decimal(contracted), Decimal(agreement.reported_turnover))
+    return agreements_consumption([agreement])[agreement.pk]
+
+
+def agreements_consumption(agreements) -> dict[int, Consumption]:
+    """The consumption of each agreement, by its id, in one query whatever their number (for the pages that show
+    many agreements)."""
+    agreements = list(agreements)
+    contracted = dict(Commitment.objects.filter(agreement_id__in=[a.pk for a in agreements]).values("agreement_id")
+                      .annotate(total=Sum("amount")).values_list("agreement_id", "total").order_by())
+    return {a.pk: Consumption(Decimal(a.max_value), Decimal(contracted.get(a.pk) or 0), Decimal(a.reported_turnover))
+            for a in agreements}

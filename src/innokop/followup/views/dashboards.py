@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from innokop.agreements.consumption import agreement_consumption
+from innokop.agreements.consumption import agreement_consumption, agreements_consumption
 from innokop.agreements.models import FrameworkAgreement, LotSupplier
 from innokop.calloffs.models import CallOff, Contract
 from innokop.core import clock
@@ -190,7 +190,8 @@ def _consumption_of_one(dashboard: Dashboard, agreement: FrameworkAgreement) -> 
 
 
 def _consumption_of_many(dashboard: Dashboard, agreements: list[FrameworkAgreement]) -> None:
-    used = [(agreement, agreement_consumption(agreement)) for agreement in agreements]
+    consumption = agreements_consumption(agreements)
+    used = [(agreement, consumption[agreement.pk]) for agreement in agreements]
     dashboard.charts.append(Chart(
         title=_("Maximum value used"),
         description=_("For each agreement the agency has called off from: the contracted value, the reported "
