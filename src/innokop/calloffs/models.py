@@ -59,6 +59,20 @@ class CallOffStatus(models.TextChoices):
 WEIGHTED_MODELS = {EvaluationModel.PRICE_QUALITY, EvaluationModel.FIXED_PRICE}
 
 
+def effective_state_expression(now: datetime) -> models.Case:
+    """`CallOff.effective_state` as SQL: an open call-off is scheduled, awaiting tenders or awaiting opening by
+    the clock (the deadline passes strictly after its instant, as calloffs.sealing.deadline_passed says)."""
+    return models.Case(
+        models.When(status=CallOffStatus.OPEN, published_at__gt=now, then=models.Value(CallOffStatus.SCHEDULED.value)),
+        models.When(status=CallOffStatus.OPEN, tender_deadline__lt=now,
+                    then=models.Value(CallOffStatus.AWAITING_OPENING.value)),
+        models.When(status=CallOffStatus.OPEN, questions_close__lte=now,
+                    then=models.Value(CallOffStatus.TENDERING.value)),
+        default=models.F("status"),
+        output_field=models.CharField(),
+    )
+
+
 class CallOffQuerySet(models.QuerySet):
     def of_agencies(self, organisation_ids):
         return self.filter(agency_id__in=organisation_ids)

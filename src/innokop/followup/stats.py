@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, CharField, Count, F, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncQuarter
 
 from innokop.agreements.models import FrameworkAgreement
-from innokop.calloffs.models import CallOff, CallOffStatus, Contract
+from innokop.calloffs.models import CallOff, CallOffStatus, Contract, effective_state_expression
 from innokop.core.calendar import STOCKHOLM, local_date
 
 from .models import Deviation, DeviationQuerySet, DeviationStatus, SalesReport
@@ -48,18 +48,6 @@ def quarters_from(found: list[Quarter]) -> list[Quarter]:
 
 # ---------------------------------------------------------------------------------------------
 # Call-offs by state
-
-
-def effective_state_expression(now: datetime) -> Case:
-    """`CallOff.effective_state` as SQL: an open call-off is scheduled, awaiting tenders or awaiting opening by
-    the clock (the deadline passes strictly after its instant, as calloffs.sealing.deadline_passed says)."""
-    return Case(
-        When(status=CallOffStatus.OPEN, published_at__gt=now, then=Value(CallOffStatus.SCHEDULED.value)),
-        When(status=CallOffStatus.OPEN, tender_deadline__lt=now, then=Value(CallOffStatus.AWAITING_OPENING.value)),
-        When(status=CallOffStatus.OPEN, questions_close__lte=now, then=Value(CallOffStatus.TENDERING.value)),
-        default=F("status"),
-        output_field=CharField(),
-    )
 
 
 def calloffs_by_state(calloffs: QuerySet[CallOff], now: datetime) -> list[tuple[CallOffStatus, int]]:

@@ -30,3 +30,18 @@ def render_panel(context, panel) -> str:
     from django.template.loader import render_to_string
 
     return render_to_string(panel.template, panel.context, request=context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number: int) -> str:
+    """The current query string with another page number, for the pagination links
+    (`core/includes/pagination.html`)."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return query.urlencode()
+
+
+@register.simple_tag
+def page_numbers(page) -> list:
+    """The page numbers to link to around the current page, with an ellipsis for the gaps."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
