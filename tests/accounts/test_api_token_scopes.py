@@ -72,7 +72,7 @@ def test_a_buyer_without_two_factor_may_create_a_read_token_but_not_one_that_wri
     client = login(agency_procurer)
     refused = _create(client, agency, "read_write")
     assert refused.status_code == 200
-    assert "needs two-factor authentication" in refused.content.decode()
+    assert "kräver tvåfaktorsautentisering" in refused.content.decode()
     assert not ApiToken.objects.exists()
     assert _create(client, agency, "read").status_code == 200
     assert ApiToken.objects.get().scope == "read"

@@ -160,7 +160,7 @@ def test_the_next_attempt_checks_again_and_refuses_the_private_answer(
     delivery = endpoint_ping(actor=supplier, endpoint=endpoint)
     delivery_attempt(delivery_id=delivery.pk)
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.FAILED and "private" in delivery.last_error
+    assert delivery.status == DeliveryStatus.FAILED and "privat" in delivery.last_error
     assert connected == [] and not _reached(listener) and tls_receiver["bodies"] == []
 
 
