@@ -34,11 +34,16 @@ def agreement_calloffs(request, pk: int):
     contracted = published.aggregate(total=Sum("contract__value"))["total"] or 0
     page = Paginator(
         published.select_related("agency", "lot", "decision__winner__supplier", "contract__supplier")
-        .annotate(invited=Count("invitations", distinct=True),
-                  answered=Count("questions", filter=Q(questions__answered_at__isnull=False), distinct=True))
         .order_by("-published_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted for the page's call-offs only: grouping every call-off's invitations and questions is what took time.
+    counts = {pk: (invited, answered) for pk, invited, answered in CallOff.objects.filter(
+        pk__in=[calloff.pk for calloff in page]).order_by().annotate(
+        invited=Count("invitations", distinct=True),
+        answered=Count("questions", filter=Q(questions__answered_at__isnull=False), distinct=True),
+    ).values_list("pk", "invited", "answered")}
     for calloff in page:
         calloff.state_name = CallOffStatus(calloff.effective_state(now)).label
+        calloff.invited, calloff.answered = counts[calloff.pk]
     return render(request, "calloffs/summary/agreement_calloffs.html", {
         "agreement": agreement, "page": page, "calloffs": page.object_list, "total": sum(states.values()),
         "states": sorted((str(CallOffStatus(state).label), n) for state, n in states.items()),
