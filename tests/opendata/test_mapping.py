@@ -157,9 +157,11 @@ def test_a_cursor_it_did_not_give_and_an_unknown_process_are_refused(demo, clien
     assert [r["ocid"] for r in record["records"]] == [mapping.calloff_ocid(contracted)]
 
 
-def test_all_releases_reads_the_deadline_extensions_of_every_call_off_in_one_query(demo):
+def test_all_releases_reads_what_every_call_off_needs_in_one_query_per_table(demo):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from innokop.calloffs.models import CallOff
 
     calloff = picks.contracted()
     audit_log(actor=None, verb="calloff.deadline_extended", obj=calloff, organisation=calloff.agency,
@@ -167,12 +169,17 @@ def test_all_releases_reads_the_deadline_extensions_of_every_call_off_in_one_que
                        "to": calloff.tender_deadline.isoformat(), "reason": "Fler frågor", "moved": {}})
     with CaptureQueriesContext(connection) as queries:
         releases = mapping.all_releases(clock.now())
-    assert len([q for q in queries.captured_queries if "core_auditevent" in q["sql"]]) == 1
-    # The same releases as a call-off read on its own, which queries its extensions.
-    alone = mapping.calloff_releases(type(calloff).objects.get(pk=calloff.pk), clock.now())
-    in_all = sorted((r.data for r in releases if r.ocid == mapping.calloff_ocid(calloff)), key=lambda d: d["id"])
-    assert in_all == sorted((r.data for r in alone), key=lambda d: d["id"])
-    assert any(r.data["tag"] == ["tenderAmendment"] for r in alone)
+    for table in ("core_auditevent", "followup_salesreportrow", "followup_followupround"):
+        assert len([q for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]) == 1, table
+    # The same releases as each call-off read on its own, which queries its extensions, sales and rounds.
+    alone = []
+    for each in CallOff.objects.all():
+        alone += mapping.calloff_releases(CallOff.objects.get(pk=each.pk), clock.now())
+    assert sorted(r.id for r in alone) == sorted(r.id for r in releases if r.ocid in {a.ocid for a in alone})
+    by_id = {r.id: r for r in releases}
+    assert all(by_id[r.id].data == r.data and by_id[r.id].public_from == r.public_from for r in alone)
+    tags = {tag for r in alone for tag in r.data["tag"]}
+    assert {"tenderAmendment", "implementation"} <= tags
 
 
 def test_an_objects_audit_events_are_found_by_its_index_without_statistics(db):

@@ -309,8 +309,8 @@ def _extension_events():
 
 def _extensions(calloff: CallOff) -> list[AuditEvent]:
     """The call-off's public deadline extensions, from the audit trail: `all_releases` reads them for every
-    call-off at once (`deadline_extensions`); otherwise one query."""
-    prefetched = getattr(calloff, "deadline_extensions", None)
+    call-off at once (`ocds_deadline_extensions`); otherwise one query."""
+    prefetched = getattr(calloff, "ocds_deadline_extensions", None)
     if prefetched is not None:
         return prefetched
     return list(_extension_events().filter(object_id=str(calloff.pk)))
@@ -376,10 +376,10 @@ def _implementation(calloff: CallOff, contract, ocid: str, now: datetime) -> lis
     total), and milestones for the follow-up rounds of the contract's plan (their schedule only: answers,
     assessments and deviations are not public, DESIGN.md §5)."""
     releases = []
-    rows = (SalesReportRow.objects.filter(report__is_current=True, report__is_zero=False,
-                                          report__supplier=contract.supplier, report__agreement=calloff.lot.agreement,
-                                          buyer=contract.agency, lot=calloff.lot, report__submitted_at__lte=now)
-            .select_related("report").order_by("report__year", "report__quarter", "pk"))
+    rows = getattr(calloff, "ocds_sales_rows", None)
+    if rows is None:
+        rows = _sales_rows(now).filter(report__supplier=contract.supplier, report__agreement=calloff.lot.agreement,
+                                       buyer=contract.agency, lot=calloff.lot)
     quarters: dict[tuple[int, int], list] = {}
     for row in rows:
         quarters.setdefault((row.report.year, row.report.quarter), []).append(row)
@@ -394,8 +394,9 @@ def _implementation(calloff: CallOff, contract, ocid: str, now: datetime) -> lis
                       party(contract.supplier, ["supplier", "tenderer", "payee"])])
         data["contracts"] = [{"id": "1", "awardID": "1", "implementation": {"transactions": [transaction]}}]
         releases.append(Release(data, max(report.submitted_at, contract.signed_at)))
-    rounds = (FollowUpRound.objects.filter(plan__contract=contract, requested_at__lte=now)
-              .select_related("item").order_by("requested_at", "pk"))
+    rounds = getattr(calloff, "ocds_followup_rounds", None)
+    if rounds is None:
+        rounds = _followup_rounds(now).filter(plan__contract=contract)
     for followup in rounds:
         milestone = {"id": f"followup-{followup.pk}", "title": f"{followup.item.identifier}",
                      "type": "reporting", "dueDate": when(followup.deadline)}
@@ -403,6 +404,16 @@ def _implementation(calloff: CallOff, contract, ocid: str, now: datetime) -> lis
         data["contracts"] = [{"id": "1", "awardID": "1", "implementation": {"milestones": [milestone]}}]
         releases.append(Release(data, max(followup.requested_at, contract.signed_at)))
     return releases
+
+
+def _sales_rows(now: datetime):
+    return (SalesReportRow.objects.filter(report__is_current=True, report__is_zero=False, report__submitted_at__lte=now)
+            .select_related("report").order_by("report__year", "report__quarter", "pk"))
+
+
+def _followup_rounds(now: datetime):
+    return (FollowUpRound.objects.filter(plan__contract__isnull=False, requested_at__lte=now)
+            .select_related("item", "plan").order_by("requested_at", "pk"))
 
 
 def _register(contract, ocid: str, now: datetime) -> list[Release]:
@@ -485,10 +496,23 @@ def all_releases(now: datetime) -> list[Release]:
                                 "opening", "contract__register_record")
                 .prefetch_related("lot__cpv_codes", "lot__agreement__cpv_codes", "clarifications",
                                   "contract__register_record__options", "contract__register_record__changes"))
+    # What each call-off's releases read from other tables, for every call-off at once (`_extensions`,
+    # `_implementation`): one query each instead of one per call-off.
     extensions: dict[str, list[AuditEvent]] = {}
     for event in _extension_events():
         extensions.setdefault(event.object_id, []).append(event)
+    sales: dict[tuple, list[SalesReportRow]] = {}
+    for row in _sales_rows(now):
+        sales.setdefault((row.report.supplier_id, row.report.agreement_id, row.buyer_id, row.lot_id), []).append(row)
+    rounds: dict[int, list[FollowUpRound]] = {}
+    for followup in _followup_rounds(now):
+        rounds.setdefault(followup.plan.contract_id, []).append(followup)
     for calloff in calloffs:
-        calloff.deadline_extensions = extensions.get(str(calloff.pk), [])
+        calloff.ocds_deadline_extensions = extensions.get(str(calloff.pk), [])
+        contract = getattr(calloff, "contract", None)
+        if contract is not None:
+            calloff.ocds_sales_rows = sales.get((contract.supplier_id, calloff.lot.agreement_id, contract.agency_id,
+                                            calloff.lot_id), [])
+            calloff.ocds_followup_rounds = rounds.get(contract.pk, [])
         releases += calloff_releases(calloff, now)
     return sorted(releases, key=lambda release: (release.public_from, release.id))
