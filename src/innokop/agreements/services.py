@@ -201,7 +201,7 @@ def agreement_publish(*, actor, agreement: FrameworkAgreement) -> FrameworkAgree
     _require_manager(actor, agreement)
     with transaction.atomic():
         # Locked, so that two clicks cannot publish (and notify) twice.
-        locked = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
+        locked = FrameworkAgreement.objects.select_for_update(no_key=True).get(pk=agreement.pk)
         if locked.published_at is not None:
             raise AgreementError(_("The agreement is already published."))
         problems = publication_problems(agreement)
@@ -437,7 +437,7 @@ def agreement_commit(*, actor, agreement: FrameworkAgreement, amount: Decimal, s
     purchasing body's framework managers are told when the consumption reaches 80 % and when it reaches the maximum.
     """
     with transaction.atomic():
-        agreement = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
+        agreement = FrameworkAgreement.objects.select_for_update(no_key=True).get(pk=agreement.pk)
         before = agreement_consumption(agreement)
         if amount == 0 or amount < 0 and not reduction or not before.allows(amount):
             message = _(
@@ -465,7 +465,7 @@ def agreement_reported_turnover_set(*, actor, agreement: FrameworkAgreement, rep
     submitted or corrected). Never refused: a sale is reported whatever the maximum; when the reported figure
     takes the consumption to 80 % or to the maximum, the framework managers are told."""
     with transaction.atomic():
-        agreement = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
+        agreement = FrameworkAgreement.objects.select_for_update(no_key=True).get(pk=agreement.pk)
         before = agreement_consumption(agreement)
         if Decimal(reported) == before.reported:
             return before

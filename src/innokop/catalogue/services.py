@@ -83,7 +83,7 @@ def _require_reason(reason: str, *, field: str = "reason") -> str:
 
 
 def _locked(solution: Solution) -> Solution:
-    return Solution.objects.select_for_update().select_related("supplier").get(pk=solution.pk)
+    return Solution.objects.select_for_update(no_key=True).select_related("supplier").get(pk=solution.pk)
 
 
 # --- recipients and messages -----------------------------------------------------------------------------------
@@ -481,7 +481,7 @@ def evidence_review(*, actor: User, evidence: Evidence, status: str, note: str =
     if status == ReviewStatus.REJECTED:
         note = _require_reason(note, field="note")
     with transaction.atomic():
-        evidence = Evidence.objects.select_for_update().select_related("solution__supplier").get(pk=evidence.pk)
+        evidence = Evidence.objects.select_for_update(no_key=True).select_related("solution__supplier").get(pk=evidence.pk)
         if evidence.solution.status == SolutionStatus.DRAFT:
             raise CatalogueError(_("Evidence of a draft cannot be reviewed; wait until the supplier submits it."))
         evidence.move_to(status)
@@ -589,7 +589,7 @@ def collection_save(*, actor: User, collection: Collection | None = None, **valu
         values["introduction"] = sanitise_html(values["introduction"])
     with transaction.atomic():
         created = collection is None
-        collection = Collection() if created else Collection.objects.select_for_update().get(pk=collection.pk)
+        collection = Collection() if created else Collection.objects.select_for_update(no_key=True).get(pk=collection.pk)
         for name, value in values.items():
             setattr(collection, name, value)
         if Collection.objects.filter(slug=collection.slug).exclude(pk=collection.pk).exists():
@@ -628,7 +628,7 @@ def collection_move_solution(*, actor: User, collection: Collection, solution_id
     """Move a solution one place up (step -1) or down (+1) in the collection's order."""
     _require_manager(actor)
     with transaction.atomic():
-        items = list(collection.items.select_for_update().order_by("position", "id"))
+        items = list(collection.items.select_for_update(no_key=True).order_by("position", "id"))
         index = next((i for i, item in enumerate(items) if item.solution_id == solution_id), None)
         if index is None:
             raise CatalogueError(_("The solution is not in the collection."))
@@ -648,7 +648,7 @@ def solutions_unlink_lot(*, actor: User, lot: Lot, supplier: Organisation) -> in
     pending changes) stop naming the lot. Called inside the agreements service's transaction, through
     the signal agreements.signals.lot_supplier_removed (catalogue/receivers.py)."""
     unlinked = 0
-    for solution in Solution.objects.select_for_update().filter(supplier=supplier, lots=lot):
+    for solution in Solution.objects.select_for_update(no_key=True).filter(supplier=supplier, lots=lot):
         solution.lots.remove(lot)
         pending_lots = (solution.pending_changes or {}).get("lots", [])
         if any(str(pk) == str(lot.pk) for pk in pending_lots):

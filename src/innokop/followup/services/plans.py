@@ -324,7 +324,7 @@ def plan_create_for_contract(*, actor, contract: Contract) -> FollowUpPlan:
     meets, criteria = promised(contract)
     now = clock.now()
     with transaction.atomic():
-        Contract.objects.select_for_update().filter(pk=contract.pk).first()
+        Contract.objects.select_for_update(no_key=True).filter(pk=contract.pk).first()
         if FollowUpPlan.objects.filter(contract=contract).exists():
             raise FollowUpError(_("The contract already has a follow-up plan."), code="plan_exists", status=409)
         plan = FollowUpPlan.objects.create(contract=contract, created_by=actor, created_at=now)
@@ -353,7 +353,7 @@ def plan_create_for_agreement(*, actor, agreement: FrameworkAgreement) -> Follow
     _require_buyer(actor, plan)
     now = clock.now()
     with transaction.atomic():
-        FrameworkAgreement.objects.select_for_update().filter(pk=agreement.pk).first()
+        FrameworkAgreement.objects.select_for_update(no_key=True).filter(pk=agreement.pk).first()
         if FollowUpPlan.objects.filter(agreement=agreement).exists():
             raise FollowUpError(_("The agreement already has a follow-up plan."), code="plan_exists", status=409)
         plan = FollowUpPlan.objects.create(agreement=agreement, created_by=actor, created_at=now)
@@ -421,7 +421,7 @@ def plan_item_change(*, actor, item: PlanItem, reason: str, **changes) -> PlanIt
         raise FollowUpError(_("These cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
                             code="not_editable")
     with transaction.atomic():
-        item = PlanItem.objects.select_for_update(of=("self",)).select_related("plan", "responsible").get(pk=item.pk)
+        item = PlanItem.objects.select_for_update(no_key=True, of=("self",)).select_related("plan", "responsible").get(pk=item.pk)
         before = {name: _shown(item, name) for name in changes}
         for name, value in changes.items():
             setattr(item, name, value.strip() if isinstance(value, str) and name in ("text", "unit") else value)
@@ -487,7 +487,7 @@ def round_request(*, actor, item: PlanItem, supplier: Organisation, scheduled_on
 
 
 def _locked_round(followup_round: FollowUpRound) -> FollowUpRound:
-    return (FollowUpRound.objects.select_for_update(of=("self",)).select_related("plan", "item", "supplier")
+    return (FollowUpRound.objects.select_for_update(no_key=True, of=("self",)).select_related("plan", "item", "supplier")
             .get(pk=followup_round.pk))
 
 
@@ -618,7 +618,7 @@ def round_assess(*, actor, followup_round: FollowUpRound, met: bool, reason: str
 # --- Deviations -------------------------------------------------------------------------------------------
 
 def _locked_deviation(deviation: Deviation) -> Deviation:
-    return (Deviation.objects.select_for_update(of=("self",)).select_related("round__plan", "round__item", "round__supplier")
+    return (Deviation.objects.select_for_update(no_key=True, of=("self",)).select_related("round__plan", "round__item", "round__supplier")
             .get(pk=deviation.pk))
 
 

@@ -192,7 +192,7 @@ def _locked(record: ContractRecord, actor) -> ContractRecord:
         raise ContractRegisterError(_("Only the agency's members keep its contract register."),
                                     code="not_agency_member", status=403)
     # Only the record's row is locked (PostgreSQL locks no nullable side of a join); its contract is read after.
-    return ContractRecord.objects.select_for_update().get(pk=record.pk)
+    return ContractRecord.objects.select_for_update(no_key=True).get(pk=record.pk)
 
 
 def _require_open(record: ContractRecord) -> None:
@@ -297,7 +297,7 @@ def contract_option_use(*, actor, option: ContractOption, reason: str, months: i
                                     code="beyond_option", problems=[Problem("value", _("Stay within the option."))])
     with transaction.atomic():
         record = _locked(option.record, actor)
-        option = ContractOption.objects.select_for_update().get(pk=option.pk)
+        option = ContractOption.objects.select_for_update(no_key=True).get(pk=option.pk)
         _require_open(record)
         if option.is_used:
             raise ContractRegisterError(_("The option is already used."), code="option_used", status=409)

@@ -127,7 +127,7 @@ def sales_report_submit(*, actor, agreement: FrameworkAgreement, supplier: Organ
 
 
 def _store(actor, agreement, supplier, quarter, rows, zero, reason, source) -> SalesReport:
-    previous = (SalesReport.objects.select_for_update().of_quarter(quarter)
+    previous = (SalesReport.objects.select_for_update(no_key=True).of_quarter(quarter)
                 .filter(agreement=agreement, supplier=supplier).order_by("-version").first())
     if previous is not None and not reason:
         raise SalesReportError(_("%(quarter)s is already reported. A correction needs a reason.")
@@ -188,7 +188,7 @@ def fee_rate_add(*, actor, agreement: FrameworkAgreement, rate: Decimal, valid_f
         raise SalesReportError(_("A fee rate cannot start in a past quarter: fees already invoiced would change."),
                                code="rate_in_the_past", problems=[Problem("valid_from", _("Choose this quarter or a later one."))])
     with transaction.atomic():
-        FrameworkAgreement.objects.select_for_update().filter(pk=agreement.pk).first()
+        FrameworkAgreement.objects.select_for_update(no_key=True).filter(pk=agreement.pk).first()
         if agreement.fee_rates.filter(valid_from=valid_from).exists():
             raise SalesReportError(_("There is already a rate from %(day)s. Rates are never changed; add one from "
                                      "a later quarter.") % {"day": valid_from.isoformat()}, code="rate_exists",

@@ -138,7 +138,7 @@ def prestudy_advance(*, actor, prestudy: PreStudy, to_status: str, note: str = "
         raise PreStudyError(_("The decision on a concluded pre-study is taken with its reasons, not as a step."),
                             code="use_decide")
     with transaction.atomic():
-        locked = PreStudy.objects.select_for_update().get(pk=prestudy.pk)
+        locked = PreStudy.objects.select_for_update(no_key=True).get(pk=prestudy.pk)
         if not locked.can_move_to(to_status):
             raise PreStudyError(_("A pre-study that is %(status)s cannot move to %(target)s.") % {
                 "status": locked.get_status_display().lower(), "target": PreStudyStatus(to_status).label.lower()},
@@ -193,7 +193,7 @@ def prestudy_decide(*, actor, prestudy: PreStudy, outcome: str, reasons: str,
                             code="invalid_agreement", problems=[Problem("agreement", _("Choose one of your "
                                                                                       "agreements, or none."))])
     with transaction.atomic():
-        locked = PreStudy.objects.select_for_update().get(pk=prestudy.pk)
+        locked = PreStudy.objects.select_for_update(no_key=True).get(pk=prestudy.pk)
         if not locked.can_move_to(outcome):
             raise PreStudyError(_("Only a concluded pre-study is decided on, and only once."), code="not_concluded",
                                 status=409)
@@ -341,7 +341,7 @@ def need_update(*, actor, need: Need, given: NeedInput) -> Need:
     _require_agency_member(actor, need.agency)
     _clean_need(given)
     with transaction.atomic():
-        locked = Need.objects.select_for_update().get(pk=need.pk)
+        locked = Need.objects.select_for_update(no_key=True).get(pk=need.pk)
         if locked.is_public and not given.is_public and locked.interests.active().exists():
             raise NeedError(_("Other agencies have joined this need, so it stays public. They can withdraw first."),
                             code="joined_need_stays_public", status=409,
@@ -433,7 +433,7 @@ def need_join(*, actor, need: Need, agency: Organisation, volume: int, needed_ye
 def need_interest_withdraw(*, actor, interest: NeedInterest) -> NeedInterest:
     _require_agency_member(actor, interest.agency)
     with transaction.atomic():
-        locked = NeedInterest.objects.select_for_update().get(pk=interest.pk)
+        locked = NeedInterest.objects.select_for_update(no_key=True).get(pk=interest.pk)
         if locked.withdrawn_at is not None:
             raise NeedError(_("The interest is already withdrawn."), code="already_withdrawn", status=409)
         locked.withdrawn_at, locked.withdrawn_by = clock.now(), actor

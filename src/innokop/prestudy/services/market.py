@@ -104,7 +104,7 @@ def market_dialogue_update(*, actor, dialogue: MarketDialogue, title: str, descr
     _require_manager(actor, dialogue.prestudy)
     _clean_dialogue(title=title, description=description, questions=questions, deadline=deadline)
     with transaction.atomic():
-        locked = MarketDialogue.objects.select_for_update().get(pk=dialogue.pk)
+        locked = MarketDialogue.objects.select_for_update(no_key=True).get(pk=dialogue.pk)
         if locked.status != DialogueStatus.DRAFT:
             raise MarketError(_("The request is published: it no longer changes, so every supplier answers the same "
                                 "request."), code="already_published", status=409)
@@ -159,7 +159,7 @@ def market_dialogue_publish(*, actor, dialogue: MarketDialogue) -> MarketDialogu
     _require_manager(actor, dialogue.prestudy)
     _require_open_prestudy(dialogue.prestudy)
     with transaction.atomic():
-        locked = MarketDialogue.objects.select_for_update().select_related("prestudy__owner").get(pk=dialogue.pk)
+        locked = MarketDialogue.objects.select_for_update(no_key=True).select_related("prestudy__owner").get(pk=dialogue.pk)
         if not locked.can_move_to(DialogueStatus.PUBLISHED):
             raise MarketError(_("The request is already published."), code="already_published", status=409)
         if locked.deadline <= clock.now():
@@ -218,7 +218,7 @@ def rfi_answer(*, actor, dialogue: MarketDialogue, supplier: Organisation, answe
     cleaned = _clean_answers(dialogue, answers, secrecy_parts, secrecy_reasons)
     now = clock.now()
     with transaction.atomic():
-        response = RfiResponse.objects.select_for_update().filter(dialogue=dialogue, supplier=supplier).first()
+        response = RfiResponse.objects.select_for_update(no_key=True).filter(dialogue=dialogue, supplier=supplier).first()
         created = response is None
         if created:
             response = RfiResponse(dialogue=dialogue, supplier=supplier, created_at=now)
@@ -312,7 +312,7 @@ def meeting_book(*, actor, slot: MeetingSlot, supplier: Organisation) -> Meeting
                           code="answer_first", status=409)
     try:
         with transaction.atomic():
-            locked = MeetingSlot.objects.select_for_update().get(pk=slot.pk)
+            locked = MeetingSlot.objects.select_for_update(no_key=True).get(pk=slot.pk)
             if locked.supplier_id is not None:
                 raise MarketError(_("The time is already booked: choose another."), code="slot_taken", status=409)
             if locked.starts_at <= clock.now():

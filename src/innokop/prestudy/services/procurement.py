@@ -70,7 +70,7 @@ def assessment_save(*, actor, prestudy: PreStudy, given: AssessmentInput) -> Ass
     _clean(given)
     found = analysis.facts(prestudy, years=given.contract_years)
     with transaction.atomic():
-        assessment, created = Assessment.objects.select_for_update().get_or_create(
+        assessment, created = Assessment.objects.select_for_update(no_key=True).get_or_create(
             prestudy=prestudy, defaults={"assessed_by": actor, "assessed_at": clock.now(), "route": given.route,
                                          "route_reasons": "", "competition": "", "risks": "",
                                          "recommendation": given.recommendation, "recommendation_text": ""})

@@ -119,7 +119,7 @@ def survey_update(*, actor, survey: Survey, title: str, introduction: str, deadl
     chosen = _clean_survey(title=title, introduction=introduction, deadline=deadline, agencies=agencies,
                            sector=sector)
     with transaction.atomic():
-        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        locked = Survey.objects.select_for_update(no_key=True).get(pk=survey.pk)
         _require_draft(locked)
         locked.title, locked.introduction, locked.deadline = title.strip(), introduction.strip(), deadline
         locked.recipient_rule = recipient_rule(sector)
@@ -154,7 +154,7 @@ def survey_question_add(*, actor, survey: Survey, kind: str, text: str, choices:
     if problems:
         raise SurveyError(problems[0].message, code="invalid_question", problems=problems)
     with transaction.atomic():
-        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        locked = Survey.objects.select_for_update(no_key=True).get(pk=survey.pk)
         _require_draft(locked)
         position = (locked.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
         if position > MAX_QUESTIONS:
@@ -184,7 +184,7 @@ def survey_send(*, actor, survey: Survey) -> Survey:
     _require_manager(actor, survey.prestudy)
     _require_open_prestudy(survey.prestudy)
     with transaction.atomic():
-        locked = Survey.objects.select_for_update().select_related("prestudy__owner").get(pk=survey.pk)
+        locked = Survey.objects.select_for_update(no_key=True).select_related("prestudy__owner").get(pk=survey.pk)
         _require_draft(locked)
         if not locked.questions.exists():
             raise SurveyError(_("Add at least one question before you send the survey."), code="no_questions")
@@ -266,11 +266,11 @@ def survey_answer(*, actor, survey: Survey, agency: Organisation, values: dict) 
     with transaction.atomic():
         try:
             with transaction.atomic():
-                answer, created = SurveyAnswer.objects.select_for_update().get_or_create(
+                answer, created = SurveyAnswer.objects.select_for_update(no_key=True).get_or_create(
                     survey=survey, agency=agency,
                     defaults={"answered_by": actor, "created_at": now, "updated_at": now})
         except IntegrityError:  # two colleagues at once: the second changes the first one's answer
-            answer, created = SurveyAnswer.objects.select_for_update().get(survey=survey, agency=agency), False
+            answer, created = SurveyAnswer.objects.select_for_update(no_key=True).get(survey=survey, agency=agency), False
         answer.answered_by, answer.updated_at = actor, now
         answer.save(update_fields=["answered_by", "updated_at"])
         answer.items.all().delete()
