@@ -198,6 +198,14 @@ def test_the_need_step_never_fails_but_with_a_reason(draft, agency_procurer, dat
                                                  step="need", data=step))
 
 
+def test_a_nul_character_in_the_need_is_refused_by_name(draft, agency_procurer):
+    """Found on PostgreSQL, which stores no text with NUL in it: refused as the field's problem, not a 500."""
+    with pytest.raises(ValidationError) as refused:
+        services.calloff_update_step(actor=agency_procurer, calloff=CallOff.objects.get(pk=draft.pk), step="need",
+                                     data={"title": "AI-stöd", "need": "\x00", "estimated_value": Decimal(3_000_000)})
+    assert list(refused.value.message_dict) == ["need"]
+
+
 @PROPERTY
 @given(data=st.data())
 def test_the_evaluation_step_never_fails_but_with_a_reason(draft, agency_procurer, data):

@@ -82,6 +82,8 @@ def text(*, required: bool = True, max_length: int | None = None) -> Callable[[o
         value = "" if value is None else value
         if not isinstance(value, str):
             raise _Problem(_("Give it as text."))
+        if "\x00" in value:  # no database stores it as text (PostgreSQL refuses it)
+            raise _Problem(_("Text may not contain the NUL character."))
         if required and not value.strip():
             raise _Problem(_("This field is required."))
         if max_length is not None and len(value) > max_length:
