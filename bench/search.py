@@ -17,6 +17,8 @@ import random
 import statistics
 import time
 
+from common import ms, p50, p95, samples
+
 # The corpus: Swedish words, some inflected and some compounds. Each solution has one or two topics and
 # draws most of its words from them, so a topic's words match a share of the catalogue, not all of it.
 TOPICS = (
@@ -51,21 +53,7 @@ REGIONS = ("SE110", "SE121", "SE224", "SE232", "SE331")
 
 
 def timed(function, repeat: int) -> float:
-    return statistics.median(samples(function, repeat))
-
-
-def samples(function, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return p50(samples(function, repeat))
 
 
 def text(rnd: random.Random, words: int, topics: list[list[str]]) -> str:
@@ -208,10 +196,6 @@ def catalogue_table(client) -> None:
     empty_api = samples(lambda: client.get("/api/solutions"), REPEAT)
     print(f"{'(no query)':<28} {'':>7} {'':>6} {'':>8} {'':>8} {ms(statistics.median(empty), 9)} {ms(p95(empty), 9)} "
           f"{'':>5} {ms(p95(empty_api))}")
-
-
-def ms(seconds: float, width: int = 8) -> str:
-    return f"{seconds * 1000:{width - 3}.1f} ms"
 
 
 def run() -> None:
