@@ -159,7 +159,8 @@ def test_the_page_asks_the_value_of_each_evaluated_requirement(login, va_draft, 
         assert f'name="value_kind_{requirement.pk}"' in page and f'name="value_{requirement.pk}"' in page
         assert requirement.text in page
     assert 'name="fixed_price"' in page
-    assert "K1" not in page.split("Save and continue")[0]  # mandatory requirements have no value
+    form = page.split('id="main"')[1].split("Save and continue")[0]
+    assert ">K1<" not in form and "What is K1 worth" not in form  # mandatory requirements have no value
 
 
 def test_values_saved_on_the_page_are_shown_again(login, va_draft, evaluated, agency_procurer):
