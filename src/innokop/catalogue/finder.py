@@ -401,21 +401,58 @@ def _best(query, kind: str, objects: QuerySet, limit: int) -> list[tuple]:
     # Only what `objects` holds is indexed (see indexing), so the index is asked without the list of them,
     # which would cost a subquery over every supplier; the list is asked again only if a hit is not in it.
     hits = planned.hits(kinds=[kind], ties=tie_seed(planned.text, kind))[:limit]
-    ordered = [hit.object_id for hit in hits]
+    ordered, found = _found(planned, kind, objects, limit, [hit.object_id for hit in hits])
+    snippets = planned.snippets(kind, ordered)
+    return [(found[pk], snippets.get(pk, "")) for pk in ordered if pk in found]
+
+
+def _found(planned, kind: str, objects: QuerySet, limit: int, ordered: list[int]) -> tuple[list[int], dict]:
+    """The hits' ids and their objects; asked again within `objects` when a hit is not one of them."""
     found = objects.in_bulk(ordered)
     if len(found) < len(ordered):
         hits = planned.hits(kinds=[kind], object_ids={kind: objects}, ties=tie_seed(planned.text, kind))[:limit]
         ordered = [hit.object_id for hit in hits]
         found = objects.in_bulk(ordered)
-    snippets = planned.snippets(kind, ordered)
-    return [(found[pk], snippets.get(pk, "")) for pk in ordered if pk in found]
+    return ordered, found
+
+
+def _suppliers() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=OrganisationKind.SUPPLIER)
+
+
+def _agreements() -> QuerySet[FrameworkAgreement]:
+    return FrameworkAgreement.objects.published()
 
 
 def supplier_search(query, *, limit: int = 5) -> list[tuple[Organisation, str]]:
     """Suppliers for a query (text, or the SearchQuery the solutions were searched with)."""
-    return _best(query, SUPPLIER, Organisation.objects.filter(kind=OrganisationKind.SUPPLIER), limit)
+    return _best(query, SUPPLIER, _suppliers(), limit)
 
 
 def agreement_search(query, *, limit: int = 5) -> list[tuple[FrameworkAgreement, str]]:
     """Published framework agreements for a query (text, or a SearchQuery)."""
-    return _best(query, AGREEMENT, FrameworkAgreement.objects.published(), limit)
+    return _best(query, AGREEMENT, _agreements(), limit)
+
+
+def supplier_and_agreement_search(
+    query, *, limit: int = 5
+) -> tuple[list[tuple[Organisation, str]], list[tuple[FrameworkAgreement, str]]]:
+    """`supplier_search` and `agreement_search` together, the same results in the same order, matching the
+    index once: one ranked statement for both kinds (a statement per kind matched the words twice, and the
+    second match costs as much as the first when a word has many alternatives to merge, as "avfall" has),
+    the objects of each kind (a query each) and the snippets of both (one query).
+    No query (None, blank, or a SearchQuery of no words): nothing, without asking the database."""
+    if query is None or (isinstance(query, str) and not query.strip()):
+        return [], []
+    planned = _planned(query)
+    objects = {SUPPLIER: _suppliers(), AGREEMENT: _agreements()}
+    best = planned.best({kind: limit for kind in objects}, ties={kind: tie_seed(planned.text, kind) for kind in objects})
+    found = {kind: _found(planned, kind, objects[kind], limit, [hit.object_id for hit in best[kind]])
+             for kind in objects}
+    snippets = planned.snippets_by_kind({kind: ordered for kind, (ordered, _objects) in found.items()})
+
+    def listed(kind: str) -> list[tuple]:
+        ordered, objects = found[kind]
+        return [(objects[pk], snippets[kind].get(pk, "")) for pk in ordered if pk in objects]
+
+    return listed(SUPPLIER), listed(AGREEMENT)

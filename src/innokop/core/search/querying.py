@@ -324,6 +324,19 @@ def _matching(plan: list[_QueryWord], scope: _Scope, vendor: str, columns: str, 
     return sql, [*params, *scope.params]
 
 
+def _ranking(alias: str, vendor: str, ties: tuple[int, int] | None) -> str:
+    """ORDER BY for hits (alias.score, .kind, .object_id), best first."""
+    rounded = f"round({alias}.score, 6)" if vendor == "sqlite" else f"round(CAST({alias}.score AS numeric), 6)"
+    # Equal scores (to six decimals) in the order of the caller's permutation of the object id,
+    # else by (kind, object_id) only to be repeatable.
+    tied = ""
+    if ties is not None:
+        a, b = (int(n) for n in ties)
+        # %% is % in a query with parameters
+        tied = f"(({alias}.object_id %% {TIE_MODULUS}) * {a} + {b}) %% {TIE_MODULUS}, "
+    return f"{rounded} DESC, {tied}{alias}.kind, {alias}.object_id"
+
+
 class SearchHits(Sequence[Hit]):
     """The hits of one query in one scope, best first, fetched lazily: `len()` counts in the database
     and a slice fetches only its own hits (LIMIT/OFFSET), so a `Paginator` pages through them as
@@ -378,15 +391,7 @@ class SearchHits(Sequence[Hit]):
         return found[0]
 
     def _order(self, alias: str) -> str:
-        rounded = f"round({alias}.score, 6)" if self._vendor == "sqlite" else f"round(CAST({alias}.score AS numeric), 6)"
-        # Equal scores (to six decimals) in the order of the caller's permutation of the object id,
-        # else by (kind, object_id) only to be repeatable.
-        ties = ""
-        if self._ties is not None:
-            a, b = (int(n) for n in self._ties)
-            # %% is % in a query with parameters
-            ties = f"(({alias}.object_id %% {TIE_MODULUS}) * {a} + {b}) %% {TIE_MODULUS}, "
-        return f"{rounded} DESC, {ties}{alias}.kind, {alias}.object_id"
+        return _ranking(alias, self._vendor, self._ties)
 
     def _window(self, limit: int | None, offset: int) -> str:
         if limit is None and not offset:
@@ -616,17 +621,52 @@ class SearchQuery:
         scope = _scope(kinds, object_ids, _vendor(), facets)
         return SearchHits(self.plan if scope is not None else [], scope, ties)
 
+    def best(self, limits: dict[str, int], *, ties: dict[str, tuple[int, int]] | None = None) -> dict[str, list[Hit]]:
+        """The `limits[kind]` best hits of each kind, in one statement: for each kind the same hits in the
+        same order as `hits(kinds=[kind], ties=ties[kind])[:limits[kind]]`, but the index is matched once
+        for every kind (FTS5 reads each word's whole list of entries whatever kind is asked for, so a
+        statement per kind would read it once per kind). The matches are kept once and each kind's top-N
+        taken from them."""
+        found: dict[str, list[Hit]] = {kind: [] for kind in limits}
+        wanted = {_checked_kind(kind): int(limit) for kind, limit in limits.items() if int(limit) > 0}
+        if not wanted or not self.plan:
+            return found
+        vendor = _vendor()
+        scope = _scope(sorted(wanted), None, vendor)
+        scored, params = _matching(self.plan, scope, vendor, "e.kind, e.object_id", scored=True)
+        parts = []
+        for kind, limit in sorted(wanted.items()):
+            parts.append(f"SELECT * FROM (SELECT m.kind, m.object_id, m.score FROM {MATCHES} AS m WHERE m.kind = %s"
+                         f" ORDER BY {_ranking('m', vendor, (ties or {}).get(kind))} LIMIT {limit}) AS best")
+            params.append(kind)
+        sql = f"WITH {MATCHES} AS MATERIALIZED ({scored}) " + " UNION ALL ".join(parts)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for kind, pk, score in cursor.fetchall():
+                found[kind].append(Hit(kind=kind, object_id=int(pk), score=float(score)))
+        return found
+
     def snippets(self, kind: str, object_ids: Iterable[int]) -> dict[int, SafeString]:
         """Snippets of the listed objects of one kind (one query): the body, else the title."""
-        ids = sorted({int(pk) for pk in object_ids})
-        if not ids or not self.plan:
-            return {}
+        return self.snippets_by_kind({kind: object_ids})[kind]
+
+    def snippets_by_kind(self, object_ids: dict[str, Iterable[int]]) -> dict[str, dict[int, SafeString]]:
+        """`snippets` of several kinds' listed objects (kind → ids) in one query."""
+        listed = {kind: sorted({int(pk) for pk in ids}) for kind, ids in object_ids.items()}
+        found: dict[str, dict[int, SafeString]] = {kind: {} for kind in listed}
+        listed = {kind: ids for kind, ids in listed.items() if ids}
+        if not listed or not self.plan:
+            return found
         vendor = _vendor()
-        sql = f"SELECT object_id, title, body FROM {ENTRY_TABLE} e WHERE e.kind = %s AND {_in_list('e.object_id', vendor)}"
+        conditions = " OR ".join([f"(e.kind = %s AND {_in_list('e.object_id', vendor)})"] * len(listed))
+        params = [value for kind, ids in sorted(listed.items()) for value in (kind, _list_param(ids, vendor))]
+        sql = f"SELECT kind, object_id, title, body FROM {ENTRY_TABLE} e WHERE {conditions}"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [kind, _list_param(ids, vendor)])
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return {int(pk): _snippet(title, body, self._matcher) for pk, title, body in rows}
+        for kind, pk, title, body in rows:
+            found[kind][int(pk)] = _snippet(title, body, self._matcher)
+        return found
 
 
 # --- Search ---------------------------------------------------------------------------------------
