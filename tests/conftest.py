@@ -25,10 +25,11 @@ class FixedClock:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate-limit counts from one test never reach the next."""
-    from django.core.cache import cache
+    """Rate-limit counts and rendered pages from one test never reach the next."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
 
 

@@ -1,15 +1,21 @@
 """Pages anyone may read: the search, a solution, a supplier, the collections, the Atom feed."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -20,6 +26,7 @@ from innokop.core.calendar import local_date
 from innokop.core.html import html_to_text
 from innokop.core.models import Document
 from innokop.core.permissions import get_for_actor
+from innokop.core.search import search_index_token
 
 from ..finder import Criteria, agreement_search, solution_search, supplier_search
 from ..models import (
@@ -58,15 +65,45 @@ def _public_images() -> Prefetch:
 @require_safe
 def solution_list(request: HttpRequest) -> HttpResponse:
     criteria = Criteria.from_query(request.GET)
+    # A changed filter (HTMX) gets only the results and the facet counts; a history restore, the whole page.
+    partial = bool(request.htmx and not request.htmx.history_restore_request)
+    body = _cached_search_body(request, criteria, partial)
+    response = HttpResponse(body) if partial else render(request, "catalogue/solution_list.html", {
+        "criteria": criteria, "body": body})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _cached_search_body(request: HttpRequest, criteria: Criteria, partial: bool) -> str:
+    """The search page's content (or the HTMX update), the same for everyone who asks with the same query
+    string in the same language, served from the pages cache while the search index's token is unchanged.
+    Every change to the index (a solution published, changed, verified, archived; a supplier or agreement
+    indexed) gives a new token; what the index does not follow (a card's image) may be up to
+    CATALOGUE_PAGE_CACHE_SECONDS old. The token is read again after rendering: a page is kept only under
+    the state it was rendered in."""
+    seconds = settings.CATALOGUE_PAGE_CACHE_SECONDS
+    token = search_index_token() if seconds > 0 else None
+    query = request.GET.urlencode()
+    key = (f"catalogue:search:{token}:{get_language()}:{int(partial)}:"
+           f"{hashlib.sha256(query.encode()).hexdigest()[:40]}")
+    pages = caches["pages"]
+    body = pages.get(key) if token else None
+    if body is None:
+        body = _render_search_body(request, criteria, partial)
+        if token and search_index_token() == token:
+            pages.set(key, body, seconds)
+    return mark_safe(body)  # noqa: S308 - rendered by the template engine above, which escapes
+
+
+def _render_search_body(request: HttpRequest, criteria: Criteria, partial: bool) -> str:
     result = solution_search(criteria, page=request.GET.get("page", 1), page_size=PAGE_SIZE)
     page = Paginator(result.ordered_ids, PAGE_SIZE).get_page(request.GET.get("page"))
     solutions = solution_cards(list(page.object_list))
     snippets = result.snippets(solution.pk for solution in solutions)
     for solution in solutions:
         solution.snippet = mark_safe(snippets.get(solution.pk, ""))  # noqa: S308 - the engine escapes it
-    # A changed filter (HTMX) gets only the results and the facet counts; a history restore, the whole page.
-    partial = request.htmx and not request.htmx.history_restore_request
-    response = render(request, "catalogue/includes/search_update.html" if partial else "catalogue/solution_list.html", {
+    template = "catalogue/includes/search_update.html" if partial else "catalogue/includes/search_page.html"
+    return render_to_string(template, {
         "criteria": criteria, "page": page, "solutions": solutions, "facets": result.facets,
         "facets_among": result.facets_among,
         # The first and last pages and those around this one, with ellipses between (GOV.UK pagination):
@@ -74,9 +111,7 @@ def solution_list(request: HttpRequest) -> HttpResponse:
         "page_numbers": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
         "suppliers": supplier_search(result.query) if result.query else [],
         "agreements": agreement_search(result.query) if result.query else [],
-    })
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    }, request=request)
 
 
 def _detail_context(request: HttpRequest, solution: Solution) -> dict:

@@ -176,8 +176,17 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": VAR_DIR / "cache",
         "OPTIONS": {"MAX_ENTRIES": 10000},
-    }
+    },
+    # Rendered catalogue result pages, in each process's memory, under the search index's token
+    # (catalogue/views/public.py): a change to the index makes every process render afresh.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "innokop-pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
+# How long a rendered catalogue page may be served from the cache; 0 renders every request.
+CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS", "60"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

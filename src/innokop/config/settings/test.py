@@ -12,7 +12,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Rate-limit counts in memory, emptied before every test (tests/conftest.py); windows follow the clock.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+          "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "innokop-pages"}}
 INNOKOP_DEMO = False
 INNOKOP_REQUIRE_2FA = False
 AXES_FAILURE_LIMIT = 3
