@@ -28,7 +28,7 @@ from innokop.core.models import Document
 from innokop.core.permissions import get_for_actor
 from innokop.core.search import search_index_token
 
-from ..finder import Criteria, agreement_search, solution_search, supplier_search
+from ..finder import Criteria, solution_search, supplier_and_agreement_search
 from ..models import (
     AttachmentKind,
     Collection,
@@ -103,14 +103,14 @@ def _render_search_body(request: HttpRequest, criteria: Criteria, partial: bool)
     for solution in solutions:
         solution.snippet = mark_safe(snippets.get(solution.pk, ""))  # noqa: S308 - the engine escapes it
     template = "catalogue/includes/search_update.html" if partial else "catalogue/includes/search_page.html"
+    suppliers, agreements = supplier_and_agreement_search(result.query)
     return render_to_string(template, {
         "criteria": criteria, "page": page, "solutions": solutions, "facets": result.facets,
         "facets_among": result.facets_among,
         # The first and last pages and those around this one, with ellipses between (GOV.UK pagination):
         # a link to each of thousands of pages would cost more to render than the search.
         "page_numbers": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
-        "suppliers": supplier_search(result.query) if result.query else [],
-        "agreements": agreement_search(result.query) if result.query else [],
+        "suppliers": suppliers, "agreements": agreements,
     }, request=request)
 
 
