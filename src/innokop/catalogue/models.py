@@ -133,7 +133,11 @@ class Solution(StateMachine, models.Model):
         ]
         # The catalogue without a query lists the newest published first: read in this index's order, it
         # takes the first page without sorting the catalogue (issue 13).
-        indexes = [models.Index(fields=["status", "published_at", "id"], name="solution_status_published")]
+        # The start page's featured solutions, newest first: only the featured few are in the second index, so
+        # the page reads six rows whatever the size of the catalogue (issue 13).
+        indexes = [models.Index(fields=["status", "published_at", "id"], name="solution_status_published"),
+                   models.Index(fields=["status", "published_at", "id"], condition=Q(featured=True),
+                                name="solution_featured")]
 
     def __str__(self) -> str:
         return self.title
@@ -296,6 +300,9 @@ class Collection(models.Model):
 
     class Meta:
         ordering = ["title"]
+        # The start page's featured collections, by title, without reading the others (issue 13).
+        indexes = [models.Index(fields=["title"], condition=Q(published=True, featured=True),
+                                name="collection_featured")]
 
     def __str__(self) -> str:
         return self.title
