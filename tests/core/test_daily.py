@@ -17,6 +17,7 @@ from innokop.opendata.models import BulkFile
 from ..followup.conftest import at, sales_agreement  # noqa: F401 (a fixture)
 
 JOBS = {
+    "innokop.core.tasks.refresh_planner_statistics",
     "innokop.followup.tasks.send_sales_report_reminders",
     "innokop.followup.tasks.send_followup_reminders",
     "innokop.followup.tasks.send_contract_expiry_alerts",

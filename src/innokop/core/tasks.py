@@ -7,8 +7,9 @@ from django_tasks import task
 from . import clock
 from .mail import CONFIDENTIAL_HEADER
 from .models import Notification
+from .planner import planner_statistics_refresh
 
-__all__ = ["CONFIDENTIAL_HEADER", "send_email", "send_notification_email"]
+__all__ = ["CONFIDENTIAL_HEADER", "refresh_planner_statistics", "send_email", "send_notification_email"]
 
 
 @task()
@@ -36,3 +37,12 @@ def send_email(*, to: list[str], subject: str, body: str, confidential: bool = F
     if confidential:
         message.extra_headers[CONFIDENTIAL_HEADER] = "1"
     message.send()
+
+
+@task()
+def refresh_planner_statistics() -> bool:
+    """SQLite's query-planner statistics, brought up to date every day (core/planner.py); nothing on PostgreSQL."""
+    return planner_statistics_refresh()
+
+
+DAILY = [refresh_planner_statistics]  # core/daily.py
