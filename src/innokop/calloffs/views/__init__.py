@@ -7,6 +7,7 @@ timetable, and check your answers. Every step saves the draft; the call-off page
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -46,6 +47,7 @@ from ..permissions import (
 from ..services import ranking as ranking_services
 
 STEP_COUNT = 4
+QUESTIONS_PER_PAGE = 50
 DECIDED = {CallOffStatus.AWARDED, CallOffStatus.CONTRACTED}
 
 
@@ -101,7 +103,7 @@ def calloff_detail(request, pk: int):
                } | _detail_queryset_parts(calloff)
     if not is_agency_member(request.actor, calloff):
         own = request.actor.organisation_ids
-        context |= {"answered": calloff.questions.answered(),
+        context |= {"answered": _question_page(request, calloff.questions.answered()),
                     "own_unanswered": calloff.questions.filter(supplier_id__in=own, answered_at__isnull=True),
                     "may_ask": calloff.may_ask(now) and represented_supplier(request.actor, calloff) is not None,
                     "question_form": QuestionForm()}
@@ -109,13 +111,20 @@ def calloff_detail(request, pk: int):
         return render(request, "calloffs/detail_supplier.html", context)
     is_team = is_team_member(request.actor, calloff)
     context |= {
-        "questions": calloff.questions.select_related("supplier", "asked_by", "answered_by").unanswered_first(),
+        "questions": _question_page(
+            request, calloff.questions.select_related("supplier", "asked_by", "answered_by").unanswered_first()),
         "may_answer": is_team and calloff.may_answer(now),
         "is_team": is_team, "steps_done": calloff.steps_done(),
         "team": current_team(calloff), "invitations": calloff.invitations.select_related("supplier"),
         "team_form": TeamForm(agency=calloff.agency),
     } | _sections(request, calloff, now, agency=True)
     return render(request, "calloffs/detail_agency.html", context)
+
+
+def _question_page(request, questions):
+    """One page of a call-off's questions (?page=): a call-off can draw hundreds, and the page stays quick to
+    load and to read. The agency's list has the unanswered first, so what needs an answer is on the first page."""
+    return Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
 
 
 def _sections(request, calloff: CallOff, now, *, agency: bool) -> dict:
