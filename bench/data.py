@@ -14,10 +14,10 @@ batch, with no per-row signals, but they are real rows:
   (bench/corpus.py), their CPV codes, regions and lots;
 - call-offs in every state (draft, scheduled, open, tendering, awaiting opening, opened, evaluated, awarded,
   offered, accepted, contracted, cancelled), with teams, criteria, invitations of every admitted supplier,
-  questions and answers, dialogue meetings, ranking offers; tenders with their draft keys, sealed
-  submissions (encrypted with the call-off's own data key, wrapped by the KEK, exactly as
-  `calloffs.sealing` does when a supplier submits), opening records of two openers, evaluations, award
-  decisions and contracts;
+  questions and answers (up to four, and hundreds in a few: MANY_QUESTIONS), dialogue meetings, ranking
+  offers; tenders with their draft keys, sealed submissions (encrypted with the call-off's own data key,
+  wrapped by the KEK, exactly as `calloffs.sealing` does when a supplier submits), opening records of two
+  openers, evaluations, award decisions and contracts;
 - needs and agencies' joins (prestudy); contract records, follow-up plans with items and rounds, and
   quarterly sales reports (followup);
 - an audit trail of the call-offs' life cycles whose SHA-256 chain is computed as `core.audit` computes it
@@ -108,6 +108,26 @@ FIRST_NAMES = ("Anna Erik Maria Lars Karin Anders Eva Johan Sara Karl Lena Per E
 LAST_NAMES = ("Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson Gustafsson Pettersson "
               "Jonsson Lindberg Lindqvist Berg Holm Axelsson Hosseini Mohammed Virtanen Lundgren Sandberg").split()
 SUPPLIER_WORDS = "Teknik Data System Miljö Service Konsult Innovation Lösningar Labs Produktion Logistik".split()
+# Issue 13's "call-off page with many questions": in every scale, one call-off in each of these states draws this
+# many questions (the others draw up to four), most answered by the team within two days, some left unanswered.
+MANY_QUESTIONS = (("tendering", 300), ("open", 250), ("opened", 200))
+UNANSWERED_SHARE = 0.08
+QUESTION_FORMS = (
+    "Kan ni förtydliga vad som avses med {a} i krav {req}?",
+    "Gäller kravet på {a} även {b}?",
+    "Går det att erbjuda {a} i stället för {b}?",
+    "Hur ska priset för {a} redovisas i anbudet?",
+    "Vilken volym av {a} beräknas avropet omfatta per år?",
+    "Ska {a} ingå i det fasta priset eller faktureras separat?",
+    "Kan krav {req} uppfyllas med {a} som levereras i etapper?",
+    "Vilka underlag vill ni ha som bevis för att {a} uppfyller krav {req}?",
+    "Finns det en befintlig lösning för {a} som vår lösning ska kopplas till?",
+    "Får vi anlita en underleverantör för {a}?",
+    "Vad menas med {a} i beskrivningen av behovet?",
+    "Kan leveransen av {a} börja senare än avtalets start?",
+)
+ANSWER_OPENINGS = ("Ja.", "Nej.", "Ja, under förutsättning att kraven i övrigt uppfylls.", "Se krav {req}.",
+                   "Kravet gäller oförändrat.", "Avropsunderlaget ändras inte.", "Vi förtydligar:")
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -555,6 +575,13 @@ class Generator:
                           caps=[len(p["lot"]["suppliers"]) for p in bearing])
         for plan, count in zip(bearing, counts, strict=True):
             plan["tenders"] = count
+        # The call-offs with many questions, chosen and filled from their own random stream: every other row is
+        # what the seed gave before they existed.
+        self.busy = random.Random(f"{self.seed}-questions")
+        for state, count in MANY_QUESTIONS:
+            candidates = [plan for plan in plans if plan["state"] == state and "questions" not in plan]
+            if candidates:
+                self.busy.choice(candidates)["questions"] = count
         self.contracts: list[dict] = []
         chunk = max(100, self.w.batch // 2)
         for start in range(0, len(plans), chunk):
@@ -683,11 +710,15 @@ class Generator:
                     text=corpus.sentence(rnd, lot["topic"])[:-1] + "?", asked_at=asked,
                     answer=corpus.text(rnd, 2, lot["topic"]) if answered else "",
                     answered_by_id=lead if answered else None, answered_at=answered), "")
-                question._bench_repr = f"{calloff.reference}: {question.text[:50]}"
                 rows[CallOffQuestion].append(question)
-                audit.log(asked, supplier["user"], "calloff.question_asked", question, supplier["id"], {"calloff": cid})
+                # As `services.question_ask` and `question_answer` audit them: on the call-off, in the agency's name.
+                audit.log(asked, supplier["user"], "calloff.question_asked", calloff, agency["id"],
+                          {"question": question.id, "supplier": supplier["id"]})
                 if answered:
-                    audit.log(answered, lead, "calloff.question_answered", question, agency["id"], {"calloff": cid})
+                    audit.log(answered, lead, "calloff.question_answered", calloff, agency["id"],
+                              {"question": question.id})
+            if plan.get("questions"):
+                self._many_questions(rows, plan["questions"], calloff, lot, agency["id"], team, published, close)
             if method == CallOffKind.RENEWED_COMPETITION_DIALOGUE:
                 booked = rnd.sample(lot["suppliers"], min(2, len(lot["suppliers"])))
                 for slot in range(3):
@@ -811,6 +842,39 @@ class Generator:
         w.link(CallOff.requirements.field, requirement_links)
         w.link(Contract.requirements.field, contract_requirements)
         self.audit.flush()
+
+    def _many_questions(self, rows, count: int, calloff, lot: dict, agency_id: int, team: list[int], published,
+                        close) -> None:
+        """`count` questions to one call-off, asked between its publication and the last time for questions (or
+        now), in the order asked; each answered by one of the team a few hours to two days later, unless that is
+        after now or the team left it (UNANSWERED_SHARE). Audited as the services audit them."""
+        from innokop.calloffs.models import CallOffQuestion
+
+        rnd, corpus, topic = self.busy, self.corpus, lot["topic"]
+        identifiers = [ident for _rid, ident, _text, _kind in lot["requirements"]] or ["K1"]
+        minutes = max(int((min(close, self.now) - published) / timedelta(minutes=1)) - 1, 1)
+        for asked in sorted(published + timedelta(minutes=rnd.randint(1, minutes)) for _ in range(count)):
+            supplier = rnd.choice(lot["suppliers"])
+            words = {"a": rnd.choice(topic.words), "b": rnd.choice(topic.words), "req": rnd.choice(identifiers)}
+            text = rnd.choice(QUESTION_FORMS).format(**words)
+            if rnd.random() < 0.4:  # the background first
+                text = f"{corpus.sentence(rnd, topic)} {text}"
+            answered = asked + timedelta(minutes=rnd.randint(60, 48 * 60))
+            if answered > self.now or rnd.random() < UNANSWERED_SHARE:
+                answered = None
+            answerer = rnd.choice(team)
+            answer = (f"{rnd.choice(ANSWER_OPENINGS).format(**words)} {corpus.text(rnd, rnd.randint(1, 3), topic)}"
+                      if answered else "")
+            question = _repr(CallOffQuestion(
+                id=self.w.id(CallOffQuestion), calloff_id=calloff.id, supplier_id=supplier["id"],
+                asked_by_id=supplier["user"], text=text, asked_at=asked, answer=answer,
+                answered_by_id=answerer if answered else None, answered_at=answered), "")
+            rows[CallOffQuestion].append(question)
+            self.audit.log(asked, supplier["user"], "calloff.question_asked", calloff, agency_id,
+                           {"question": question.id, "supplier": supplier["id"]})
+            if answered:
+                self.audit.log(answered, answerer, "calloff.question_answered", calloff, agency_id,
+                               {"question": question.id})
 
     def _contract(self, rows, links, calloff, agency, supplier, value, signed, lead, requirement_ids) -> None:
         from innokop.calloffs.models import Contract
