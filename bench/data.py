@@ -1201,6 +1201,7 @@ def generate(scale: str | Scale, *, seed: int = 2026, anchor: datetime | None = 
     """Build the data of `scale` into the configured (migrated) database. Django must be set up."""
     from innokop.accounts.models import Organisation, User
     from innokop.calloffs.models import CallOff
+    from innokop.core.planner import planner_statistics_refresh
 
     if not force and (Organisation.objects.exists() or User.objects.exists() or CallOff.objects.exists()):
         raise NotEmpty("The database already has organisations, users or call-offs. Give an empty database, or "
@@ -1210,6 +1211,7 @@ def generate(scale: str | Scale, *, seed: int = 2026, anchor: datetime | None = 
     progress = Progress(out, quiet)
     chosen = SCALES[scale] if isinstance(scale, str) else scale
     Generator(chosen, seed, anchor, progress, batch, index).run()
+    planner_statistics_refresh()  # as the daily task keeps them: the planner's statistics of the loaded tables
     return progress
 
 

@@ -27,6 +27,7 @@ class Page:
     url: str
     user: object | None  # None: anonymous
     note: str = ""
+    cached: bool = False  # True: the pages cache on (CATALOGUE_PAGE_CACHE_SECONDS); else every request renders
 
 
 def catalogue_word() -> str:
@@ -63,6 +64,9 @@ def key_pages() -> list[Page]:
         Page("start page", "/", None),
         Page("catalogue, no query (facets)", "/solutions/", None),
         Page(f"catalogue ?q={word}", f"/solutions/?q={word}", None),
+        # The same two again as a second visitor gets them while the index is unchanged.
+        Page("catalogue, no query, from the pages cache", "/solutions/", None, cached=True),
+        Page(f"catalogue ?q={word}, from the pages cache", f"/solutions/?q={word}", None, cached=True),
         Page(f"agreement ({agreement.n} admissions)", f"/agreements/{agreement.pk}/", manager),
     ]
     agency = (Organisation.objects.filter(kind=OrganisationKind.AGENCY).annotate(n=Count("calloffs"))
@@ -96,25 +100,32 @@ def key_pages() -> list[Page]:
 
 
 def measure(pages: list[Page], repeat: int) -> list[dict]:
-    from django.db import connection
-    from django.test import Client
+    from django.test import override_settings
 
     rows = []
     for page in pages:
-        client = Client()
-        if page.user is not None:
-            client.force_login(page.user)
-        first = client.get(page.url)  # compiles the templates, warms the caches
-        queries = []
-        # Counted by a wrapper around every statement: the request closes its connection at the end (as a server
-        # with CONN_MAX_AGE=0 does), which the query log of a debug cursor does not survive.
-        with connection.execute_wrapper(lambda execute, sql, params, many, context: (
-                queries.append(sql), execute(sql, params, many, context))[1]):
-            response = client.get(page.url)
-        times = samples(lambda c=client, u=page.url: c.get(u), repeat)
-        rows.append({"page": page, "status": response.status_code, "first": first.status_code,
-                     "queries": len(queries), "p50": p50(times), "p95": p95(times), "bytes": len(response.content)})
+        with override_settings(**({} if page.cached else {"CATALOGUE_PAGE_CACHE_SECONDS": 0})):
+            rows.append(_measure(page, repeat))
     return rows
+
+
+def _measure(page: Page, repeat: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    if page.user is not None:
+        client.force_login(page.user)
+    first = client.get(page.url)  # compiles the templates, warms the caches
+    queries = []
+    # Counted by a wrapper around every statement: the request closes its connection at the end (as a server
+    # with CONN_MAX_AGE=0 does), which the query log of a debug cursor does not survive.
+    with connection.execute_wrapper(lambda execute, sql, params, many, context: (
+            queries.append(sql), execute(sql, params, many, context))[1]):
+        response = client.get(page.url)
+    times = samples(lambda c=client, u=page.url: c.get(u), repeat)
+    return {"page": page, "status": response.status_code, "first": first.status_code,
+            "queries": len(queries), "p50": p50(times), "p95": p95(times), "bytes": len(response.content)}
 
 
 def run(repeat: int = 30) -> list[dict]:

@@ -26,7 +26,7 @@ def pages(db, clock):
 def test_every_key_page_renders_for_its_user_and_its_statements_are_counted(pages):
     rows = pages.measure(pages.key_pages(), repeat=1)
     names = [row["page"].name for row in rows]
-    assert len(rows) == 14 and names[:2] == ["bare view (anonymous)", "bare view (signed in)"]
+    assert len(rows) == 16 and names[:2] == ["bare view (anonymous)", "bare view (signed in)"]
     assert [(row["page"].name, row["status"]) for row in rows if row["status"] != 200] == []
     assert rows[0]["queries"] == 0 and rows[0]["page"].user is None
     assert rows[1]["queries"] > 0 and rows[1]["page"].user is not None  # the session and the user are read
