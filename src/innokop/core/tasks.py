@@ -14,20 +14,26 @@ __all__ = ["CONFIDENTIAL_HEADER", "refresh_planner_statistics", "send_email", "s
 
 @task()
 def send_notification_email(notification_id: int) -> None:
+    """Marked as e-mailed before it is sent, in one conditional UPDATE: of two runs only one sends, and a worker
+    that dies after sending leaves nothing for a retry to send again (the notification stays in the inbox even if
+    it died before). A refused send is unmarked, so that the retry sends it."""
+    if not Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=clock.now()):
+        return  # sent already, or being sent: a retried task must not mail twice
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    if notification.emailed_at is not None:
-        return  # already sent: a retried task must not mail twice
     user = notification.recipient
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
-        footer = "\n\n-- \n" + gettext("Innoköp. You can read all your notifications in your inbox: %(url)s") % {
-            "url": f"{settings.SITE_URL}/inbox/"
-        }
-        message = EmailMessage(notification.subject, notification.body + link + footer, None, [user.email])
-        if notification.confidential:
-            message.extra_headers[CONFIDENTIAL_HEADER] = "1"
-        message.send()
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=clock.now())
+    try:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
+            footer = "\n\n-- \n" + gettext("Innoköp. You can read all your notifications in your inbox: %(url)s") % {
+                "url": f"{settings.SITE_URL}/inbox/"
+            }
+            message = EmailMessage(notification.subject, notification.body + link + footer, None, [user.email])
+            if notification.confidential:
+                message.extra_headers[CONFIDENTIAL_HEADER] = "1"
+            message.send()
+    except Exception:
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
 
 
 @task()
