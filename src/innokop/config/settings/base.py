@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from innokop.config.media_storage import media_storage
 from innokop.config.private_files import (
     private_dir,
     private_sqlite_database,
@@ -153,8 +154,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = private_dir(Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: downloads go through permission-checked views
+# Uploads on local disk under MEDIA_ROOT, or in an S3-compatible bucket with INNOKOP_MEDIA_STORAGE=s3 (docs/scaling.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
