@@ -23,7 +23,7 @@ matches the normalised terms and ranks:
   snippets.
 - SQLite indexes the terms in an FTS5 table (tokenizer "ascii", which keeps non-ASCII letters as
   they are) and ranks with bm25. PostgreSQL indexes them in a generated tsvector column with the
-  `simple` configuration (title A, body B, extra C) and ranks with ts_rank_cd. See migrations
+  `simple` configuration (title A, body B, extra C) and ranks with ts_rank. See migrations
   0003 and 0005.
 - Searching costs what the database's match costs: hits are counted and paged in SQL (an
   optional per-query permutation of the object id orders equal scores), a caller's filtered set
