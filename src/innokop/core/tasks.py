@@ -8,8 +8,10 @@ from . import clock
 from .mail import CONFIDENTIAL_HEADER
 from .models import Notification
 from .planner import planner_statistics_refresh
+from .taskqueue import stalled_tasks_requeue
 
-__all__ = ["CONFIDENTIAL_HEADER", "refresh_planner_statistics", "send_email", "send_notification_email"]
+__all__ = ["CONFIDENTIAL_HEADER", "refresh_planner_statistics", "requeue_stalled_tasks", "send_email",
+           "send_notification_email"]
 
 
 @task()
@@ -51,4 +53,11 @@ def refresh_planner_statistics() -> bool:
     return planner_statistics_refresh()
 
 
-DAILY = [refresh_planner_statistics]  # core/daily.py
+@task()
+def requeue_stalled_tasks() -> int:
+    """Tasks whose worker died, RUNNING for longer than INNOKOP_TASK_STALLED_MINUTES, back in the queue
+    (core/taskqueue.py); returns how many. Every worker does the same as it starts and every quarter of it."""
+    return stalled_tasks_requeue()
+
+
+DAILY = [refresh_planner_statistics, requeue_stalled_tasks]  # core/daily.py

@@ -258,6 +258,9 @@ INNOKOP_DOCUMENT_REQUEST_DAYS = int(os.environ.get("INNOKOP_DOCUMENT_REQUEST_DAY
 # `innokop serve` runs every app's daily jobs (reminders, alerts, the OCDS bulk file) at start and then every
 # this many hours, one node per period (core/daily.py); 0 leaves them to cron running `innokop daily`.
 INNOKOP_DAILY_HOURS = int(os.environ.get("INNOKOP_DAILY_HOURS", "24"))
+# A task RUNNING for longer than this many minutes is taken to have lost its worker (killed, out of memory, the
+# machine gone) and is put back in the queue (core/taskqueue.py): longer than any task legitimately runs.
+INNOKOP_TASK_STALLED_MINUTES = int(os.environ.get("INNOKOP_TASK_STALLED_MINUTES", "60"))
 # The outbox keeps confidential e-mail with its links cut; the embedded demo prints it whole on the
 # server's console instead, where only whoever runs the server reads it (core/mail.py).
 INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE = env_bool("INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE", False)
