@@ -150,9 +150,12 @@ def get_contract_for_followup(actor, pk, *, write: bool = False):
 
 def contracts_visible_to(actor) -> QuerySet[Contract]:
     ids = actor.organisation_ids
-    return Contract.objects.filter(
-        Q(agency_id__in=ids) | Q(supplier_id__in=ids)
-        | Q(calloff__lot__agreement__owner_id__in=actor.managed_organisation_ids))
+    visible = Q(agency_id__in=ids) | Q(supplier_id__in=ids)
+    if actor.managed_organisation_ids:
+        visible |= Q(calloff__lot__agreement__owner_id__in=actor.managed_organisation_ids)
+    # Without an agreement to manage, no join to the call-off, lot and agreement: PostgreSQL then plans the
+    # two parties' indexes instead of joining every contract (102 → 5 ms at national scale, docs/performance.md).
+    return Contract.objects.filter(visible)
 
 
 def contracts_kept_by(actor) -> QuerySet[Contract]:
