@@ -293,3 +293,13 @@ def test_a_reference_case_the_purchasing_body_rejects_leaves_the_register_saying
     page = client.get(reverse("followup:contract_record", args=[record.contract_id])).content.decode()
     assert "The purchasing body did not approve the reference case." in page
     assert 'href="' + reverse("followup:contract_reference_case", args=[record.contract_id]) not in page
+
+
+def test_visible_contracts_join_the_agreement_only_for_a_purchasing_body_member(agency_procurer, cpb_manager):
+    """Without an agreement to manage the statement names only the contract's parties: joining every contract
+    to its call-off, lot and agreement made PostgreSQL scan them all at national scale."""
+    from innokop.accounts.permissions import actor_for
+    from innokop.followup.permissions import contracts_visible_to
+
+    assert "agreements_frameworkagreement" not in str(contracts_visible_to(actor_for(agency_procurer)).query)
+    assert "agreements_frameworkagreement" in str(contracts_visible_to(actor_for(cpb_manager)).query)
