@@ -13,6 +13,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from innokop.core import taskqueue
+from innokop.core.models import WorkerHeartbeat
 from innokop.core.taskqueue import check_interval, requeue_periodically, stalled_tasks_requeue
 from innokop.core.tasks import refresh_planner_statistics, requeue_stalled_tasks
 
@@ -114,3 +115,22 @@ def test_a_worker_looks_every_quarter_of_the_threshold_and_a_failed_look_does_no
     requeue_periodically(LooksTwice())
     assert len(looks) == 2 and "database unavailable" in caplog.text
     assert DBTaskResult.objects.get(pk=stalled.pk).status == TaskResultStatus.READY
+
+
+def test_a_long_task_on_a_living_worker_is_not_requeued_until_its_worker_stops_being_seen():
+    long = claimed("worker-alive", minutes_ago=90)
+    taskqueue.heartbeat("worker-alive")
+    assert stalled_tasks_requeue() == 0  # seen just now: still working on it
+    long.refresh_from_db()
+    assert long.status == TaskResultStatus.RUNNING
+    WorkerHeartbeat.objects.filter(worker_id="worker-alive").update(seen_at=timezone.now() - timedelta(minutes=61))
+    assert stalled_tasks_requeue() == 1  # not seen within the threshold: taken to have died
+    long.refresh_from_db()
+    assert long.status == TaskResultStatus.READY
+
+
+def test_the_heartbeat_forgets_workers_not_seen_for_a_day():
+    taskqueue.heartbeat("worker-old")
+    WorkerHeartbeat.objects.filter(worker_id="worker-old").update(seen_at=timezone.now() - timedelta(days=2))
+    taskqueue.heartbeat("worker-new")
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["worker-new"]

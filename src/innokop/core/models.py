@@ -244,6 +244,18 @@ class SearchFacets(models.Model):
         return f"{self.entry_id}: {self.keys}"
 
 
+class WorkerHeartbeat(models.Model):
+    """When a task worker (`innokop db_worker`) was last seen alive: it writes its row as it starts and at every
+    look for stalled tasks (core/taskqueue.py). A task RUNNING for longer than the threshold is requeued only
+    when its worker has not been seen within it, so a long task on a living worker is never run twice."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.seen_at:%Y-%m-%d %H:%M}"
+
+
 class SearchIndexState(models.Model):
     """One row: a token that changes, in the same transaction, whenever the search index does. What is computed
     from the whole index (the catalogue's facet counts without a query) is cached under it, so a change to the

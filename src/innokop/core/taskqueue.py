@@ -3,9 +3,10 @@
 django-tasks-db runs only READY tasks: a worker claims one by setting it RUNNING (with `started_at` and its id
 appended to `worker_ids`) and marks it SUCCESSFUL or FAILED when it is done. A worker that dies in between
 (killed, out of memory, its machine gone) leaves the task RUNNING, and nothing would ever run it again. The
-queue has no heartbeat, so a task is taken to be stalled when it has been RUNNING for longer than
-`INNOKOP_TASK_STALLED_MINUTES`, which is longer than any task legitimately runs (the slowest, the OCDS bulk
-file, takes about a minute on the medium bench data). Every task is safe to run again
+queue has no heartbeat of its own, so Innoköp's workers keep one (`core.WorkerHeartbeat`, written as a worker
+starts and at every look below): a task is taken to be stalled when it has been RUNNING for longer than
+`INNOKOP_TASK_STALLED_MINUTES` and the worker that claimed it has not been seen within that time either. A task
+that runs longer than the threshold on a living worker is therefore never run a second time beside it. Every task is safe to run again
 (tests/test_task_retries.py); `send_email` may send its e-mail a second time, which is accepted: a sign-in or
 invitation link twice is better than none.
 
@@ -27,6 +28,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from .models import WorkerHeartbeat
+
 log = logging.getLogger(__name__)
 
 
@@ -36,11 +39,16 @@ def stalled_tasks_requeue() -> int:
     The time is the database rows' own (`timezone.now()`, as the worker that set `started_at`), not the
     application's clock, which tests and the demo move."""
     cutoff = timezone.now() - timedelta(minutes=settings.INNOKOP_TASK_STALLED_MINUTES)
-    stalled = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
-    seen = list(stalled.values_list("id", "task_path", "worker_ids"))  # for the log line only
+    long_running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
+    alive = set(WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).values_list("worker_id", flat=True))
+    # The claiming worker is the last of `worker_ids` (a JSON list, read here rather than in SQL, which SQLite
+    # and PostgreSQL index differently); only a few tasks are ever RUNNING.
+    seen = [(pk, path, ids) for pk, path, ids in long_running.values_list("id", "task_path", "worker_ids")
+            if not ids or ids[-1] not in alive]
     if not seen:
         return 0
-    requeued = stalled.update(status=TaskResultStatus.READY, started_at=None)
+    requeued = long_running.filter(pk__in=[pk for pk, _path, _ids in seen]).update(status=TaskResultStatus.READY,
+                                                                                 started_at=None)
     if requeued:
         log.warning("%d task(s) RUNNING for more than %d minutes put back in the queue (their worker is taken to "
                     "have died): %s", requeued, settings.INNOKOP_TASK_STALLED_MINUTES,
@@ -48,16 +56,25 @@ def stalled_tasks_requeue() -> int:
     return requeued
 
 
+def heartbeat(worker_id: str) -> None:
+    """Records that the worker `worker_id` is alive now; forgets workers not seen for a day."""
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": now})
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
+
+
 def check_interval() -> float:
     """Seconds between two looks by a worker: a quarter of the threshold, at least a minute."""
     return max(60.0, settings.INNOKOP_TASK_STALLED_MINUTES * 60 / 4)
 
 
-def requeue_periodically(stop: threading.Event) -> None:
-    """What a task worker runs in a thread beside its work until `stop` is set (or the process ends): the requeue
-    every `check_interval()` seconds. A failure is logged and tried again at the next look."""
+def requeue_periodically(stop: threading.Event, worker_id: str | None = None) -> None:
+    """What a task worker runs in a thread beside its work until `stop` is set (or the process ends): its heartbeat
+    and the requeue every `check_interval()` seconds. A failure is logged and tried again at the next look."""
     while not stop.wait(check_interval()):
         try:
+            if worker_id:
+                heartbeat(worker_id)
             stalled_tasks_requeue()
         except Exception:
             log.exception("the stalled tasks could not be put back in the queue; trying again at the next look")
