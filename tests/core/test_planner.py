@@ -43,7 +43,12 @@ def test_the_daily_job_writes_sqlite_statistics_for_tables_with_rows(never_analy
 
 @on_sqlite
 def test_the_sample_is_bounded_and_the_limit_reset_afterwards(agency_procurer):
-    planner.planner_statistics_refresh()
+    statements = []
+    with connection.execute_wrapper(lambda execute, sql, params, many, context: (
+            statements.append(sql), execute(sql, params, many, context))[1]):
+        planner.planner_statistics_refresh()
+    analyse = next(i for i, sql in enumerate(statements) if sql.strip().upper().startswith("ANALYZE"))
+    assert any("analysis_limit=1000" in sql.replace(" ", "") for sql in statements[:analyse])
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA analysis_limit")
         assert cursor.fetchone()[0] == 0

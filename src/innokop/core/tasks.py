@@ -18,7 +18,7 @@ __all__ = ["CONFIDENTIAL_HEADER", "refresh_planner_statistics", "requeue_stalled
 def send_notification_email(notification_id: int) -> None:
     """Marked as e-mailed before it is sent, in one conditional UPDATE: of two runs only one sends, and a worker
     that dies after sending leaves nothing for a retry to send again (the notification stays in the inbox even if
-    it died before). A refused send is unmarked, so that the retry sends it."""
+    it died before). A refused send is unmarked, so that a later run of the task (queued again) can send it."""
     if not Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=clock.now()):
         return  # sent already, or being sent: a retried task must not mail twice
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)

@@ -78,8 +78,8 @@ def _cached_search_body(request: HttpRequest, criteria: Criteria, partial: bool)
     """The search page's content (or the HTMX update), the same for everyone who asks with the same query
     string in the same language, served from the pages cache while the search index's token is unchanged.
     Every change to the index (a solution published, changed, verified, archived; a supplier or agreement
-    indexed) gives a new token; what the index does not follow (a card's image) may be up to
-    CATALOGUE_PAGE_CACHE_SECONDS old. The token is read again after rendering: a page is kept only under
+    indexed) gives a new token; what the index does not hold (a card's image, a supplier renamed in the admin, a
+    facet's label) may be up to CATALOGUE_PAGE_CACHE_SECONDS old. The token is read again after rendering: a page is kept only under
     the state it was rendered in."""
     seconds = settings.CATALOGUE_PAGE_CACHE_SECONDS
     token = search_index_token() if seconds > 0 else None

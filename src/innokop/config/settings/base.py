@@ -184,7 +184,7 @@ CACHES = {
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "innokop-pages",
-        "OPTIONS": {"MAX_ENTRIES": 500},
+        "OPTIONS": {"MAX_ENTRIES": 200},  # about 50 KB each
     },
 }
 # How long a rendered catalogue page may be served from the cache; 0 renders every request.
