@@ -58,9 +58,9 @@ def notification_email(request, capture):
 
 
 def planner_statistics(request, capture):
-    from innokop.core.tasks import refresh_planner_statistics
-
     from django.db import connection
+
+    from innokop.core.tasks import refresh_planner_statistics
 
     first, second = refresh_planner_statistics.call(), refresh_planner_statistics.call()
     assert first is second is (connection.vendor == "sqlite")  # statistics refreshed again, nothing else
