@@ -125,10 +125,15 @@ def _status_writes(tree: ast.AST):
                 yield node.lineno
 
 
+# The one module that writes a status of a model that is not Innoköp's: django-tasks-db's task results, put back
+# in the queue when their worker died (core/taskqueue.py); the queue's states are that library's.
+NOT_OURS = SRC / "core" / "taskqueue.py"
+
+
 def test_no_module_assigns_a_status_except_the_transition_method():
     found = []
     for path in sorted(SRC.rglob("*.py")):
-        if "migrations" in path.parts:
+        if "migrations" in path.parts or path == NOT_OURS:
             continue
         lines = _status_writes(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
         found += [f"{path.relative_to(SRC.parent)}:{line}" for line in lines]
