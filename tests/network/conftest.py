@@ -36,7 +36,8 @@ def subscription(partner, partner_key, cpb_manager):
 def case_item(number: int, *, title: str = "Smarta sensorer", updated: str = "2027-03-01T10:00:00+00:00") -> dict:
     return {"kind": "case", "id": f"case-{number}", "updated_at": updated, "organisation": "Hankinta Oy",
             "url": f"https://partner.example.fi/network/cases/{number}/",
-            "title": {"sv": title, "en": f"{title} (en)"}, **CASE_TEXT}
+            "title": {"sv": title, "en": f"{title} (en)"},
+            **{part: dict(texts) for part, texts in CASE_TEXT.items()}}  # copies: a test may spoil its item's texts
 
 
 def solution_item(number: int) -> dict:
