@@ -3,12 +3,13 @@
 The test is transactional (its rows are committed, so another process sees them). On PostgreSQL the processes
 use the test database itself. On SQLite the test database is in memory, which no other process can open: for the
 test it is copied to a file (WAL, busy timeout and immediate transactions, as the application configures
-SQLite) and the test's own connection moves there too, as in tests/calloffs/test_tenders_race.py.
+SQLite) and the test's own connection moves there too (`database_on_disk`, also used by tests/calloffs/test_tenders_race.py).
 Child processes run tests/multi_process_settings.py: tasks in the database and e-mail in the outbox table.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -40,26 +41,34 @@ def database_url() -> str:
     return f"postgres://{user}{password}@{host}/{db['NAME']}"
 
 
-@pytest.fixture
-def shared_database(transactional_db, tmp_path):
-    """The URL of a database the test and its child processes share; the test's connection already uses it."""
+@contextlib.contextmanager
+def database_on_disk(path: Path):
+    """On SQLite, the in-memory test database copied to `path` for the block, the test's connection moved there,
+    and put back (untouched) afterwards; elsewhere nothing changes."""
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield database_url()
+        yield
         return
     connection.ensure_connection()
     memory, settings_dict = connection.connection, connection.settings_dict
-    name, path = settings_dict["NAME"], tmp_path / "shared.sqlite3"
+    name = settings_dict["NAME"]
     with sqlite3.connect(path) as target:
         memory.backup(target)
     target.close()
     connection.connection = None  # `memory` keeps the in-memory database alive meanwhile
     settings_dict["NAME"] = str(path)
     try:
-        yield database_url()
+        yield
     finally:
         connection.close()
         settings_dict["NAME"] = name
         connection.connection = memory
+
+
+@pytest.fixture
+def shared_database(transactional_db, tmp_path):
+    """The URL of a database the test and its child processes share; the test's connection already uses it."""
+    with database_on_disk(tmp_path / "shared.sqlite3"):
+        yield database_url()
 
 
 def child_env(database: str, **extra: str) -> dict:

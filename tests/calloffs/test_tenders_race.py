@@ -10,7 +10,6 @@ in-memory test database answers "locked" at once instead of waiting, so for SQLi
 to a database file configured as the application configures it (WAL, busy timeout, immediate transactions).
 """
 
-import sqlite3
 import threading
 from datetime import timedelta
 
@@ -24,6 +23,7 @@ from innokop.calloffs.services import CallOffError, tenders
 from innokop.core.models import AuditEvent
 
 from ..factories import member
+from ..multi_process import database_on_disk
 from .test_tenders_fixtures import (  # noqa: F401  (fixtures)
     calloff,
     complete,
@@ -49,23 +49,8 @@ def chain_head():
 @pytest.fixture
 def on_disk(calloff, tmp_path):
     """On SQLite, the test database copied to a file for the test, and put back (untouched) afterwards."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+    with database_on_disk(tmp_path / "race.sqlite3"):
         yield
-        return
-    connection.ensure_connection()
-    memory, settings_dict = connection.connection, connection.settings_dict
-    name, path = settings_dict["NAME"], tmp_path / "race.sqlite3"
-    with sqlite3.connect(path) as target:
-        memory.backup(target)
-    target.close()
-    connection.connection = None  # `memory` keeps the in-memory database alive meanwhile
-    settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        connection.close()
-        settings_dict["NAME"] = name
-        connection.connection = memory
 
 
 def _race(actors, calloff) -> dict:
