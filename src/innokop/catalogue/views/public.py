@@ -107,9 +107,6 @@ def _render_search_body(request: HttpRequest, criteria: Criteria, partial: bool)
     return render_to_string(template, {
         "criteria": criteria, "page": page, "solutions": solutions, "facets": result.facets,
         "facets_among": result.facets_among,
-        # The first and last pages and those around this one, with ellipses between (GOV.UK pagination):
-        # a link to each of thousands of pages would cost more to render than the search.
-        "page_numbers": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
         "suppliers": suppliers, "agreements": agreements,
     }, request=request)
 
