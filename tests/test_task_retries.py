@@ -156,6 +156,8 @@ RETRY_SAFE = {
     "innokop.webhooks.tasks.deliver_event": webhook_delivery,
     "innokop.webhooks.tasks.send_delivery": webhook_delivery,
     "innokop.network.tasks.import_partner_feeds": partner_feeds,
+    "innokop.core.tasks.prune_task_results":
+        "tests/core/test_task_results_pruned.py::test_old_finished_results_go_and_the_rest_stay",
     "innokop.core.tasks.requeue_stalled_tasks":
         "tests/core/test_stalled_tasks.py::test_the_daily_job_requeues_and_a_second_run_does_nothing",
     "innokop.webhooks.tasks.send_due_deliveries":

@@ -19,6 +19,7 @@ from ..followup.conftest import at, sales_agreement  # noqa: F401 (a fixture)
 JOBS = {
     "innokop.core.tasks.refresh_planner_statistics",
     "innokop.core.tasks.requeue_stalled_tasks",
+    "innokop.core.tasks.prune_task_results",
     "innokop.followup.tasks.send_sales_report_reminders",
     "innokop.followup.tasks.send_followup_reminders",
     "innokop.followup.tasks.send_contract_expiry_alerts",

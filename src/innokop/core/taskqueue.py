@@ -16,6 +16,10 @@ under `innokop serve`) runs it as it starts and then every quarter of the thresh
 (`requeue_periodically`), and it is one of the daily jobs (`core.tasks.requeue_stalled_tasks`), so a stalled
 task is back in the queue at most about 1¼ thresholds after it was claimed while any worker lives. `worker_ids`
 is kept: it is the task's list of attempts (`TaskResult.attempts`), and shows which worker had it.
+
+Finished task results are kept for `INNOKOP_TASK_RESULTS_DAYS` (14 by default) after they finished, failed ones
+for `INNOKOP_FAILED_TASK_RESULTS_DAYS` (90), and then deleted by a daily job (`finished_tasks_prune`): a task's
+arguments can hold e-mail addresses and sign-in links, and the table would otherwise grow with every e-mail sent.
 """
 
 import logging
@@ -24,6 +28,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -54,6 +59,21 @@ def stalled_tasks_requeue() -> int:
                     "have died): %s", requeued, settings.INNOKOP_TASK_STALLED_MINUTES,
                     ", ".join(f"{path} {pk} (worker {ids[-1] if ids else '?'})" for pk, path, ids in seen))
     return requeued
+
+
+def finished_tasks_prune() -> int:
+    """Deletes the results of tasks that finished more than `INNOKOP_TASK_RESULTS_DAYS` ago (failed ones: more
+    than `INNOKOP_FAILED_TASK_RESULTS_DAYS`); returns how many. Queued and running tasks are never touched. The
+    time is the rows' own, as in `stalled_tasks_requeue`."""
+    now = timezone.now()
+    successful = Q(status=TaskResultStatus.SUCCESSFUL,
+                   finished_at__lt=now - timedelta(days=settings.INNOKOP_TASK_RESULTS_DAYS))
+    failed = Q(status=TaskResultStatus.FAILED,
+               finished_at__lt=now - timedelta(days=settings.INNOKOP_FAILED_TASK_RESULTS_DAYS))
+    deleted, _by_model = DBTaskResult.objects.filter(successful | failed).delete()
+    if deleted:
+        log.info("%d finished task result(s) deleted", deleted)
+    return deleted
 
 
 def heartbeat(worker_id: str) -> None:

@@ -8,10 +8,10 @@ from . import clock
 from .mail import CONFIDENTIAL_HEADER
 from .models import Notification
 from .planner import planner_statistics_refresh
-from .taskqueue import stalled_tasks_requeue
+from .taskqueue import finished_tasks_prune, stalled_tasks_requeue
 
-__all__ = ["CONFIDENTIAL_HEADER", "refresh_planner_statistics", "requeue_stalled_tasks", "send_email",
-           "send_notification_email"]
+__all__ = ["CONFIDENTIAL_HEADER", "prune_task_results", "refresh_planner_statistics", "requeue_stalled_tasks",
+           "send_email", "send_notification_email"]
 
 
 @task()
@@ -60,4 +60,11 @@ def requeue_stalled_tasks() -> int:
     return stalled_tasks_requeue()
 
 
-DAILY = [refresh_planner_statistics, requeue_stalled_tasks]  # core/daily.py
+@task()
+def prune_task_results() -> int:
+    """Results of tasks finished long ago deleted (core/taskqueue.py, INNOKOP_TASK_RESULTS_DAYS and
+    INNOKOP_FAILED_TASK_RESULTS_DAYS); returns how many."""
+    return finished_tasks_prune()
+
+
+DAILY = [refresh_planner_statistics, requeue_stalled_tasks, prune_task_results]  # core/daily.py

@@ -261,6 +261,9 @@ INNOKOP_DAILY_HOURS = int(os.environ.get("INNOKOP_DAILY_HOURS", "24"))
 # A task RUNNING for longer than this many minutes is taken to have lost its worker (killed, out of memory, the
 # machine gone) and is put back in the queue (core/taskqueue.py): longer than any task legitimately runs.
 INNOKOP_TASK_STALLED_MINUTES = int(os.environ.get("INNOKOP_TASK_STALLED_MINUTES", "60"))
+# Finished task results are deleted by a daily job after this many days (failed ones after the second): core/taskqueue.py
+INNOKOP_TASK_RESULTS_DAYS = int(os.environ.get("INNOKOP_TASK_RESULTS_DAYS", "14"))
+INNOKOP_FAILED_TASK_RESULTS_DAYS = int(os.environ.get("INNOKOP_FAILED_TASK_RESULTS_DAYS", "90"))
 # The outbox keeps confidential e-mail with its links cut; the embedded demo prints it whole on the
 # server's console instead, where only whoever runs the server reads it (core/mail.py).
 INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE = env_bool("INNOKOP_CONFIDENTIAL_MAIL_TO_CONSOLE", False)
