@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from innokop.accounts.models import Membership, Role
 from innokop.calloffs.models import Clarification
 from innokop.core.demo import load_demo
+from innokop.webhooks.models import Endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,8 @@ def _cases(demo) -> list[tuple[str, object]]:
     supplier = _member(open_calloff.invitations.order_by("pk").first().supplier)
     cpb = _member(open_calloff.lot.agreement.owner, Role.FRAMEWORK_MANAGER)
     offered_supplier = _member(offered.offers.order_by("rank").first().supplier)
+    webhook = Endpoint.objects.order_by("pk").first()
+    webhook_admin = _member(webhook.organisation, Role.ORGANISATION_ADMIN)
     return [
         ("/api/calloffs", agency), ("/api/calloffs", supplier),
         (f"/api/calloffs/{clarified.pk}/clarifications", _member(clarified.agency)),
@@ -51,6 +54,7 @@ def _cases(demo) -> list[tuple[str, object]]:
         ("/api/needs", None), ("/api/needs", cpb), ("/api/prestudies", cpb), ("/api/market-dialogues", None),
         ("/api/contracts", cpb), ("/api/contracts", agency), ("/api/follow-up/rounds", cpb),
         ("/api/follow-up/rounds", supplier), ("/api/follow-up/plans", cpb), ("/api/network/items", None),
+        ("/api/webhooks", webhook_admin), (f"/api/webhooks/{webhook.pk}/deliveries", webhook_admin),
     ]
 
 
@@ -85,8 +89,10 @@ def test_every_paged_list_walks_to_the_same_items_in_the_same_order(client, demo
         assert _walk(client, path, 2) == everything, path
         if len(everything) >= 3:
             walked.append(path)
+    webhook = Endpoint.objects.order_by("pk").first()
     assert {"/api/calloffs", "/api/agreements", "/api/needs", "/api/contracts", "/api/follow-up/rounds",
-            f"/api/lots/{demo.objects['calloff:open'].lot_id}/suppliers"} <= set(walked)
+            f"/api/lots/{demo.objects['calloff:open'].lot_id}/suppliers", f"/api/webhooks/{webhook.pk}/deliveries",
+            } <= set(walked)
 
 
 def test_a_pages_queries_do_not_grow_with_its_size(client, demo):

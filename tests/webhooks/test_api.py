@@ -1,5 +1,7 @@
 """The webhooks API: an organisation's admins list and register webhooks and read deliveries; nobody else."""
 
+from datetime import timedelta
+
 import pytest
 
 from innokop.accounts.models import ApiTokenScope, Role
@@ -69,3 +71,33 @@ def test_the_delivery_log_is_the_organisations_own(client, supplier, supplier_or
     other = client.get(f"/api/webhooks/{endpoint.pk}/deliveries", **_bearer(supplier_b, supplier_org_b))
     assert other.status_code == 404
     assert client.get("/api/webhooks", **_bearer(supplier_b, supplier_org_b)).json() == []
+
+
+def _walk(client, url: str, headers: dict) -> list[dict]:
+    """Every item of a paged list, following its `Link: rel="next"` headers."""
+    seen = []
+    while url:
+        answer = client.get(url, **headers)
+        assert answer.status_code == 200, answer.json()
+        seen += answer.json()
+        link = answer.headers.get("Link")
+        url = link[1:link.index(">")] if link else None
+    return seen
+
+
+def test_the_webhooks_and_their_deliveries_page_with_a_cursor_newest_first(client, supplier, supplier_org, register,
+                                                                           clock):
+    first, _secret = register(supplier, supplier_org)
+    clock.set(clock.now() + timedelta(minutes=1))
+    second, _secret = register(supplier, supplier_org)
+    pinged = []
+    for _ in range(5):
+        clock.set(clock.now() + timedelta(minutes=1))
+        pinged.append(str(services.endpoint_ping(actor=supplier, endpoint=second).pk))
+    headers = _bearer(supplier, supplier_org)
+    assert [e["id"] for e in _walk(client, "/api/webhooks?limit=1", headers)] == [second.pk, first.pk]
+    page = client.get(f"/api/webhooks/{second.pk}/deliveries?limit=2", **headers)
+    assert len(page.json()) == 2 and page.headers["X-Next-Cursor"] in page.headers["Link"]
+    walked = _walk(client, f"/api/webhooks/{second.pk}/deliveries?limit=2", headers)
+    assert [d["id"] for d in walked] == pinged[::-1]  # every delivery once, the newest first
+    assert client.get(f"/api/webhooks/{second.pk}/deliveries?cursor=eyJhIjoxfQ", **headers).status_code == 422

@@ -24,6 +24,7 @@ import json
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
@@ -109,7 +110,7 @@ def _encode(values: list) -> str:
 def _plain(value):
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | UUID):
         return str(value)
     return value
 

@@ -6,9 +6,11 @@ Operations: webhook_list, webhook_register, webhook_ping, webhook_deliveries, we
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from innokop.core.pagination import DEFAULT_LIMIT, Cursor, Limit, cursor_page
 from innokop.core.schemas import BODY, BY_ID, SIGNED_IN, Id, responses
 
 from . import services
@@ -23,13 +25,13 @@ from .permissions import (
 from .schemas import DeliveryOut, EndpointCreatedOut, EndpointIn, EndpointOut
 
 router = Router(tags=["webhooks"])
-DELIVERIES_LISTED = 100
 
 
-@router.get("/webhooks", response=responses(list[EndpointOut], SIGNED_IN), url_name="webhooks",
-            summary="The webhooks of the organisations you administer")
-def webhook_list(request):
-    return list(visible_endpoints(request.actor))
+@router.get("/webhooks", response=responses(list[EndpointOut], SIGNED_IN, 422), url_name="webhooks",
+            summary="The webhooks of the organisations you administer, newest first")
+def webhook_list(request, response: HttpResponse, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+    return cursor_page(request, response, visible_endpoints(request.actor), order=("-created_at", "-pk"),
+                       cursor=cursor, limit=limit)
 
 
 @router.post("/webhooks", response=responses(EndpointCreatedOut, SIGNED_IN, BY_ID, BODY, status=201),
@@ -49,10 +51,12 @@ def webhook_register(request, body: EndpointIn):
 
 
 @router.get("/webhooks/{webhook_id}/deliveries", response=responses(list[DeliveryOut], SIGNED_IN, BY_ID),
-            url_name="webhook_deliveries", summary="A webhook's latest deliveries, newest first, with their status")
-def webhook_deliveries(request, webhook_id: Id):
+            url_name="webhook_deliveries", summary="A webhook's deliveries, newest first, with their status")
+def webhook_deliveries(request, webhook_id: Id, response: HttpResponse, cursor: Cursor = None,
+                       limit: Limit = DEFAULT_LIMIT):
     endpoint = get_endpoint_for_actor(request.actor, webhook_id)
-    return list(endpoint.deliveries.prefetch_related("attempt_log")[:DELIVERIES_LISTED])
+    deliveries = endpoint.deliveries.prefetch_related("attempt_log")
+    return cursor_page(request, response, deliveries, order=("-created_at", "-pk"), cursor=cursor, limit=limit)
 
 
 @router.post("/webhooks/{webhook_id}/ping", response=responses(DeliveryOut, SIGNED_IN, BY_ID, 409, 429, status=202),
