@@ -113,3 +113,26 @@ def test_a_pages_queries_do_not_grow_with_its_size(client, demo):
 def test_a_public_list_refuses_a_cursor_it_did_not_give_and_a_limit_out_of_range(client, path, query):
     response = client.get(f"{path}?{query}")
     assert response.status_code == 422 and response.json()["code"] == "invalid_request"
+
+
+NOT_PAGED = {
+    "/api/sales-reports/quarters",  # a short list computed from the agreements' periods
+    "/api/calloffs/{calloff_id}/team",  # the agency's own people on one call-off
+}
+"""The lists README names as not paged by a cursor, besides those with a page object of their own (solutions,
+notifications, OCDS packages), which are not JSON arrays."""
+
+
+def test_every_list_the_api_answers_pages_with_a_cursor_but_those_the_readme_names(client):
+    document = client.get("/api/openapi.json").json()
+    lists = set()
+    for path, operations in document["paths"].items():
+        operation = operations.get("get")
+        schema = (operation or {}).get("responses", {}).get("200", {}).get("content", {}).get(
+            "application/json", {}).get("schema", {})
+        if schema.get("type") != "array":
+            continue
+        lists.add(path)
+        parameters = {parameter["name"] for parameter in operation.get("parameters", []) if parameter["in"] == "query"}
+        assert ({"cursor", "limit"} <= parameters) != (path in NOT_PAGED), path
+    assert NOT_PAGED <= lists and len(lists) > 15
