@@ -139,8 +139,13 @@ def reference(organisation: Organisation) -> dict:
 
 
 def _base(ocid: str, key: str, moment: datetime, tags: list[str], parties: list[dict]) -> dict:
-    return {"ocid": ocid, "id": f"{ocid}-{key}", "date": when(moment), "tag": tags, "initiationType": "tender",
-            "language": LANGUAGE, "parties": parties}
+    """A release's common fields. A release that names no party has no `parties` (libcoveocds' checks find an
+    empty list an empty field)."""
+    data = {"ocid": ocid, "id": f"{ocid}-{key}", "date": when(moment), "tag": tags, "initiationType": "tender",
+            "language": LANGUAGE}
+    if parties:
+        data["parties"] = parties
+    return data
 
 
 def _items(cpv_codes) -> list[dict]:
