@@ -187,3 +187,23 @@ def test_the_page_warns_when_the_webhooks_creator_has_left(login, supplier, supp
     assert 'id="creator-left"' not in login(other_admin).get(url).content.decode()
     supplier.memberships.all().delete()
     assert 'id="creator-left"' in login(other_admin).get(url).content.decode()
+
+
+def test_the_delivery_log_pages_back_to_the_first_delivery(login, supplier, supplier_org, register, clock,
+                                                          monkeypatch):
+    from datetime import timedelta
+
+    from innokop.webhooks import views
+
+    monkeypatch.setattr(views, "LOG_LENGTH", 2)
+    endpoint, _secret = register(supplier, supplier_org)
+    made = []
+    for _ in range(5):
+        clock.set(clock.now() + timedelta(minutes=1))
+        made.append(services.endpoint_ping(actor=supplier, endpoint=endpoint).pk)
+    client = login(supplier)
+    url = reverse("webhooks:endpoint", args=[endpoint.pk])
+    pages = [client.get(url, {"page": number}) for number in (1, 2, 3)]
+    assert [[d.pk for d in page.context["deliveries"]] for page in pages] == [made[:2:-1], made[2:0:-1], made[:1]]
+    first = pages[0].content.decode()
+    assert 'class="govuk-pagination"' in first and 'href="?page=2#deliveries"' in first

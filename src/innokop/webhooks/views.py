@@ -3,6 +3,7 @@ the secret, deactivating, a test ping, and the log of deliveries with "send agai
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,6 +24,7 @@ from .permissions import (
 )
 
 LOG_LENGTH = 100
+"""Deliveries on a page of the log, newest first; older ones on the next pages."""
 
 
 @login_required
@@ -45,7 +47,8 @@ def endpoint_list(request, pk: int):
 
 def _detail(request, endpoint: Endpoint, *, new_secret: str | None = None, status: int = 200,
             rate_limited: RateLimited | None = None):
-    deliveries = endpoint.deliveries.prefetch_related("attempt_log")[:LOG_LENGTH]
+    deliveries = Paginator(endpoint.deliveries.prefetch_related("attempt_log").order_by("-created_at", "-pk"),
+                           LOG_LENGTH).get_page(request.GET.get("page"))
     # Deliveries read as the creator within the organisation (rendering.py): without them it sees nothing.
     creator_left = not Membership.objects.filter(user_id=endpoint.created_by_id,
                                                  organisation_id=endpoint.organisation_id,
