@@ -83,7 +83,9 @@ api = NinjaAPI(
         "Lists page with a cursor: the body is the page's list; `limit` (1 to 500, default 100) sets its size. "
         "When more follow, the response has an `X-Next-Cursor` header and a `Link: <...>; rel=\"next\"` header "
         "with the next page's address; pass the cursor back as `cursor` with the same other parameters. A "
-        "cursor is opaque: one the API did not give answers 422."
+        "cursor is opaque: one the API did not give answers 422. Not paged this way: two short lists (the sales "
+        "report quarters, a call-off's team), and the answers that are a page object of their own "
+        "(`/api/solutions`, `/api/notifications`, the OCDS packages under `/api/ocds/` with `links.next`)."
     ),
     auth=[PersonalToken(), BrowserSession()],
     urls_namespace="api",
