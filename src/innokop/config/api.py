@@ -85,7 +85,7 @@ api = NinjaAPI(
         "with the next page's address; pass the cursor back as `cursor` with the same other parameters. A "
         "cursor is opaque: one the API did not give answers 422. Not paged this way: two short lists (the sales "
         "report quarters, a call-off's team), and the answers that are a page object of their own "
-        "(`/api/solutions`, `/api/notifications`, the OCDS packages under `/api/ocds/` with `links.next`)."
+        "(`/api/solutions`, the OCDS packages under `/api/ocds/` with `links.next`)."
     ),
     auth=[PersonalToken(), BrowserSession()],
     urls_namespace="api",
