@@ -1,5 +1,6 @@
-"""The demo has partner bodies and good-practice cases (one published, one waiting for review); the published
-one is in the demo's signed feed with the verified solutions and published summaries; loading twice adds nothing."""
+"""The demo has partner bodies with their public keys and good-practice cases (one published, one waiting for
+review); the published one is in the demo's signed feed with the verified solutions and published summaries; loading
+twice adds nothing."""
 
 import json
 
@@ -14,8 +15,11 @@ from innokop.network.models import CaseStatus, GoodPracticeCase
 @pytest.mark.django_db
 def test_the_demo_network():
     load_demo()
-    assert set(Organisation.objects.filter(kind=OrganisationKind.PARTNER).values_list("country", flat=True)) == {
-        "FI", "NL"}
+    partners = Organisation.objects.filter(kind=OrganisationKind.PARTNER)
+    assert set(partners.values_list("country", flat=True)) == {"FI", "NL"}
+    for partner in partners:  # each with its public key, valid as the admin would check it
+        partner.full_clean()
+        assert signing.parse_public_key(partner.public_key)
     assert sorted(GoodPracticeCase.objects.values_list("status", flat=True)) == [CaseStatus.IN_REVIEW,
                                                                                  CaseStatus.PUBLISHED]
     document = feed.build("https://innokop.example")

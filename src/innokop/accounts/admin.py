@@ -12,7 +12,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "org_number", "vat_number", "is_sme"]
+    list_display = ["name", "kind", "country", "org_number", "vat_number", "is_sme"]
     list_filter = ["kind", "is_sme"]
     search_fields = ["name", "org_number", "vat_number"]
     inlines = [MembershipInline]

@@ -1,4 +1,8 @@
-"""Organisation identifiers: Swedish organisation numbers and EU VAT numbers, via python-stdnum."""
+"""Organisation identifiers: Swedish organisation numbers and EU VAT numbers, via python-stdnum; and a partner
+body's Ed25519 public key, which identifies it in the network of sister bodies."""
+
+import base64
+import binascii
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -44,3 +48,23 @@ def is_personal_identity_number(org_number: str) -> bool:
     if len(digits) == 12:  # written with the century
         digits = digits[2:]
     return len(digits) == 10 and digits[2] in "01"
+
+
+def ed25519_key_bytes(text: str) -> bytes:
+    """The 32 raw bytes of an Ed25519 key written as base64, as the network's keys travel; ValueError otherwise."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ValueError(str(error)) from error
+    if len(raw) != 32:
+        raise ValueError("an Ed25519 key has 32 bytes")
+    return raw
+
+
+def validate_public_key(value: str) -> None:
+    """A partner body's public key: the base64 of a 32-byte Ed25519 key (44 characters)."""
+    try:
+        ed25519_key_bytes(value)
+    except ValueError:
+        raise ValidationError(_("The public key must be an Ed25519 key in base64 (44 characters)."),
+                              code="public_key") from None

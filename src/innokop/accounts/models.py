@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from innokop.core import clock
 
+from .identifiers import validate_public_key
+
 
 class OrganisationKind(models.TextChoices):
     CPB = "cpb", _("Central purchasing body")
@@ -57,6 +59,12 @@ class Organisation(models.Model):
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True,
                               help_text=_("For agencies: decides which framework agreements they may call off from."))
     description = models.TextField(_("about the organisation"), blank=True)
+    # A partner body's current key: set when the purchasing body first follows its feed (or here, by an admin), and
+    # brought up to date by the network app when the feed announces a successor. Which keys verify a feed is the
+    # network's subscription and the keys learnt from the feed (docs/user-guide.md, key rotation).
+    public_key = models.CharField(
+        _("public key"), max_length=60, blank=True, validators=[validate_public_key],
+        help_text=_("For a partner body: the Ed25519 public key its feed is signed with, in base64 (44 characters)."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -69,6 +77,11 @@ class Organisation(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["vat_number"], condition=~models.Q(vat_number=""), name="organisation_vat_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind=OrganisationKind.PARTNER) | models.Q(public_key=""),
+                name="organisation_public_key_partner_only",
+                violation_error_message=_("Only a partner body has a public key."),
             ),
         ]
 

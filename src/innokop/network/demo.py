@@ -1,6 +1,6 @@
-"""Demo data of the network: two partner bodies of Procure2Innovate, a good-practice case published by the
-purchasing body after the agency sent it, and one waiting for review. No partner feed is followed: the demo
-reaches no other instance (tests/network/test_live_exchange.py shows an exchange)."""
+"""Demo data of the network: two partner bodies of Procure2Innovate with their public keys, a good-practice case
+published by the purchasing body after the agency sent it, and one waiting for review. No partner feed is followed:
+the demo reaches no other instance (tests/network/test_live_exchange.py shows an exchange)."""
 
 from innokop.accounts.models import Organisation, OrganisationKind
 from innokop.core.audit import audit_log
@@ -9,7 +9,10 @@ from innokop.core.demo import Scenario
 from . import services
 from .models import GoodPracticeCase
 
-PARTNERS = [("Hankinta-akatemia", "FI"), ("PIANOo Innovatie", "NL")]
+# Name, country and public key: the public halves of keys generated once for the demo, whose private halves nobody
+# kept (the demo follows no feed, so nothing is ever verified with them).
+PARTNERS = [("Hankinta-akatemia", "FI", "NMK9R1P8JYnBZVaLUnDpcrHuh/+qEEduyK9zN78xWyk="),
+            ("PIANOo Innovatie", "NL", "2KRmlXTjtprbJ0Y+jDSZTHmyKcnL29rvwGKwe4qbG0s=")]
 
 CASES = [
     {"title_sv": "Sensorer som sänkte koldioxidhalten i klassrummen",
@@ -42,9 +45,9 @@ CASES = [
 
 
 def load(scenario: Scenario) -> None:
-    for name, country in PARTNERS:
+    for name, country, public_key in PARTNERS:
         partner, created = Organisation.objects.get_or_create(
-            kind=OrganisationKind.PARTNER, name=name, defaults={"country": country})
+            kind=OrganisationKind.PARTNER, name=name, defaults={"country": country, "public_key": public_key})
         if created:
             audit_log(actor=None, verb="organisation.created", obj=partner, organisation=partner,
                       payload={"kind": OrganisationKind.PARTNER, "source": "demo"})

@@ -53,4 +53,5 @@ class SubscriptionForm(forms.Form):
                               help_text=_("The partner's feed, for example https://example.org/network/feed.json"))
     public_key = forms.CharField(label=_("Public key"), max_length=60,
                                  help_text=_("The partner's Ed25519 public key in base64, as its network page shows "
-                                             "it."))
+                                             "it. If the partner body's key is already known (see the list of "
+                                             "partner bodies), enter that key."))

@@ -25,7 +25,7 @@ from innokop.accounts.models import Membership, Organisation, OrganisationKind, 
 from innokop.core import clock
 from innokop.core.audit import audit_log
 from innokop.core.notifications import notify
-from innokop.core.refusals import Refused
+from innokop.core.refusals import Problem, Refused
 
 from . import signing
 from .feed import CASE_PARTS, FORMAT
@@ -165,27 +165,54 @@ def _is_loopback(host: str | None) -> bool:
 
 
 def subscribe(*, actor, partner: Organisation, feed_url: str, public_key: str) -> Subscription:
-    """The purchasing body follows a partner body's feed (the view checks that the actor is a framework manager)."""
+    """The purchasing body follows a partner body's feed (the view checks that the actor is a framework manager).
+    The key entered must be the partner body's key when it has one; a partner body without one gets it."""
     if partner.kind != OrganisationKind.PARTNER:
         raise NetworkError(_("Only a partner body's feed can be followed."), code="not_partner")
     try:
         check_feed_url(feed_url)
     except FeedRefused as error:
         raise NetworkError(str(error), code="feed_url") from None
+    public_key = public_key.strip()
     try:
         signing.parse_public_key(public_key)
     except signing.BadKey:
-        raise NetworkError(_("The public key must be an Ed25519 key in base64 (44 characters)."),
-                           code="public_key") from None
+        raise NetworkError(_("The public key must be an Ed25519 key in base64 (44 characters)."), code="public_key",
+                           problems=[Problem("public_key", _("Enter the key as 44 characters of base64."))]) from None
     if Subscription.objects.filter(feed_url=feed_url).exists():
         raise NetworkError(_("This feed is already followed."), code="already_subscribed")
     with transaction.atomic():
-        subscription = Subscription.objects.create(partner=partner, feed_url=feed_url,
-                                                   public_key=public_key.strip(), created_by=actor,
-                                                   created_at=clock.now())
+        partner = Organisation.objects.select_for_update().get(pk=partner.pk)
+        if partner.public_key and _key_id_or_none(partner.public_key) != signing.key_id(public_key):
+            raise NetworkError(_("This is not the public key of %(partner)s. Enter the key the partner body "
+                                 "publishes, or ask it which key signs its feed.") % {"partner": partner.name},
+                               code="public_key_not_partners",
+                               problems=[Problem("public_key", _("Enter the partner body's public key."))])
+        subscription = Subscription.objects.create(partner=partner, feed_url=feed_url, public_key=public_key,
+                                                   created_by=actor, created_at=clock.now())
         audit_log(actor=actor, verb="network.subscribed", obj=subscription,
                   payload={"partner": partner.pk, "feed_url": feed_url})
+        if not partner.public_key:
+            _partner_key_set(partner, public_key, actor=actor, subscription=subscription)
     return subscription
+
+
+def _partner_key_set(partner: Organisation, public_key: str, *, actor, subscription: Subscription,
+                     announced_by: str = "") -> None:
+    """The partner body's current key (accounts.Organisation.public_key), in the caller's transaction. Audited."""
+    previous = partner.public_key
+    partner.public_key = public_key
+    partner.save(update_fields=["public_key"])
+    audit_log(actor=actor, verb="network.partner_public_key_set", obj=partner, organisation=partner,
+              payload={"key_id": signing.key_id(public_key), "subscription": subscription.pk,
+                       "previous": _key_id_or_none(previous), "announced_by": announced_by})
+
+
+def _key_id_or_none(public_key: str) -> str | None:
+    try:
+        return signing.key_id(public_key)
+    except signing.BadKey:
+        return None
 
 
 def unsubscribe(*, actor, subscription: Subscription) -> None:
@@ -375,11 +402,19 @@ def trusted_keys(subscription: Subscription, now: datetime) -> dict[str, str]:
     return trusted
 
 
-def _record_keys(subscription: Subscription, read: ReadFeed, now: datetime) -> None:
+def newest_trusted_key(subscription: Subscription, now: datetime) -> str | None:
+    """The partner's current key as far as its feed has shown: the last trusted, the key subscribed with when no
+    successor has been learnt; None when no key is trusted any more."""
+    return next(reversed(trusted_keys(subscription, now)), None)
+
+
+def _record_keys(subscription: Subscription, read: ReadFeed, now: datetime) -> bool:
     """Records the successors the partner announced in a feed signed by a trusted key (each signing the feed too),
-    the last day it gives a key, and the end of trust in a key it no longer announces. Audited."""
+    the last day it gives a key, and the end of trust in a key it no longer announces. Audited. Whether a
+    successor was learnt."""
     if read.announced is None:
-        return
+        return False
+    learnt = False
     rows = {key.public_key: key for key in subscription.keys.all()}
     announced = {key.public_key: key for key in read.announced}
     for key in read.announced:
@@ -391,6 +426,7 @@ def _record_keys(subscription: Subscription, read: ReadFeed, now: datetime) -> N
                 continue  # the key subscribed with, without a last day: nothing to record
             row = PartnerKey.objects.create(subscription=subscription, key_id=key.key_id, public_key=key.public_key,
                                             valid_until=key.valid_until, announced_by=read.signer, recorded_at=now)
+            learnt = learnt or key.public_key != subscription.public_key
             audit_log(actor=None, verb="network.partner_key_recorded", obj=subscription,
                       payload={"key_id": key.key_id, "announced_by": read.signer,
                                "valid_until": key.valid_until.isoformat() if key.valid_until else None})
@@ -402,6 +438,15 @@ def _record_keys(subscription: Subscription, read: ReadFeed, now: datetime) -> N
                 subscription=subscription, key_id=key_id, public_key=public, announced_by=read.signer,
                 recorded_at=now)
             _trust_until(subscription, row, now, read.signer)
+    return learnt
+
+
+def _partner_key_update(subscription: Subscription, now: datetime, signer: str) -> None:
+    """After a successor is learnt: the partner body's key becomes the newest key trusted for its feed."""
+    newest = newest_trusted_key(subscription, now)
+    partner = Organisation.objects.select_for_update().get(pk=subscription.partner_id)
+    if newest is not None and partner.public_key != newest:
+        _partner_key_set(partner, newest, actor=None, subscription=subscription, announced_by=signer)
 
 
 def _trust_until(subscription: Subscription, row: PartnerKey, until: datetime | None, signer: str) -> None:
@@ -414,14 +459,16 @@ def _trust_until(subscription: Subscription, row: PartnerKey, until: datetime | 
 
 def import_feed(subscription: Subscription, body: bytes | None = None) -> dict[str, int]:
     """Fetches (unless `body` is given), verifies and imports the feed in one transaction: new items are added,
-    changed ones updated, those the partner no longer publishes removed. A refused feed changes no item; the
-    refusal is logged, audited and kept on the subscription. Returns the counts."""
+    changed ones updated, those the partner no longer publishes removed; the keys it announces are recorded, and a
+    successor learnt becomes the partner body's key. A refused feed changes no item; the refusal is logged, audited
+    and kept on the subscription. Returns the counts."""
     now = clock.now()
     try:
         read = read_feed(fetch(subscription.feed_url) if body is None else body, trusted_keys(subscription, now))
         with transaction.atomic():
             counts = _store(subscription, read.items, now)
-            _record_keys(subscription, read, now)
+            if _record_keys(subscription, read, now):
+                _partner_key_update(subscription, now, read.signer)
             Subscription.objects.filter(pk=subscription.pk).update(last_checked_at=now, last_imported_at=now,
                                                                    last_error=None)
             audit_log(actor=None, verb="network.feed_imported", obj=subscription, payload=counts)

@@ -13,6 +13,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
+from innokop.accounts.identifiers import ed25519_key_bytes
+
 
 class BadKey(ValueError):
     """Not the base64 of a 32-byte Ed25519 key."""
@@ -25,12 +27,9 @@ def canonical_bytes(value) -> bytes:
 
 def _raw(text: str) -> bytes:
     try:
-        raw = base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError) as error:
+        return ed25519_key_bytes(text)
+    except ValueError as error:  # the same check as a partner body's key (accounts.identifiers)
         raise BadKey(str(error)) from error
-    if len(raw) != 32:
-        raise BadKey("an Ed25519 key has 32 bytes")
-    return raw
 
 
 def private_key(text: str | None = None) -> Ed25519PrivateKey:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from innokop.accounts.models import Organisation, OrganisationKind
 from innokop.core import clock
 from innokop.core.forms import add_service_errors, posted, service_button
 from innokop.core.refusals import refusal_message
@@ -138,7 +139,8 @@ def subscriptions(request):
                                         "to see its cases.") % {"partner": subscription.partner})
             return redirect("network:subscriptions")
     return render(request, "network/subscriptions.html", {
-        "form": form, "subscriptions": Subscription.objects.select_related("partner").prefetch_related("keys")},
+        "form": form, "subscriptions": Subscription.objects.select_related("partner").prefetch_related("keys"),
+        "partners": Organisation.objects.filter(kind=OrganisationKind.PARTNER)},
         status=422 if form.errors else 200)
 
 
