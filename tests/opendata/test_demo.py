@@ -5,6 +5,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,11 @@ def test_each_call_off_state_of_the_demo_publishes_what_design_5_allows(demo):
         admitted = {s.name for lot in agreement.lots.all() for s in Organisation.objects.filter(
             lot_admissions__lot=lot)}
         assert {s["name"] for award in compiled["awards"] for s in award["suppliers"]} == admitted
+        # Published before the call-offs the demo plays weeks ago: no call-off's release predates its agreement.
+        first = min(datetime.fromisoformat(r["date"]) for r in processes[mapping.agreement_ocid(agreement)])
+        for calloff in CallOff.objects.filter(lot__agreement=agreement):
+            dates = [datetime.fromisoformat(r["date"]) for r in processes.get(mapping.calloff_ocid(calloff), [])]
+            assert all(date >= first for date in dates), (calloff.reference, agreement.reference)
 
 
 def _value_paths(node, path=""):

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from innokop.core import clock
-from innokop.core.calendar import local_date
+from innokop.core.calendar import at_local, local_date
 from innokop.core.demo import Scenario
 from innokop.reference.models import CpvCode
 
@@ -137,7 +137,10 @@ def load(scenario: Scenario) -> None:
         if agreement.published_at is None:
             if spec[0] == "IK-2026-002":
                 agreement.entitled_organisations.add(scenario.objects["org:mdss"])
-            services.agreement_publish(actor=manager, agreement=agreement)
+            # Published a month before its start (today when that is still to come), as a purchasing body does,
+            # so that the open data dates the agreement before the call-offs the demo plays weeks ago.
+            with clock.travel_to(min(at_local(agreement.start_date - timedelta(days=30), 9), clock.now())):
+                services.agreement_publish(actor=manager, agreement=agreement)
         scenario.objects[f"agreement:{spec[0]}"] = agreement
     scenario.objects["lots"] = lots
     scenario.objects["lot_suppliers"] = list(LotSupplier.objects.filter(lot__in=lots))
