@@ -11,7 +11,6 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from innokop.accounts.models import Organisation, OrganisationKind
 from innokop.core import clock as clock_module
@@ -48,12 +47,10 @@ def test_a_key_that_is_not_the_partners_is_refused_on_the_field(login, partner, 
     partner.public_key = partner_key[1]
     partner.save()
     other = signing.public_key_text()
-    with translation.override("en"):
-        response = login(cpb_manager).post(reverse("network:subscriptions"), _form(partner, other),
-                                           HTTP_ACCEPT_LANGUAGE="en")
+    response = login(cpb_manager).post(reverse("network:subscriptions"), _form(partner, other))
     page = response.content.decode()
     assert response.status_code == 422 and not Subscription.objects.exists()
-    assert "This is not the public key of Hankinta Oy." in page and 'id="id_public_key-error"' in page
+    assert "Det här är inte den publika nyckeln för Hankinta Oy." in page and 'id="id_public_key-error"' in page
     partner.refresh_from_db()
     assert partner.public_key == partner_key[1]
     with pytest.raises(services.NetworkError) as refused:
