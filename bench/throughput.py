@@ -81,6 +81,23 @@ class Server:
                 status = error.code
         return status
 
+    def idle(self, workers: int = 2, seconds: float = 120) -> None:
+        """Waits until every worker answers /healthz at once: wrk leaves requests queued behind a slow page, which
+        would otherwise be served in the next URL's turn."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def answered() -> float:
+            start = time.monotonic()
+            with urllib.request.urlopen(f"{self.base}/healthz", timeout=seconds) as response:
+                response.read()
+            return time.monotonic() - start
+
+        deadline = time.monotonic() + seconds
+        with ThreadPoolExecutor(workers) as pool:
+            while time.monotonic() < deadline:
+                if max(pool.map(lambda _n: answered(), range(workers))) < 0.5:
+                    return
+
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -154,6 +171,7 @@ def run(database_url: str, *, seconds: int = 10, connections: int = 8) -> list[d
                 for index, (_name, path, header) in enumerate(server_urls):
                     runs[index].append(wrk(server.base + path, seconds=max(1, round(seconds / ROUNDS)),
                                            connections=connections, cookie=header))
+                    server.idle()
             for (name, _path, _header), status, measured in zip(server_urls, statuses, runs, strict=True):
                 middle = sorted(measured, key=lambda result: result["rate"])[len(measured) // 2]
                 rows.append({"name": name, "status": status, "server": bool(extra_env), **middle,
@@ -165,7 +183,8 @@ def run(database_url: str, *, seconds: int = 10, connections: int = 8) -> list[d
     floors = {(False, False): rows[0]["rate"], (False, True): rows[1]["rate"], (True, False): rows[second]["rate"]}
     print(f"{'URL':<46} {'status':>6} {'req/s':>8} {'÷bare':>6} {'p50':>9} {'p99':>9} {'non-2xx':>7}  ≥ ½ bare")
     for row, (_name, _path, header) in zip(rows, urls, strict=True):
-        share = row["rate"] / max(floors[(row["server"], bool(header))], 1e-9)
+        floor = floors[(row["server"], bool(header))]
+        share = row["rate"] / floor if floor else float("nan")
         lat = row["latency"]
         print(f"{row['name']:<46} {row['status']:>6} {row['rate']:8.1f} {share:6.2f} "
               f"{lat.get('50', 0):7.1f}ms {lat.get('99', 0):7.1f}ms {row['non2xx']:>7}  "
